@@ -1,0 +1,53 @@
+using System.CommandLine;
+using GradSign.Benchmarks.Commands;
+
+namespace GradSign.Benchmarks;
+
+/// <summary>Builds and runs the command tree; separate from <see cref="Program"/> so tests can call it.</summary>
+public static class Cli
+{
+    /// <summary>Exit code for bad arguments.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Exit code for a failure while running.</summary>
+    public const int Failure = 1;
+
+    /// <summary>Builds the root command with every sub-command.</summary>
+    /// <returns>The root command.</returns>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("gradsign: zero-cost NAS proxies (GradSign, SynFlow, GraSP, SNIP, NASWOT, ...), correlation studies and benchmarks.");
+        foreach (var command in CommandCatalog.All())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root;
+    }
+
+    /// <summary>Parses and runs. Bad arguments print one line to <paramref name="error"/> and return <see cref="UsageError"/>.</summary>
+    /// <param name="args">Arguments.</param>
+    /// <param name="output">Standard output.</param>
+    /// <param name="error">Standard error.</param>
+    /// <returns>The exit code.</returns>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = BuildRoot();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            error.WriteLine($"gradsign: {parse.Errors[0].Message} (see --help)");
+            return UsageError;
+        }
+
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or NotSupportedException or KeyNotFoundException)
+        {
+            error.WriteLine($"gradsign: {ex.Message}");
+            return ex is ArgumentException or FormatException or KeyNotFoundException ? UsageError : Failure;
+        }
+    }
+}

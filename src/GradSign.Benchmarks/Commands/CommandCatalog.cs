@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace GradSign.Benchmarks.Commands;
+
+/// <summary>Every sub-command, in the order <c>--help</c> lists them. Each command lives in its own file.</summary>
+internal static class CommandCatalog
+{
+    public static IEnumerable<Command> All()
+    {
+        yield return DataCommand.Create();
+    }
+}

@@ -1,0 +1,110 @@
+using GradSign.Data;
+using GradSign.Networks;
+
+namespace GradSign.Backends;
+
+/// <summary>
+/// A compiled network. All BatchNorms run in training mode. Bulk results are delivered as float64 whatever the
+/// precision, aligned with <see cref="NetworkSpec.Parameters"/>.
+/// </summary>
+/// <threadsafety>Not thread-safe: one call at a time. Compile one executor per thread.</threadsafety>
+public interface INetworkExecutor : IDisposable
+{
+    /// <summary>The compiled network.</summary>
+    NetworkSpec Spec { get; }
+
+    /// <summary>The options it was compiled with.</summary>
+    ExecutionOptions Options { get; }
+
+    /// <summary>Forward pass with batch statistics.</summary>
+    /// <param name="batch">Input batch.</param>
+    /// <param name="logits">Destination, batch.Count × NumClasses, row-major.</param>
+    void Forward(Batch batch, Span<double> logits);
+
+    /// <summary>One forward and backward pass of the batch.</summary>
+    /// <param name="batch">Input batch (labels required for <see cref="Objective.CrossEntropy"/>).</param>
+    /// <param name="objective">The scalar to differentiate.</param>
+    /// <param name="inputGradient">Also return the gradient with respect to the input (capability <see cref="BackendCapabilities.InputGradients"/>).</param>
+    /// <returns>The objective's value and its gradients.</returns>
+    GradientResult Backward(Batch batch, Objective objective, bool inputGradient = false);
+
+    /// <summary>
+    /// Cross-entropy gradients of every sample computed as if that sample were forwarded alone (batch of one:
+    /// BatchNorm statistics over its own H×W), delivered one sample at a time so memory stays O(parameters).
+    /// Samples are delivered in order 0..Count−1.
+    /// </summary>
+    /// <param name="batch">Labelled batch.</param>
+    /// <param name="handler">Called once per sample with that sample's gradients (valid only during the call).</param>
+    /// <param name="cancellationToken">Checked between samples.</param>
+    void PerSampleGradients(Batch batch, PerSampleGradientHandler handler, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Exact Hessian-vector product H·v of the objective over the batch with respect to the parameters, including
+    /// second derivatives through training-mode BatchNorm (ReLU'' = 0).
+    /// </summary>
+    /// <param name="batch">Input batch.</param>
+    /// <param name="objective">The scalar whose Hessian is used.</param>
+    /// <param name="vector">One array per parameter (null = zero direction for that parameter).</param>
+    /// <returns>H·v, one array per parameter.</returns>
+    double[][] HessianVectorProduct(Batch batch, Objective objective, IReadOnlyList<double[]?> vector);
+
+    /// <summary>
+    /// Forward pass delivering, for every <see cref="ReluLayer"/> in layer order, the binary code (input &gt; 0) of
+    /// each sample, bit-packed.
+    /// </summary>
+    /// <param name="batch">Input batch.</param>
+    /// <param name="handler">Called once per ReLU layer.</param>
+    void ReluCodes(Batch batch, ReluCodeHandler handler);
+
+    /// <summary>
+    /// One forward/backward of the objective delivering, for every conv and linear layer in layer order,
+    /// <c>s[n, k] = Σ_{h,w} a[n,k,h,w] · ∂L/∂a[n,k,h,w]</c> where <c>a</c> is the layer's output before anything
+    /// that follows it (fisher).
+    /// </summary>
+    /// <param name="batch">Input batch.</param>
+    /// <param name="objective">The scalar to differentiate.</param>
+    /// <returns>One entry per conv/linear layer, in layer order.</returns>
+    IReadOnlyList<LayerSaliency> OutputSaliencies(Batch batch, Objective objective);
+}
+
+/// <summary>Receives the gradients of one sample.</summary>
+/// <param name="sample">Sample index.</param>
+/// <param name="gradients">One span per parameter, in spec order; valid only during the call.</param>
+public delegate void PerSampleGradientHandler(int sample, IReadOnlyList<double[]> gradients);
+
+/// <summary>Receives the binary codes of one ReLU layer.</summary>
+/// <param name="codes">The codes; valid only during the call.</param>
+public delegate void ReluCodeHandler(in ReluCodeBlock codes);
+
+/// <summary>Bit-packed ReLU codes of one layer for a whole batch.</summary>
+/// <param name="Layer">Index of the <see cref="ReluLayer"/> in <see cref="NetworkSpec.Layers"/>.</param>
+/// <param name="Units">Bits per sample (C·H·W of the ReLU input).</param>
+/// <param name="WordsPerSample">64-bit words per sample: ⌈Units / 64⌉; unused high bits of the last word are zero.</param>
+/// <param name="Bits">Count·WordsPerSample words; bit <c>u % 64</c> of word <c>u / 64</c> of sample n is (input[n, u] &gt; 0).</param>
+public readonly ref struct ReluCodeBlock(int Layer, int Units, int WordsPerSample, ReadOnlySpan<ulong> Bits)
+{
+    /// <summary>Index of the ReLU layer.</summary>
+    public int Layer { get; } = Layer;
+
+    /// <summary>Bits per sample.</summary>
+    public int Units { get; } = Units;
+
+    /// <summary>Words per sample.</summary>
+    public int WordsPerSample { get; } = WordsPerSample;
+
+    /// <summary>The packed codes.</summary>
+    public ReadOnlySpan<ulong> Bits { get; } = Bits;
+}
+
+/// <summary>Result of <see cref="INetworkExecutor.Backward"/>.</summary>
+/// <param name="Value">The objective's value.</param>
+/// <param name="ParameterGradients">One array per parameter, in spec order.</param>
+/// <param name="InputGradient">∂objective/∂input (NCHW), when requested.</param>
+public sealed record GradientResult(double Value, double[][] ParameterGradients, double[]? InputGradient);
+
+/// <summary>Per-sample, per-channel output saliency of one conv or linear layer.</summary>
+/// <param name="Layer">Index of the layer in <see cref="NetworkSpec.Layers"/>.</param>
+/// <param name="Weight">Index of its weight parameter.</param>
+/// <param name="Channels">Output channels (features).</param>
+/// <param name="Values">Count × Channels, row-major: <c>Σ_{h,w} a·∂L/∂a</c>.</param>
+public sealed record LayerSaliency(int Layer, int Weight, int Channels, double[] Values);

@@ -1,0 +1,46 @@
+using GradSign.Backends;
+using GradSign.Data;
+using GradSign.Networks;
+
+namespace GradSign.Proxies;
+
+/// <summary>
+/// A zero-cost proxy: scores an untrained network from one mini-batch (or none) without training it.
+/// Implementations see only the backend seam (<see cref="ITensorBackend"/>), never kernels.
+/// </summary>
+public interface IZeroCostProxy
+{
+    /// <summary>Stable lower-case id used in result files and on the command line, e.g. <c>gradsign</c>.</summary>
+    string Id { get; }
+
+    /// <summary>What the proxy needs from the batch and the backend.</summary>
+    ProxyRequirements Requirements { get; }
+
+    /// <summary>Scores a network. The weights are not modified.</summary>
+    /// <param name="weights">The network and its (initial) weights.</param>
+    /// <param name="batch">The mini-batch (labels needed when <see cref="ProxyRequirements.NeedsLabels"/>).</param>
+    /// <param name="context">Backend and execution settings.</param>
+    /// <param name="cancellationToken">Checked between coarse steps (samples, passes), never inside kernels.</param>
+    /// <returns>The score; non-finite values are returned, not thrown.</returns>
+    /// <exception cref="NotSupportedException">The backend lacks a capability the proxy needs (both are named).</exception>
+    ProxyScore Compute(NetworkWeights weights, Batch batch, ProxyContext context, CancellationToken cancellationToken = default);
+}
+
+/// <summary>What a proxy needs.</summary>
+/// <param name="NeedsLabels">Whether the batch must carry labels.</param>
+/// <param name="Capabilities">Backend capabilities used.</param>
+public sealed record ProxyRequirements(bool NeedsLabels, BackendCapabilities Capabilities);
+
+/// <summary>A proxy's result.</summary>
+/// <param name="ProxyId">The proxy's id.</param>
+/// <param name="Value">The score.</param>
+/// <param name="PerLayer">Contribution of each scored tensor (conv/linear weights in spec order), when the proxy is a sum over them.</param>
+public sealed record ProxyScore(string ProxyId, double Value, IReadOnlyList<double>? PerLayer = null);
+
+/// <summary>Settings shared by every proxy evaluation. Immutable.</summary>
+/// <param name="Backend">The backend that compiles networks.</param>
+public sealed record ProxyContext(ITensorBackend Backend)
+{
+    /// <summary>Threads a backend may use; −1 = all cores.</summary>
+    public int MaxDegreeOfParallelism { get; init; } = -1;
+}

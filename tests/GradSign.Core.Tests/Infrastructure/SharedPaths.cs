@@ -1,0 +1,35 @@
+using GradSign.Data;
+
+namespace GradSign.Tests.Infrastructure;
+
+/// <summary>Locations of ../shared (oracle fixtures, data) as seen from the repository root.</summary>
+public static class SharedPaths
+{
+    /// <summary>The repository root (the folder holding GradSign.sln).</summary>
+    public static string RepositoryRoot { get; } = FindRoot();
+
+    /// <summary>../shared beside the repository root.</summary>
+    public static string Shared => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
+
+    /// <summary>../shared/oracle/fixtures.</summary>
+    public static string Fixtures => Path.Combine(Shared, "oracle", "fixtures");
+
+    /// <summary>../shared/oracle/fixtures_ext.</summary>
+    public static string FixturesExt => Path.Combine(Shared, "oracle", "fixtures_ext");
+
+    /// <summary>The data folder, by the library's rule; null when absent.</summary>
+    public static string? Data => DataFolder.TryResolve();
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "GradSign.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("GradSign.sln not found above " + AppContext.BaseDirectory);
+    }
+}
