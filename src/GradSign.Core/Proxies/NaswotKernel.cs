@@ -23,6 +23,21 @@ internal sealed class NaswotKernel
         _k = new long[count * count];
     }
 
+    /// <summary>A kernel with the given integer entries (tests; importing a kernel computed elsewhere).</summary>
+    public static NaswotKernel FromEntries(int count, Func<int, int, long> entry)
+    {
+        var kernel = new NaswotKernel(count);
+        for (var i = 0; i < count; i++)
+        {
+            for (var j = 0; j < count; j++)
+            {
+                kernel._k[(i * count) + j] = entry(i, j);
+            }
+        }
+
+        return kernel;
+    }
+
     /// <summary>Samples (rows and columns).</summary>
     public int Count { get; }
 
