@@ -75,9 +75,30 @@ public static class NasBench101Network
     public static int[] ComputeVertexChannels(int inChannels, int outChannels, ModelSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
+        return ComputeVertexChannels(inChannels, outChannels, spec.Matrix);
+    }
+
+    /// <summary>
+    /// <see cref="ComputeVertexChannels(int, int, ModelSpec)"/> on a raw (already pruned) adjacency matrix, without
+    /// the NAS-Bench-101 size limits.
+    /// </summary>
+    /// <param name="inChannels">Cell input channels.</param>
+    /// <param name="outChannels">Cell output channels.</param>
+    /// <param name="matrix">Square, strictly upper-triangular 0/1 adjacency matrix, at least 2×2, every interior vertex on an input→output path.</param>
+    /// <returns>One width per vertex.</returns>
+    /// <exception cref="ArgumentException">The matrix is not square, or a vertex would get no channels.</exception>
+    public static int[] ComputeVertexChannels(int inChannels, int outChannels, IReadOnlyList<IReadOnlyList<int>> matrix)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inChannels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outChannels);
-        var v = spec.VertexCount;
+        var v = matrix.Count;
+        if (v < 2 || matrix.Any(r => r is null || r.Count != v))
+        {
+            throw new ArgumentException("matrix must be square with at least 2 vertices.", nameof(matrix));
+        }
+
+        bool HasEdge(int from, int to) => matrix[from][to] != 0;
         var vc = new int[v];
         vc[0] = inChannels;
         vc[v - 1] = outChannels;
@@ -90,14 +111,19 @@ public static class NasBench101Network
         var d = 0;
         for (var s = 1; s < v - 1; s++)
         {
-            d += spec.HasEdge(s, v - 1) ? 1 : 0;
+            d += HasEdge(s, v - 1) ? 1 : 0;
+        }
+
+        if (d == 0)
+        {
+            throw new ArgumentException("No interior vertex feeds the output; prune the matrix first.", nameof(matrix));
         }
 
         var baseWidth = outChannels / d;
         var remainder = outChannels % d;
         for (var t = 1; t < v - 1; t++)
         {
-            if (spec.HasEdge(t, v - 1))
+            if (HasEdge(t, v - 1))
             {
                 vc[t] = baseWidth;
                 if (remainder > 0)
@@ -110,11 +136,11 @@ public static class NasBench101Network
 
         for (var t = v - 3; t >= 1; t--)
         {
-            if (!spec.HasEdge(t, v - 1))
+            if (!HasEdge(t, v - 1))
             {
                 for (var w = t + 1; w < v - 1; w++)
                 {
-                    if (spec.HasEdge(t, w))
+                    if (HasEdge(t, w))
                     {
                         vc[t] = Math.Max(vc[t], vc[w]);
                     }
