@@ -190,19 +190,21 @@ internal sealed partial class ManagedExecutor<T>
         ArgumentNullException.ThrowIfNull(handler);
         var w = Prepare(batch, needLabels: false);
         RunForward(w, batch);
-        foreach (var op in _ops)
+        for (var i = 0; i < Spec.Layers.Count; i++)
         {
-            if (op is ReluOp<T> relu)
+            if (Spec.Layers[i] is ReluLayer relu)
             {
-                var words = (relu.Size + 63) / 64;
+                var input = _slotOf[relu.Inputs[0]];
+                var units = _slotSizes[input];
+                var words = (units + 63) / 64;
                 var total = words * batch.Count;
                 if (_codes.Length < total)
                 {
                     _codes = new ulong[total];
                 }
 
-                ReluCodePack.Run<T>(w.Values[relu.Inputs[0]], batch.Count, relu.Size, words, _codes);
-                handler(new ReluCodeBlock(relu.Layer, relu.Size, words, _codes.AsSpan(0, total)));
+                ReluCodePack.Run<T>(w.Values[input], batch.Count, units, words, _codes);
+                handler(new ReluCodeBlock(i, units, words, _codes.AsSpan(0, total)));
             }
         }
     }

@@ -47,6 +47,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         _slotOf = new int[layers.Count];
         var sizes = new List<int> { Size(layers[0].OutputShape) };
         var zero = new List<bool> { true };
+        var reluOf = new Dictionary<int, int>();
         for (var i = 1; i < layers.Count; i++)
         {
             var layer = layers[i];
@@ -54,6 +55,19 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
             {
                 _slotOf[i] = _slotOf[bn.Inputs[0]];
                 continue;
+            }
+
+            // NAS-Bench-201 cells apply a separate ReLU per conv edge to the same node: compute it once and share
+            // the slot (consumers then add their gradients into the shared slot, which is the same sum).
+            if (layer is ReluLayer && reluOf.TryGetValue(_slotOf[layer.Inputs[0]], out var shared))
+            {
+                _slotOf[i] = shared;
+                continue;
+            }
+
+            if (layer is ReluLayer)
+            {
+                reluOf[_slotOf[layer.Inputs[0]]] = sizes.Count;
             }
 
             var output = _slotOf[i] = sizes.Count;

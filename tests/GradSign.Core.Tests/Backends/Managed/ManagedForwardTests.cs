@@ -86,10 +86,11 @@ public sealed class ManagedForwardTests
         Assert.Equal(fd, g.ParameterGradients[p.Index][j], 1e-6 * Math.Max(1, Math.Abs(fd)));
     }
 
-    [Fact]
-    public void ReluCodes_MatchDirectEvaluationOfReluInputs()
+    [Theory]
+    [MemberData(nameof(Nets))]
+    public void ReluCodes_MatchDirectEvaluationOfReluInputs(string net)
     {
-        var spec = TestNets.MiniResNet();
+        var spec = TestNets.ByName(net);
         var weights = TestNets.Weights(spec, 81);
         var batch = TestNets.RandomBatch(spec, 3, 82);
         var outs = ReferenceForward.Run(spec, weights, batch);

@@ -116,12 +116,12 @@ internal static class TestNets
         return Finish(b, s);
     }
 
-    /// <summary>Two branches concatenated (4 + 3 channels), truncated to 5, BN, ReLU → GAP → linear.</summary>
+    /// <summary>Two branches, each behind its own ReLU of the same tensor (NB201 style), concatenated (4 + 3 channels), truncated to 5, BN, ReLU → GAP → linear.</summary>
     public static NetworkSpec ConcatTruncate()
     {
         var b = new NetworkBuilder(3, 6, 5);
         var x = b.Conv2d(NetworkBuilder.Input, 4, kernel: 3, padding: 1, weightName: "c1.weight");
-        var p = b.Conv2d(x, 4, kernel: 1, weightName: "pa.weight");
+        var p = b.Conv2d(b.Relu(x), 4, kernel: 1, weightName: "pa.weight");
         var q = b.Conv2d(b.Relu(x), 3, kernel: 3, padding: 1, weightName: "pb.weight");
         var c = b.Truncate(b.Concat(p, q), 5);
         c = b.Relu(b.BatchNorm(c, "bn"));

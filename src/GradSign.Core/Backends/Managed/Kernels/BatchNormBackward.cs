@@ -24,8 +24,7 @@ internal static class BatchNormBackward
             for (var k = 0; k < runs; k++)
             {
                 var o = layout.Offset(g, k);
-                var a = PackedSum.Sum(gradOutput.Slice(o, s));
-                var b = PackedSum.Dot(gradOutput.Slice(o, s), xhat.Slice(o, s));
+                var (a, b) = SumAndDot.Run(gradOutput.Slice(o, s), xhat.Slice(o, s));
                 runSumDy[layout.RunIndex(g, k)] = a;
                 runSumDyXhat[layout.RunIndex(g, k)] = b;
                 sumDy += a;

@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 
 namespace GradSign.Backends.Managed.Kernels;
 
@@ -30,25 +29,20 @@ internal static class BatchNormForward
             var squares = 0.0;
             for (var k = 0; k < runs; k++)
             {
-                var o = layout.Offset(g, k);
-                var d = xhat.Slice(o, s);
-                TensorPrimitives.Subtract(x.Slice(o, s), mean, d);
-                squares += PackedSum.Dot<T>(d, d);
+                squares += SumOfSquaredDeviations.Run(x.Slice(layout.Offset(g, k), s), mean);
             }
 
             var r = 1.0 / Math.Sqrt((squares / count) + epsilon);
             invStd[g] = r;
             var rt = T.CreateTruncating(r);
             var c = layout.Channel(g);
+            var affine = !gamma.IsEmpty;
+            var gam = affine ? gamma[c] : T.One;
+            var bet = affine && !beta.IsEmpty ? beta[c] : T.Zero;
             for (var k = 0; k < runs; k++)
             {
                 var o = layout.Offset(g, k);
-                var d = xhat.Slice(o, s);
-                TensorPrimitives.Multiply(d, rt, d);
-                if (!gamma.IsEmpty)
-                {
-                    ScaleShift.Run<T>(d, gamma[c], beta.IsEmpty ? T.Zero : beta[c], y.Slice(o, s));
-                }
+                Normalize.Run(x.Slice(o, s), mean, rt, xhat.Slice(o, s), affine, gam, bet, affine ? y.Slice(o, s) : default);
             }
         }
     }
