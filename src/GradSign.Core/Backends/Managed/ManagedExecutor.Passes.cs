@@ -69,29 +69,45 @@ internal sealed partial class ManagedExecutor<T>
             StartBackward(w, inputGradient: false);
             Seed(w, batch, Objective.CrossEntropy, perSample: true);
             Sweep(w, tangents: false);
-            var doubles = DoubleGradients();
-            foreach (var (g, d) in w.ParamGrads.Zip(doubles))
-            {
-                Array.Clear(g);
-                Array.Clear(d);
-            }
-
+            // Two buffer sets: with two or more threads, samples n and n+1 are computed concurrently (each sample's
+            // gradients depend only on the workspace), then delivered in order.
+            var sets = _degree > 1 ? 2 : 1;
+            var buffers = PerSampleBuffers(sets);
             var live = _ops.Where(op => op is not null && w.GradWritten[op.Output]).Select(op => op!).ToArray();
             var liveParams = live.SelectMany(op => op.Parameters).ToArray();
-            for (var n = 0; n < batch.Count; n++)
+            void Compute(int sample, int set)
             {
-                cancellationToken.ThrowIfCancellationRequested();
+                var (grads, doubles) = buffers[set];
                 foreach (var op in live)
                 {
-                    op.ParameterGradients(w, n);
+                    op.ParameterGradients(w, sample, grads);
                 }
 
                 foreach (var p in liveParams)
                 {
-                    ToDouble(w.ParamGrads[p], doubles[p]);
+                    ToDouble(grads[p], doubles[p]);
+                }
+            }
+
+            for (var n = 0; n < batch.Count; n += sets)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (sets == 2 && n + 1 < batch.Count)
+                {
+                    var first = n;
+                    Parallel.Invoke(() => Compute(first, 0), () => Compute(first + 1, 1));
+                }
+                else
+                {
+                    Compute(n, 0);
                 }
 
-                handler(n, doubles);
+                handler(n, buffers[0].Doubles);
+                if (sets == 2 && n + 1 < batch.Count)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    handler(n + 1, buffers[1].Doubles);
+                }
             }
         }
         finally
@@ -260,8 +276,34 @@ internal sealed partial class ManagedExecutor<T>
         {
             if (op is not null && w.GradWritten[op.Output])
             {
-                op.ParameterGradients(w, sample);
+                op.ParameterGradients(w, sample, w.ParamGrads);
             }
         }
+    }
+
+    /// <summary>Zeroed gradient buffer sets for per-sample passes (parameters no live layer writes stay zero).</summary>
+    private (T[][] Grads, double[][] Doubles)[] PerSampleBuffers(int sets)
+    {
+        if (_perSample is null || _perSample.Length != sets)
+        {
+            _perSample = [.. Enumerable.Range(0, sets).Select(_ => (
+                _params.Select(p => new T[p.Length]).ToArray(),
+                _params.Select(p => new double[p.Length]).ToArray()))];
+        }
+
+        foreach (var (g, d) in _perSample)
+        {
+            foreach (var a in g)
+            {
+                Array.Clear(a);
+            }
+
+            foreach (var a in d)
+            {
+                Array.Clear(a);
+            }
+        }
+
+        return _perSample;
     }
 }

@@ -21,7 +21,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private readonly bool[] _zeroSlots;
     private readonly int _degree;
     private Workspace<T>? _workspace;
-    private double[][]? _doubleGrads;
+    private (T[][] Grads, double[][] Doubles)[]? _perSample;
     private ulong[] _codes = [];
     private bool _disposed;
 
@@ -93,7 +93,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     {
         _disposed = true;
         _workspace = null;
-        _doubleGrads = null;
+        _perSample = null;
         _codes = [];
     }
 
@@ -273,8 +273,6 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         Array.Fill(w.NeedsGrad, true);
         w.NeedsGrad[0] = inputGradient;
     }
-
-    private double[][] DoubleGradients() => _doubleGrads ??= [.. _params.Select(p => new double[p.Length])];
 
     private static void ToDouble(T[] source, double[] destination) => TensorPrimitives.ConvertTruncating<T, double>(source, destination);
 }

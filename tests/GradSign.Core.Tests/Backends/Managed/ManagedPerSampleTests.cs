@@ -61,6 +61,32 @@ public sealed class ManagedPerSampleTests
     }
 
     [Fact]
+    public void PerSampleGradients_OneOrFourThreads_GiveIdenticalResults()
+    {
+        var spec = TestNets.MiniResNet();
+        var weights = TestNets.Weights(spec, 7);
+        var batch = TestNets.RandomBatch(spec, 5, 8);
+        double[][][] Run(int threads)
+        {
+            using var e = ManagedBackend.Instance.Compile(weights, ExecutionOptions.Default with { MaxDegreeOfParallelism = threads });
+            var all = new List<double[][]>();
+            e.PerSampleGradients(batch, (_, g) => all.Add([.. g.Select(a => (double[])a.Clone())]));
+            return [.. all];
+        }
+
+        var one = Run(1);
+        var four = Run(4);
+        Assert.Equal(one.Length, four.Length);
+        for (var n = 0; n < one.Length; n++)
+        {
+            for (var p = 0; p < one[n].Length; p++)
+            {
+                Assert.Equal(one[n][p], four[n][p]);
+            }
+        }
+    }
+
+    [Fact]
     public void PerSampleGradients_Cancelled_Throws()
     {
         var spec = TestNets.ConvBnRelu();

@@ -78,15 +78,15 @@ internal sealed class BatchNormOp<T>(int layer, int output, int input, int chann
     }
 
     /// <inheritdoc />
-    public override void ParameterGradients(Workspace<T> w, int sample)
+    public override void ParameterGradients(Workspace<T> w, int sample, T[][] destination)
     {
         if (gamma is not { } gi || beta is not { } bi)
         {
             return;
         }
 
-        var dg = w.ParamGrads[gi];
-        var db = w.ParamGrads[bi];
+        var dg = destination[gi];
+        var db = destination[bi];
         for (var c = 0; c < channels; c++)
         {
             double sg = 0, sb = 0;

@@ -38,22 +38,22 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
     }
 
     /// <inheritdoc />
-    public override void ParameterGradients(Workspace<T> w, int sample)
+    public override void ParameterGradients(Workspace<T> w, int sample, T[][] destination)
     {
         var x = w.Values[Inputs[0]];
         var dy = w.Grads[Output];
         if (sample < 0)
         {
-            Conv2dBackwardWeight.Run(_g, w.Batch, x, dy, w.ParamGrads[Weight]);
+            Conv2dBackwardWeight.Run(_g, w.Batch, x, dy, destination[Weight]);
         }
         else
         {
-            Conv2dBackwardWeight.Run(_g, 1, x.AsSpan(sample * _g.InputSize, _g.InputSize), dy.AsSpan(sample * _g.OutputSize, _g.OutputSize), w.ParamGrads[Weight]);
+            Conv2dBackwardWeight.Run(_g, 1, x.AsSpan(sample * _g.InputSize, _g.InputSize), dy.AsSpan(sample * _g.OutputSize, _g.OutputSize), destination[Weight]);
         }
 
         if (bias is { } b)
         {
-            ChannelSums.Run<T>(dy, sample < 0 ? 0 : sample, sample < 0 ? w.Batch : 1, Channels, Spatial, w.ParamGrads[b]);
+            ChannelSums.Run<T>(dy, sample < 0 ? 0 : sample, sample < 0 ? w.Batch : 1, Channels, Spatial, destination[b]);
         }
     }
 

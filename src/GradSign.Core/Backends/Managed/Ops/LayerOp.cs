@@ -35,8 +35,9 @@ internal abstract class LayerOp<T>(int layer, int output, int[] inputs)
     /// <summary>Propagates ∂L/∂output to the inputs.</summary>
     public abstract void Backward(Workspace<T> w);
 
-    /// <summary>Writes this layer's parameter gradients, for the whole batch (<paramref name="sample"/> &lt; 0) or one sample.</summary>
-    public virtual void ParameterGradients(Workspace<T> w, int sample)
+    /// <summary>Writes this layer's parameter gradients into <paramref name="destination"/> (indexed by parameter), for the whole
+    /// batch (<paramref name="sample"/> &lt; 0) or one sample. Reads only the workspace, so samples may run concurrently.</summary>
+    public virtual void ParameterGradients(Workspace<T> w, int sample, T[][] destination)
     {
     }
 
