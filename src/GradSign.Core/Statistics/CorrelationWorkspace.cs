@@ -17,6 +17,9 @@ internal sealed class CorrelationWorkspace
     private int[] _rankY = [];
     private int[] _sequence = [];
     private int[] _buffer = [];
+    private ulong[] _radixKeys = [];
+    private ulong[] _radixKeysBuffer = [];
+    private int[] _radixOrderBuffer = [];
 
     /// <summary>Sort keys (a copy of the values being ranked).</summary>
     public Span<double> Keys(int n) => Ensure(ref _keys, n);
@@ -50,6 +53,15 @@ internal sealed class CorrelationWorkspace
 
     /// <summary>Merge buffer.</summary>
     public Span<int> Buffer(int n) => Ensure(ref _buffer, n);
+
+    /// <summary>Order-preserving keys for <see cref="RadixSort"/>.</summary>
+    public Span<ulong> RadixKeys(int n) => Ensure(ref _radixKeys, n);
+
+    /// <summary>Second key array for <see cref="RadixSort"/>'s ping-pong passes.</summary>
+    public Span<ulong> RadixKeysBuffer(int n) => Ensure(ref _radixKeysBuffer, n);
+
+    /// <summary>Second index array for <see cref="RadixSort"/>'s ping-pong passes.</summary>
+    public Span<int> RadixOrderBuffer(int n) => Ensure(ref _radixOrderBuffer, n);
 
     private static Span<T> Ensure<T>(ref T[] array, int n)
     {

@@ -19,8 +19,8 @@ internal static class KendallCounter
         var rankX = workspace.RankX(n);
         var rankY = workspace.RankY(n);
 
-        var yTies = DenseRanks(y, keys, orderY, rankY, out var distinctY);
-        var xTies = DenseRanks(x, keys, orderX, rankX, out var distinctX);
+        var yTies = DenseRanks(y, keys, orderY, rankY, workspace, out var distinctY);
+        var xTies = DenseRanks(x, keys, orderX, rankX, workspace, out var distinctX);
 
         // Stable counting sort of the y-ordered pairs by x rank gives the lexicographic (x, y) order in O(n).
         // groupEnd[g] starts as the first position of x group g and ends as one past its last.
@@ -60,12 +60,10 @@ internal static class KendallCounter
     /// Writes 0-based dense ranks of <paramref name="values"/> to <paramref name="ranks"/>, leaves the sorting
     /// permutation in <paramref name="order"/>, and returns the number of tied pairs Σ t(t−1)/2.
     /// </summary>
-    private static long DenseRanks(ReadOnlySpan<double> values, Span<double> keys, Span<int> order, Span<int> ranks, out int distinct)
+    private static long DenseRanks(ReadOnlySpan<double> values, Span<double> keys, Span<int> order, Span<int> ranks, CorrelationWorkspace workspace, out int distinct)
     {
         var n = values.Length;
-        values.CopyTo(keys);
-        Ranker.FillIdentity(order);
-        keys.Sort(order);
+        RadixSort.Sort(values, keys, order, workspace);
 
         long ties = 0;
         var dense = 0;

@@ -95,7 +95,7 @@ public static class RankCorrelation
         if (firstNaN < 0)
         {
             var n = values.Length;
-            Ranker.Rank(values, ranks[..n], ties, new double[n], new int[n]);
+            Ranker.Rank(values, ranks[..n], ties, new CorrelationWorkspace());
             return;
         }
 
@@ -137,8 +137,8 @@ public static class RankCorrelation
 
         var rankX = workspace.First(n);
         var rankY = workspace.Second(n);
-        Ranker.Rank(x, rankX, RankTieMethod.Average, workspace.Keys(n), workspace.OrderX(n));
-        Ranker.Rank(y, rankY, RankTieMethod.Average, workspace.Keys(n), workspace.OrderX(n));
+        Ranker.Rank(x, rankX, RankTieMethod.Average, workspace);
+        Ranker.Rank(y, rankY, RankTieMethod.Average, workspace);
         return PearsonCore.Compute(rankX, rankY, workspace.CentredX(n), workspace.CentredY(n));
     }
 
@@ -187,7 +187,7 @@ public static class RankCorrelation
         }
 
         var compactRanks = new double[compact.Length];
-        Ranker.Rank(compact, compactRanks, ties, new double[compact.Length], new int[compact.Length]);
+        Ranker.Rank(compact, compactRanks, ties, new CorrelationWorkspace());
         ranks[..values.Length].Fill(double.NaN);
         for (var k = 0; k < compact.Length; k++)
         {

@@ -5,14 +5,15 @@ internal static class Ranker
 {
     /// <summary>
     /// Writes the 1-based ranks of <paramref name="values"/> (no NaN) to <paramref name="ranks"/>.
-    /// <paramref name="ranks"/> may overlap <paramref name="values"/>: the values are copied to <paramref name="keys"/> first.
+    /// <paramref name="ranks"/> may overlap <paramref name="values"/>: the values are sorted into workspace keys first.
+    /// Uses the workspace's Keys and OrderX buffers.
     /// </summary>
-    public static void Rank(ReadOnlySpan<double> values, Span<double> ranks, RankTieMethod ties, Span<double> keys, Span<int> order)
+    public static void Rank(ReadOnlySpan<double> values, Span<double> ranks, RankTieMethod ties, CorrelationWorkspace workspace)
     {
         var n = values.Length;
-        values.CopyTo(keys);
-        FillIdentity(order);
-        keys.Sort(order);
+        var keys = workspace.Keys(n);
+        var order = workspace.OrderX(n);
+        RadixSort.Sort(values, keys, order, workspace);
 
         var dense = 0;
         for (var start = 0; start < n;)
@@ -41,7 +42,7 @@ internal static class Ranker
                     Assign(ranks, order[start..end], dense);
                     break;
                 default:
-                    // Ordinal: the unstable sort scrambled tied positions; restore input order within the run.
+                    // Ordinal: the small-input introsort is unstable; restore input order within the run.
                     var run = order[start..end];
                     run.Sort();
                     for (var k = 0; k < run.Length; k++)
