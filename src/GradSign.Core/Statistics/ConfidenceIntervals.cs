@@ -114,7 +114,7 @@ public static class ConfidenceIntervals
         }
 
         var n = pairs.Count;
-        var workspace = new CorrelationWorkspace();
+        using var workspace = new CorrelationWorkspace();
         var estimate = statistic(pairs.X, pairs.Y, workspace);
         if (n < 2)
         {

@@ -24,7 +24,7 @@ public sealed record CorrelationSummary(int N, double Spearman, double KendallTa
         }
 
         var n = pairs.Count;
-        var workspace = new CorrelationWorkspace();
+        using var workspace = new CorrelationWorkspace();
         return new CorrelationSummary(
             n,
             RankCorrelation.SpearmanCore(pairs.X, pairs.Y, workspace),

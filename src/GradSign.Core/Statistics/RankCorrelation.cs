@@ -29,7 +29,13 @@ public static class RankCorrelation
     public static double Spearman(ReadOnlySpan<double> x, ReadOnlySpan<double> y, NanPolicy nanPolicy = NanPolicy.Propagate)
     {
         var pairs = PairedSample.Create(x, y, nanPolicy);
-        return pairs.PropagatesNaN ? double.NaN : SpearmanCore(pairs.X, pairs.Y, new CorrelationWorkspace());
+        if (pairs.PropagatesNaN)
+        {
+            return double.NaN;
+        }
+
+        using var workspace = new CorrelationWorkspace();
+        return SpearmanCore(pairs.X, pairs.Y, workspace);
     }
 
     /// <summary>Kendall's rank correlation τ with tie corrections, in O(n log n) time.</summary>
@@ -44,7 +50,13 @@ public static class RankCorrelation
     {
         ValidateVariant(variant);
         var pairs = PairedSample.Create(x, y, nanPolicy);
-        return pairs.PropagatesNaN ? double.NaN : KendallCore(pairs.X, pairs.Y, variant, new CorrelationWorkspace());
+        if (pairs.PropagatesNaN)
+        {
+            return double.NaN;
+        }
+
+        using var workspace = new CorrelationWorkspace();
+        return KendallCore(pairs.X, pairs.Y, variant, workspace);
     }
 
     /// <summary>Pearson's product-moment correlation r (two-pass: centre, then normalised dot product).</summary>
@@ -63,7 +75,7 @@ public static class RankCorrelation
             return double.NaN;
         }
 
-        var workspace = new CorrelationWorkspace();
+        using var workspace = new CorrelationWorkspace();
         return PearsonCore.Compute(pairs.X, pairs.Y, workspace.CentredX(pairs.Count), workspace.CentredY(pairs.Count));
     }
 
@@ -94,8 +106,8 @@ public static class RankCorrelation
         var firstNaN = IndexOfNaN(values);
         if (firstNaN < 0)
         {
-            var n = values.Length;
-            Ranker.Rank(values, ranks[..n], ties, new CorrelationWorkspace());
+            using var workspace = new CorrelationWorkspace();
+            Ranker.Rank(values, ranks[..values.Length], ties, workspace);
             return;
         }
 
@@ -187,7 +199,11 @@ public static class RankCorrelation
         }
 
         var compactRanks = new double[compact.Length];
-        Ranker.Rank(compact, compactRanks, ties, new CorrelationWorkspace());
+        using (var workspace = new CorrelationWorkspace())
+        {
+            Ranker.Rank(compact, compactRanks, ties, workspace);
+        }
+
         ranks[..values.Length].Fill(double.NaN);
         for (var k = 0; k < compact.Length; k++)
         {
