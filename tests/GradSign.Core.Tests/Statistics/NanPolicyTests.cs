@@ -87,6 +87,17 @@ public class NanPolicyTests
     }
 
     [Fact]
+    public void RankCorrelations_PositiveInfinityOnly_MatchScipy()
+    {
+        // scipy 1.10.1: spearmanr/kendalltau([0.5, 3, inf, 1, inf, -2], [1, 3, 2, 6, 4, 5]). (With both +inf and
+        // -inf scipy 1.10 returns NaN, because its NaN check sums the input; see docs/statistics.md.)
+        double[] x = [0.5, 3, double.PositiveInfinity, 1, double.PositiveInfinity, -2];
+        double[] y = [1, 3, 2, 6, 4, 5];
+        Assert.Equal(-0.20291986247835694, RankCorrelation.Spearman(x, y), 1e-12);
+        Assert.Equal(-0.13801311186847084, RankCorrelation.KendallTau(x, y), 1e-12);
+    }
+
+    [Fact]
     public void Pearson_Infinity_ReturnsNaN()
     {
         Assert.True(double.IsNaN(RankCorrelation.Pearson([1, 2, double.PositiveInfinity], [1, 2, 3])));
