@@ -72,14 +72,29 @@ internal static class StatsCommand
         var yi = ColumnIndex(header, yName, "--y", file);
         var xs = new List<double>();
         var ys = new List<double>();
-        for (var row = 1; csv.Read(); row++)
+        var row = 0;
+        try
         {
-            xs.Add(ParseCell(csv.GetField(xi), file, row, csv.Parser.Row, xName));
-            ys.Add(ParseCell(csv.GetField(yi), file, row, csv.Parser.Row, yName));
+            while (csv.Read())
+            {
+                row++;
+                xs.Add(ParseCell(Field(csv, xi, xName, file, row), file, row, csv.Parser.Row, xName));
+                ys.Add(ParseCell(Field(csv, yi, yName, file, row), file, row, csv.Parser.Row, yName));
+            }
+        }
+        catch (BadDataException ex)
+        {
+            // CsvHelper's message spans many lines of reader state; the CLI promises one line.
+            throw new InvalidDataException($"{file.Name}: malformed CSV after row {row} (line {ex.Context?.Parser?.Row}), e.g. an unclosed quote");
         }
 
         return ([.. xs], [.. ys]);
     }
+
+    private static string? Field(CsvReader csv, int index, string column, FileInfo file, int row)
+        => index < csv.Parser.Count
+            ? csv.GetField(index)
+            : throw new FormatException($"{file.Name}: row {row} (line {csv.Parser.Row}) has {csv.Parser.Count} cells, so no column '{column}'");
 
     /// <summary>Empty, <c>nan</c> and <c>NaN</c> are missing (NaN); invariant-culture numbers, including
     /// <c>inf</c>/<c>Infinity</c> with a sign, are values; anything else throws <see cref="FormatException"/> (exit code 2).</summary>

@@ -82,6 +82,27 @@ public sealed class StatsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Stats_ShortRow_FailsNamingRowAndColumn()
+    {
+        var path = WriteCsv("short.csv", "x,y\n1,2\n3\n4,5\n");
+        var (code, _, error) = Run("stats", "--csv", path, "--x", "x", "--y", "y");
+        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("row 2", error, StringComparison.Ordinal);
+        Assert.Contains("'y'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stats_UnclosedQuote_FailsWithOneLine()
+    {
+        var path = WriteCsv("quote.csv", "x,y\n1,\"2\n3,4\n");
+        var (code, _, error) = Run("stats", "--csv", path, "--x", "x", "--y", "y");
+        Assert.Equal(GradSign.Benchmarks.Cli.Failure, code);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("quote.csv", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Stats_InfinityCells_AreValues()
     {
         var path = WriteCsv("inf.csv", "x,y\n-inf,1\n2,2\ninf,4\nInfinity,3\n");
