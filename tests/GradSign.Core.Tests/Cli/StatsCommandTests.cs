@@ -144,6 +144,14 @@ public sealed class StatsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Bdn_ListFlat_ForwardsToBenchmarkSwitcherWithoutRunning()
+    {
+        // BenchmarkDotNet prints the list to the process console; the exit code shows the arguments reached it.
+        var (code, _, error) = Run("bdn", "--list", "flat", "--filter", "*KendallBenchmarks*");
+        Assert.True(code == 0, error);
+    }
+
+    [Fact]
     public void Help_ListsStatsAndBdn()
     {
         var (code, output, _) = Run("--help");
