@@ -10,5 +10,7 @@ internal static class CommandCatalog
         yield return DataCommand.Create();
         yield return MergeCommand.Create();
         yield return ScoreCommand.Create();
+        yield return StatsCommand.Create();
+        yield return BdnCommand.Create();
     }
 }
