@@ -1,0 +1,184 @@
+using System.Numerics;
+
+namespace GradSign.Backends.Managed.Kernels;
+
+/// <summary>
+/// Data movement around the micro-kernels: packing A panels, zero-padding images (the implicit-im2col layout of
+/// stride-1 convolutions), explicit im2col / col2im for the general case. All loops run in a fixed order.
+/// </summary>
+internal static unsafe class ConvPacking
+{
+    /// <summary>Elements of the packed panels for a <paramref name="rows"/>×<paramref name="kDim"/> matrix.</summary>
+    public static int PanelSize(int rows, int kDim) => ((rows + PanelKernel.Rows - 1) / PanelKernel.Rows) * PanelKernel.Rows * kDim;
+
+    /// <summary>
+    /// Packs a rows×kDim matrix M (element (r, kk) at <c>src[r·rowStride + kk·colStride]</c>, so a transposed source is
+    /// just swapped strides) into panels of 8 rows: <c>dst[(rb·kDim + kk)·8 + r] = M[rb·8 + r, kk]</c>, zero past the last row.
+    /// </summary>
+    public static void PackRowPanels<T>(T* src, int rows, int kDim, long rowStride, long colStride, T* dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int R = PanelKernel.Rows;
+        for (var rb = 0; rb < rows; rb += R)
+        {
+            var valid = Math.Min(R, rows - rb);
+            var panel = dst + ((long)rb * kDim);
+            for (var kk = 0; kk < kDim; kk++)
+            {
+                var line = panel + ((long)kk * R);
+                var from = src + ((long)rb * rowStride) + ((long)kk * colStride);
+                var r = 0;
+                for (; r < valid; r++)
+                {
+                    line[r] = from[r * rowStride];
+                }
+
+                for (; r < R; r++)
+                {
+                    line[r] = T.Zero;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs the weight of the transposed, spatially flipped convolution used by stride-1 backward-data:
+    /// <c>W'[c, (o, i, j)] = W[o, c, K−1−i, K−1−j]</c>, as 8-row panels over c (see <see cref="PackRowPanels{T}"/>).
+    /// </summary>
+    public static void PackFlippedTransposed<T>(T* weight, int outChannels, int inChannels, int kernel, T* dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int R = PanelKernel.Rows;
+        var kk2 = kernel * kernel;
+        var kDim = outChannels * kk2;
+        for (var cb = 0; cb < inChannels; cb += R)
+        {
+            var valid = Math.Min(R, inChannels - cb);
+            var panel = dst + ((long)cb * kDim);
+            for (var o = 0; o < outChannels; o++)
+            {
+                for (var t = 0; t < kk2; t++)
+                {
+                    var line = panel + ((long)((o * kk2) + t) * R);
+                    var flipped = kk2 - 1 - t; // (K−1−i)·K + (K−1−j) = K²−1−(i·K+j)
+                    var r = 0;
+                    for (; r < valid; r++)
+                    {
+                        line[r] = weight[(((long)((o * inChannels) + cb + r)) * kk2) + flipped];
+                    }
+
+                    for (; r < R; r++)
+                    {
+                        line[r] = T.Zero;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Copies <paramref name="channels"/> planes of h×w into (h+2p)×(w+2p) planes with a zero border of width p.</summary>
+    public static void PadImage<T>(T* src, int channels, int height, int width, int pad, T* dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int hp = height + (2 * pad), wp = width + (2 * pad);
+        for (var c = 0; c < channels; c++)
+        {
+            var plane = dst + ((long)c * hp * wp);
+            new Span<T>(plane, pad * wp).Clear();
+            new Span<T>(plane + ((long)(pad + height) * wp), pad * wp).Clear();
+            for (var y = 0; y < height; y++)
+            {
+                var row = plane + ((long)(pad + y) * wp);
+                new Span<T>(row, pad).Clear();
+                new ReadOnlySpan<T>(src + ((((long)c * height) + y) * width), width).CopyTo(new Span<T>(row + pad, width));
+                new Span<T>(row + pad + width, pad).Clear();
+            }
+        }
+    }
+
+    /// <summary>Copies rows of length <paramref name="width"/> into rows of stride <paramref name="stride"/> ≥ width, zeroing the gap.</summary>
+    public static void WidenRows<T>(T* src, int rows, int width, int stride, T* dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var r = 0; r < rows; r++)
+        {
+            var to = dst + ((long)r * stride);
+            new ReadOnlySpan<T>(src + ((long)r * width), width).CopyTo(new Span<T>(to, width));
+            new Span<T>(to + width, stride - width).Clear();
+        }
+    }
+
+    /// <summary>im2col of one sample: <c>col[(c·K + i)·K + j, y·OW + x] = input[c, y·s + i − p, x·s + j − p]</c> (0 outside).</summary>
+    public static void Im2Col<T>(in ConvGeometry g, T* input, T* col)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int oh = g.OutHeight, ow = g.OutWidth, k = g.Kernel, s = g.Stride, p = g.Padding;
+        var plane = oh * ow;
+        for (var c = 0; c < g.InChannels; c++)
+        {
+            var src = input + ((long)c * g.Height * g.Width);
+            for (var i = 0; i < k; i++)
+            {
+                for (var j = 0; j < k; j++)
+                {
+                    var dst = col + ((long)((((c * k) + i) * k) + j) * plane);
+                    for (var y = 0; y < oh; y++)
+                    {
+                        var iy = (y * s) + i - p;
+                        var line = dst + (y * ow);
+                        if ((uint)iy >= (uint)g.Height)
+                        {
+                            new Span<T>(line, ow).Clear();
+                            continue;
+                        }
+
+                        var srcRow = src + ((long)iy * g.Width);
+                        for (var x = 0; x < ow; x++)
+                        {
+                            var ix = (x * s) + j - p;
+                            line[x] = (uint)ix < (uint)g.Width ? srcRow[ix] : T.Zero;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>col2im of one sample, the adjoint of <see cref="Im2Col{T}"/>: <c>grad[c, y·s + i − p, x·s + j − p] += col[(c,i,j), (y,x)]</c>.</summary>
+    public static void Col2ImAdd<T>(in ConvGeometry g, T* col, T* grad)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int oh = g.OutHeight, ow = g.OutWidth, k = g.Kernel, s = g.Stride, p = g.Padding;
+        var plane = oh * ow;
+        for (var c = 0; c < g.InChannels; c++)
+        {
+            var dst = grad + ((long)c * g.Height * g.Width);
+            for (var i = 0; i < k; i++)
+            {
+                for (var j = 0; j < k; j++)
+                {
+                    var src = col + ((long)((((c * k) + i) * k) + j) * plane);
+                    for (var y = 0; y < oh; y++)
+                    {
+                        var iy = (y * s) + i - p;
+                        if ((uint)iy >= (uint)g.Height)
+                        {
+                            continue;
+                        }
+
+                        var dstRow = dst + ((long)iy * g.Width);
+                        var line = src + (y * ow);
+                        for (var x = 0; x < ow; x++)
+                        {
+                            var ix = (x * s) + j - p;
+                            if ((uint)ix < (uint)g.Width)
+                            {
+                                dstRow[ix] += line[x];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

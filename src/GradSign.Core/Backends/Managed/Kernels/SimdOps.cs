@@ -1,0 +1,160 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace GradSign.Backends.Managed.Kernels;
+
+/// <summary>
+/// The handful of vector operations the convolution/GEMM micro-kernels need, abstracted over the register width so one
+/// kernel source serves AVX-512 (<see cref="Vector512Ops{T}"/>), AVX2/NEON-width (<see cref="Vector256Ops{T}"/>) and
+/// plain scalar code (<see cref="ScalarOps{T}"/>). Implementations are structs with static members: the JIT specialises
+/// every kernel per (T, TVec, TOps) and inlines these calls, so TVec locals live in registers.
+/// </summary>
+/// <typeparam name="T">float or double.</typeparam>
+/// <typeparam name="TVec">The register type: <see cref="Vector512{T}"/>, <see cref="Vector256{T}"/> or <typeparamref name="T"/> itself.</typeparam>
+internal unsafe interface ISimdOps<T, TVec>
+    where T : unmanaged, IFloatingPointIeee754<T>
+    where TVec : unmanaged
+{
+    /// <summary>Lanes per register (16/8 for Vector512 float/double, 8/4 for Vector256, 1 for scalar).</summary>
+    static abstract int Count { get; }
+
+    /// <summary>All lanes zero.</summary>
+    static abstract TVec Zero { get; }
+
+    /// <summary>Unaligned load of <see cref="Count"/> consecutive elements.</summary>
+    static abstract TVec Load(T* source);
+
+    /// <summary>Unaligned store of <see cref="Count"/> consecutive elements.</summary>
+    static abstract void Store(TVec value, T* destination);
+
+    /// <summary>Every lane = <paramref name="value"/> (the JIT may fold it into an embedded-broadcast FMA operand).</summary>
+    static abstract TVec Broadcast(T value);
+
+    /// <summary>Lane-wise <c>a·b + c</c> (fused where the hardware has FMA).</summary>
+    static abstract TVec MultiplyAdd(TVec a, TVec b, TVec c);
+
+    /// <summary>Lane-wise sum.</summary>
+    static abstract TVec Add(TVec a, TVec b);
+
+    /// <summary>Horizontal sum of the lanes (a fixed reduction tree, so deterministic).</summary>
+    static abstract T Sum(TVec value);
+
+    /// <summary>Lanes with index ≥ <paramref name="firstLane"/> keep <paramref name="value"/>; lower lanes take <paramref name="other"/>.
+    /// Used by the overlapped tail: the last partial vector is re-read from <c>end − Count</c> and only its new lanes count.</summary>
+    static abstract TVec SelectUpper(TVec value, TVec other, int firstLane);
+}
+
+/// <summary>AVX-512 registers: 16 floats or 8 doubles per <see cref="Vector512{T}"/>.</summary>
+/// <typeparam name="T">float or double.</typeparam>
+internal readonly unsafe struct Vector512Ops<T> : ISimdOps<T, Vector512<T>>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Count => Vector512<T>.Count;
+
+    public static Vector512<T> Zero => Vector512<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Load(T* source) => Vector512.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector512<T> value, T* destination) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Broadcast(T value) => Vector512.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> MultiplyAdd(Vector512<T> a, Vector512<T> b, Vector512<T> c)
+    {
+        // FusedMultiplyAdd has float/double overloads only; the typeof test is a JIT-time constant.
+        if (typeof(T) == typeof(float))
+        {
+            return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        }
+
+        return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Add(Vector512<T> a, Vector512<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector512<T> value) => Vector512.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> SelectUpper(Vector512<T> value, Vector512<T> other, int firstLane)
+        => Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(Vector512<T>.Indices, Vector512.Create(T.CreateTruncating(firstLane))), value, other);
+}
+
+/// <summary>256-bit registers: 8 floats or 4 doubles per <see cref="Vector256{T}"/> (AVX2+FMA; used when AVX-512 is off).</summary>
+/// <typeparam name="T">float or double.</typeparam>
+internal readonly unsafe struct Vector256Ops<T> : ISimdOps<T, Vector256<T>>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Count => Vector256<T>.Count;
+
+    public static Vector256<T> Zero => Vector256<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Load(T* source) => Vector256.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector256<T> value, T* destination) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Broadcast(T value) => Vector256.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> MultiplyAdd(Vector256<T> a, Vector256<T> b, Vector256<T> c)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        }
+
+        return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Add(Vector256<T> a, Vector256<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector256<T> value) => Vector256.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> SelectUpper(Vector256<T> value, Vector256<T> other, int firstLane)
+        => Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(firstLane))), value, other);
+}
+
+/// <summary>One element per "register": the portable fallback (no hardware intrinsics) and the path for rows shorter than a vector.</summary>
+/// <typeparam name="T">float or double.</typeparam>
+internal readonly unsafe struct ScalarOps<T> : ISimdOps<T, T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Count => 1;
+
+    public static T Zero => T.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Load(T* source) => *source;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(T value, T* destination) => *destination = value;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Broadcast(T value) => value;
+
+    // Plain multiply-add: with intrinsics off a software fma would be very slow, and the tolerance covers the rounding.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T MultiplyAdd(T a, T b, T c) => (a * b) + c;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Add(T a, T b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(T value) => value;
+
+    // Count is 1, so a tail never needs masking; firstLane is always 0.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T SelectUpper(T value, T other, int firstLane) => firstLane <= 0 ? value : other;
+}
