@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
@@ -195,6 +196,7 @@ internal static class Conv2dBackwardWeight
         public int Tiles => ((g.OutChannels + DotKernel.RowsA - 1) / DotKernel.RowsA) * ColumnTiles;
 
         /// <summary>Writes the chunk's operands into ws where the layout needs copies, and returns their bases.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
         public Operands Prepare(int j, T* ws)
         {
             var first = j * chunk;
@@ -226,6 +228,7 @@ internal static class Conv2dBackwardWeight
         }
 
         /// <summary>Tiles [start, end) (row-tile major) of the chunk's weight gradient, written (or added) to dst.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
         public void ComputeTiles(Operands operands, int start, int end, T* dst, bool accumulate)
         {
             int cout = g.OutChannels, kDim = layout.KDim, columnTiles = ColumnTiles;

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using System.Runtime.Intrinsics;
 
@@ -119,6 +120,7 @@ internal static unsafe class ConvForwardCore
         where TOps : ISimdOps<T, TVec>
     {
         /// <summary>Returns the B base for sample n: the input itself, or the padded image / im2col buffer written into ws.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
         public T* Prepare(int n, T* ws)
         {
             var sample = (T*)input + ((long)n * g.InputSize);
@@ -136,6 +138,7 @@ internal static unsafe class ConvForwardCore
         }
 
         /// <summary>GEMM columns [start, end) of sample n for every 8-row panel of output channels.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
         public void Compute(int n, T* b, T* ws, int start, int end)
         {
             T* c;
@@ -161,6 +164,7 @@ internal static unsafe class ConvForwardCore
         }
 
         /// <summary>Padded layout: drops the Wp−OW garbage columns; all layouts: adds the bias.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
         public void Finish(int n, T* ws)
         {
             int oh = g.OutHeight, ow = g.OutWidth;
@@ -168,28 +172,20 @@ internal static unsafe class ConvForwardCore
             var biasPtr = (T*)bias;
             for (var o = 0; o < g.OutChannels; o++)
             {
+                var b = biasPtr == null ? T.Zero : biasPtr[o];
+                var plane = outSample + ((long)o * oh * ow);
                 if (layout.Kind == ConvLayoutKind.Padded)
                 {
                     var temp = ws + layout.PaddedImageSize + ((long)o * layout.Ldc);
                     for (var y = 0; y < oh; y++)
                     {
-                        var src = new ReadOnlySpan<T>(temp + ((long)y * layout.PaddedWidth), ow);
-                        var dst = new Span<T>(outSample + ((((long)o * oh) + y) * ow), ow);
-                        if (accumulate)
-                        {
-                            TensorPrimitives.Add(dst, src, dst);
-                        }
-                        else
-                        {
-                            src.CopyTo(dst);
-                        }
+                        RowCopy.CopyAdd(temp + ((long)y * layout.PaddedWidth), plane + ((long)y * ow), ow, b, accumulate);
                     }
                 }
-
-                if (biasPtr != null)
+                else if (biasPtr != null)
                 {
-                    var plane = new Span<T>(outSample + ((long)o * oh * ow), oh * ow);
-                    TensorPrimitives.Add(plane, biasPtr[o], plane);
+                    var span = new Span<T>(plane, oh * ow);
+                    TensorPrimitives.Add(span, b, span);
                 }
             }
         }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace GradSign.Backends.Managed.Kernels;
 
@@ -15,6 +16,7 @@ internal static unsafe class ConvPacking
     /// Packs a rows×kDim matrix M (element (r, kk) at <c>src[r·rowStride + kk·colStride]</c>, so a transposed source is
     /// just swapped strides) into panels of 8 rows: <c>dst[(rb·kDim + kk)·8 + r] = M[rb·8 + r, kk]</c>, zero past the last row.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
     public static void PackRowPanels<T>(T* src, int rows, int kDim, long rowStride, long colStride, T* dst)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -45,6 +47,7 @@ internal static unsafe class ConvPacking
     /// Packs the weight of the transposed, spatially flipped convolution used by stride-1 backward-data:
     /// <c>W'[c, (o, i, j)] = W[o, c, K−1−i, K−1−j]</c>, as 8-row panels over c (see <see cref="PackRowPanels{T}"/>).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
     public static void PackFlippedTransposed<T>(T* weight, int outChannels, int inChannels, int kernel, T* dst)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -77,6 +80,7 @@ internal static unsafe class ConvPacking
     }
 
     /// <summary>Copies <paramref name="channels"/> planes of h×w into (h+2p)×(w+2p) planes with a zero border of width p.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
     public static void PadImage<T>(T* src, int channels, int height, int width, int pad, T* dst)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -84,31 +88,35 @@ internal static unsafe class ConvPacking
         for (var c = 0; c < channels; c++)
         {
             var plane = dst + ((long)c * hp * wp);
-            new Span<T>(plane, pad * wp).Clear();
-            new Span<T>(plane + ((long)(pad + height) * wp), pad * wp).Clear();
+            var from = src + ((long)c * height * width);
+
+            // Top border plus the left border of the first row; every later border run (right of row y, left of row y+1)
+            // is 2p contiguous zeros; the last one joins the bottom border.
+            RowCopy.Zero(plane, (pad * wp) + pad);
             for (var y = 0; y < height; y++)
             {
-                var row = plane + ((long)(pad + y) * wp);
-                new Span<T>(row, pad).Clear();
-                new ReadOnlySpan<T>(src + ((((long)c * height) + y) * width), width).CopyTo(new Span<T>(row + pad, width));
-                new Span<T>(row + pad + width, pad).Clear();
+                var row = plane + ((long)(pad + y) * wp) + pad;
+                RowCopy.Copy(from + ((long)y * width), row, width);
+                RowCopy.Zero(row + width, y == height - 1 ? pad + (pad * wp) : 2 * pad);
             }
         }
     }
 
     /// <summary>Copies rows of length <paramref name="width"/> into rows of stride <paramref name="stride"/> ≥ width, zeroing the gap.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
     public static void WidenRows<T>(T* src, int rows, int width, int stride, T* dst)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         for (var r = 0; r < rows; r++)
         {
             var to = dst + ((long)r * stride);
-            new ReadOnlySpan<T>(src + ((long)r * width), width).CopyTo(new Span<T>(to, width));
-            new Span<T>(to + width, stride - width).Clear();
+            RowCopy.Copy(src + ((long)r * width), to, width);
+            RowCopy.Zero(to + width, stride - width);
         }
     }
 
     /// <summary>im2col of one sample: <c>col[(c·K + i)·K + j, y·OW + x] = input[c, y·s + i − p, x·s + j − p]</c> (0 outside).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
     public static void Im2Col<T>(in ConvGeometry g, T* input, T* col)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -145,6 +153,7 @@ internal static unsafe class ConvPacking
     }
 
     /// <summary>col2im of one sample, the adjoint of <see cref="Im2Col{T}"/>: <c>grad[c, y·s + i − p, x·s + j − p] += col[(c,i,j), (y,x)]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
     public static void Col2ImAdd<T>(in ConvGeometry g, T* col, T* grad)
         where T : unmanaged, IFloatingPointIeee754<T>
     {

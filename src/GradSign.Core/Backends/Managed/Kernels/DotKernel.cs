@@ -30,6 +30,7 @@ internal static unsafe class DotKernel
     public const int RowsB = 6;
 
     /// <summary>Runs the tile with <typeparamref name="TOps"/> registers, or scalar code when a row is shorter than one register.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
     public static void Run<T, TVec, TOps>(T* a, long strideA, int* aOffsets, T* b, long strideB, int* bOffsets, int samples, int length, T* result)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged

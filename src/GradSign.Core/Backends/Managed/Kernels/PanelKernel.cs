@@ -30,6 +30,7 @@ internal static unsafe class PanelKernel
 
     /// <summary>Computes columns <c>[0, width)</c> of one row panel (<paramref name="rows"/> ≤ 8 valid rows) with the widest
     /// registers <typeparamref name="TOps"/> offers, falling back to scalar code for a panel narrower than one register.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
     public static void RowPanel<T, TVec, TOps>(T* aPanel, T* b, int* offsets, int kDim, T* c, int ldc, int rows, int width, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
