@@ -45,7 +45,7 @@ internal static class KernelBenchCommand
             output.WriteLine($"{"shape",-16} {"pass",-16} {"GFLOP",8} {"min ms",9} {"med ms",9} {"GFLOP/s",8}");
             if (text is "gemm")
             {
-                foreach (var (m, nn, k) in GemmShapes)
+                foreach (var (m, nn, k) in GemmBenchmarks.Shapes)
                 {
                     var a = new float[m * k];
                     var bm = new float[k * nn];
@@ -75,9 +75,6 @@ internal static class KernelBenchCommand
         });
         return command;
     }
-
-    /// <summary>GEMM sizes (m, n, k) of the convolutions as one GEMM per sample, plus a square one.</summary>
-    private static readonly (int M, int N, int K)[] GemmShapes = [(16, 1024, 144), (32, 256, 288), (64, 64, 576), (64, 1024, 576), (256, 256, 256)];
 
     private static void Run<T>(ConvShape shape, int reps, int threads, TextWriter output)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>

@@ -6,7 +6,7 @@ namespace GradSign.Benchmarks.Kernels;
 /// <param name="Name">Short label, e.g. <c>c16-32x32-k3</c>.</param>
 /// <param name="Geometry">The per-sample geometry.</param>
 /// <param name="Batch">Samples per call.</param>
-public sealed record ConvShape(string Name, ConvGeometryInfo Geometry, int Batch)
+public sealed record ConvShape(string Name, ConvGeometryInfo Geometry, int Batch) : IFlopCounted
 {
     /// <summary>Floating-point operations of one pass (forward, backward-data and backward-weight each cost the same):
     /// 2·batch·Cout·OH·OW·Cin·K².</summary>

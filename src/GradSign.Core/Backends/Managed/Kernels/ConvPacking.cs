@@ -141,15 +141,38 @@ internal static unsafe class ConvPacking
                         }
 
                         var srcRow = src + ((long)iy * g.Width);
-                        for (var x = 0; x < ow; x++)
+                        var (x0, x1) = ValidColumns(ow, s, j - p, g.Width);
+                        for (var x = 0; x < x0; x++)
                         {
-                            var ix = (x * s) + j - p;
-                            line[x] = (uint)ix < (uint)g.Width ? srcRow[ix] : T.Zero;
+                            line[x] = T.Zero;
+                        }
+
+                        for (var x = x0; x < x1; x++)
+                        {
+                            line[x] = srcRow[(x * s) + j - p];
+                        }
+
+                        for (var x = Math.Max(x0, x1); x < ow; x++)
+                        {
+                            line[x] = T.Zero;
                         }
                     }
                 }
             }
         }
+    }
+
+    /// <summary>The output columns x whose input column x·s + shift lies in [0, width): [x0, x1) (empty when x1 ≤ x0).</summary>
+    private static (int Start, int End) ValidColumns(int outWidth, int stride, int shift, int width)
+    {
+        var start = shift >= 0 ? 0 : (-shift + stride - 1) / stride;
+        var end = Math.Min(outWidth, ((width - 1 - shift) / stride) + 1);
+        if (width - 1 - shift < 0)
+        {
+            end = 0;
+        }
+
+        return (Math.Min(start, outWidth), end);
     }
 
     /// <summary>col2im of one sample, the adjoint of <see cref="Im2Col{T}"/>: <c>grad[c, y·s + i − p, x·s + j − p] += col[(c,i,j), (y,x)]</c>.</summary>
@@ -177,13 +200,10 @@ internal static unsafe class ConvPacking
 
                         var dstRow = dst + ((long)iy * g.Width);
                         var line = src + (y * ow);
-                        for (var x = 0; x < ow; x++)
+                        var (x0, x1) = ValidColumns(ow, s, j - p, g.Width);
+                        for (var x = x0; x < x1; x++)
                         {
-                            var ix = (x * s) + j - p;
-                            if ((uint)ix < (uint)g.Width)
-                            {
-                                dstRow[ix] += line[x];
-                            }
+                            dstRow[(x * s) + j - p] += line[x];
                         }
                     }
                 }
