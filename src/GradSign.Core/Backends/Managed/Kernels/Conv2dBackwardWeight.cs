@@ -15,6 +15,8 @@ namespace GradSign.Backends.Managed.Kernels;
 /// ≤ ~1 MiB, stay in L2). Each chunk's sum is one fixed-order reduction; chunk sums are then added in chunk order. Threads
 /// take whole chunks, or, with fewer chunks than threads (batch = 1 per-sample gradients), ranges of output tiles — either
 /// way every element's arithmetic is the same, so results are bit-identical for any thread count.</para>
+/// <para>Stride-1 convolutions with many channels on small images (64 channels at 8×8) use
+/// <see cref="Conv2dBackwardWeightTaps"/> instead, which avoids the per-element horizontal sums.</para>
 /// <para>Scalar equivalent: the reference loop in the test project (Conv2dBackwardWeightReference).</para>
 /// </remarks>
 internal static class Conv2dBackwardWeight
@@ -82,6 +84,12 @@ internal static class Conv2dBackwardWeight
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
     {
+        if (Conv2dBackwardWeightTaps.Applies<T>(g))
+        {
+            Conv2dBackwardWeightTaps.Run<T, TVec, TOps>(g, batch, input, gradOutput, gradWeight, accumulate, threads);
+            return;
+        }
+
         var chunk = Math.Min(batch, ChunkSize<T>(g, layout));
         var chunks = (batch + chunk - 1) / chunk;
         var kDim = layout.KDim;

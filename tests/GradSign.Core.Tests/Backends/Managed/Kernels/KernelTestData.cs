@@ -77,6 +77,10 @@ internal static class KernelTestData
             { 1, 1, 1, 1, 3, 1, 1, 1, true },
             { 7, 9, 1, 3, 3, 1, 1, 2, false },
             { 3, 32, 32, 16, 3, 1, 1, 1, false }, // NAS-Bench-201 stem, per sample
+            { 49, 5, 5, 17, 3, 1, 1, 3, true },   // many channels, small image: tap-GEMM weight gradient
+            { 49, 5, 3, 9, 3, 1, 0, 20, false },  // … with two chunks
+            { 64, 8, 8, 64, 3, 1, 1, 1, false },  // … per sample, taps split across threads
+            { 25, 7, 7, 5, 3, 1, 1, 2, true },    // tap-GEMM for double only (≥ 24 channels)
         };
 
         int[] channels = [1, 3, 5, 7, 17];

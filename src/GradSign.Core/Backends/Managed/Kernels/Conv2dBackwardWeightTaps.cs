@@ -1,0 +1,199 @@
+using System.Buffers;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace GradSign.Backends.Managed.Kernels;
+
+/// <summary>
+/// Weight gradient of a stride-1 convolution with many input channels and small images (NAS-Bench-201's 64-channel 8×8
+/// cells), as one GEMM per kernel tap with the output contiguous along input channels:
+/// <c>G_t[o, c] = Σ_q gO[o, q] · X[q + i·Wp + j, c]</c> for tap t = (i, j), where X is the zero-padded sample in HWC order
+/// (pixel-major, channels contiguous) and q runs over the flattened padded output grid (garbage columns carry gO = 0).
+/// </summary>
+/// <remarks>
+/// <para>Why: <see cref="DotKernel"/> reduces along pixels and pays a horizontal sum per output element, which dominates
+/// when a sample has only 64 pixels. Here the reduction index q is the GEMM's k, gO is the packed broadcast operand
+/// (8-row panels, <see cref="ConvPacking.PackRowPanels{T}"/>), and X rows (offset q·Cin) are read in place by
+/// <see cref="PanelKernel"/>; no horizontal sums at all.</para>
+/// <para>Determinism: chunks of <see cref="Chunk"/> samples (fixed) each accumulate their samples in order into a partial
+/// [tap][Cout][Cin] buffer; partials are added in chunk order while transposing into [Cout][Cin][K][K]. Threads take whole
+/// chunks, or (one chunk) ranges of taps.</para>
+/// <para>Scalar equivalent: <c>gW[o,c,i,j] = Σ_n Σ_{y,x} gO[n,o,y,x]·input[n,c,y+i−p,x+j−p]</c> (the test project's reference).</para>
+/// </remarks>
+internal static unsafe class Conv2dBackwardWeightTaps
+{
+    /// <summary>Samples per chunk (a partial buffer each).</summary>
+    public const int Chunk = 16;
+
+    /// <summary>Whether this formulation suits <paramref name="g"/>: stride 1, channels filling at least 3 registers, small images.</summary>
+    public static bool Applies<T>(in ConvGeometry g)
+        where T : unmanaged
+        => g.Stride == 1 && g.Kernel > 1 && g.InChannels >= 3 * (64 / sizeof(T)) && g.OutHeight * g.OutWidth <= 256;
+
+    /// <summary>Runs the tap-GEMM weight gradient (see the class remarks).</summary>
+    public static void Run<T, TVec, TOps>(ConvGeometry g, int batch, T* input, T* gradOutput, T* gradWeight, bool accumulate, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        var layout = ConvLayout.For(g);
+        int cin = g.InChannels, cout = g.OutChannels, taps = g.Kernel * g.Kernel, q = layout.Columns;
+        var tapSize = cout * cin;
+        var partialSize = taps * tapSize;
+        var chunks = (batch + Chunk - 1) / Chunk;
+        var hwcSize = layout.PaddedHeight * layout.PaddedWidth * cin;
+        var widenedSize = cout * layout.Ldc;
+        var workspace = checked(hwcSize + widenedSize + ConvPacking.PanelSize(cout, q));
+        var partials = ArrayPool<T>.Shared.Rent(checked(chunks * partialSize));
+        var offsets = ArrayPool<int>.Shared.Rent(q);
+        try
+        {
+            for (var k = 0; k < q; k++)
+            {
+                offsets[k] = k * cin;
+            }
+
+            fixed (T* partialsPtr = partials)
+            fixed (int* offsetsPtr = offsets)
+            {
+                nint parts0 = (nint)partialsPtr, off = (nint)offsetsPtr;
+
+                // Packs sample n into ws: [HWC padded image | gO widened to Wp columns | gO as 8-row panels over q].
+                void Pack(int n, T* ws)
+                {
+                    PadHwc(input + ((long)n * g.InputSize), cin, g.Height, g.Width, g.Padding, layout.PaddedWidth, ws);
+                    var widened = ws + hwcSize;
+                    ConvPacking.WidenRows(gradOutput + ((long)n * g.OutputSize), cout * g.OutHeight, g.OutWidth, layout.PaddedWidth, widened);
+                    ConvPacking.PackRowPanels(widened, cout, q, layout.Ldc, 1, widened + widenedSize);
+                }
+
+                // Tap GEMMs [firstTap, endTap) of the packed sample, added (or written, for a chunk's first sample) to dst.
+                void Taps(T* ws, int firstTap, int endTap, T* dst, bool add)
+                {
+                    var panels = ws + hwcSize + widenedSize;
+                    for (var t = firstTap; t < endTap; t++)
+                    {
+                        int i = t / g.Kernel, j = t % g.Kernel;
+                        var b = ws + ((long)((i * layout.PaddedWidth) + j) * cin);
+                        for (var o = 0; o < cout; o += PanelKernel.Rows)
+                        {
+                            PanelKernel.RowPanel<T, TVec, TOps>(panels + ((long)o * q), b, (int*)off, q,
+                                dst + ((long)t * tapSize) + ((long)o * cin), cin, Math.Min(PanelKernel.Rows, cout - o), cin, add);
+                        }
+                    }
+                }
+
+                if (chunks >= threads)
+                {
+                    KernelParallel.For(threads, part =>
+                    {
+                        var (start, end) = KernelParallel.Range(chunks, threads, part);
+                        var ws = ArrayPool<T>.Shared.Rent(workspace);
+                        try
+                        {
+                            fixed (T* wsPtr = ws)
+                            {
+                                for (var c = start; c < end; c++)
+                                {
+                                    var dst = (T*)parts0 + ((long)c * partialSize);
+                                    for (var n = c * Chunk; n < Math.Min(batch, (c + 1) * Chunk); n++)
+                                    {
+                                        Pack(n, wsPtr);
+                                        Taps(wsPtr, 0, taps, dst, n != c * Chunk);
+                                    }
+                                }
+                            }
+                        }
+                        finally
+                        {
+                            ArrayPool<T>.Shared.Return(ws);
+                        }
+                    });
+                }
+                else
+                {
+                    var ws = ArrayPool<T>.Shared.Rent(workspace);
+                    try
+                    {
+                        fixed (T* wsPtr = ws)
+                        {
+                            var wsAddress = (nint)wsPtr;
+                            var parts = Math.Min(threads, taps);
+                            for (var n = 0; n < batch; n++)
+                            {
+                                Pack(n, wsPtr);
+                                var dst = (nint)((T*)parts0 + ((long)(n / Chunk) * partialSize));
+                                var add = n % Chunk != 0;
+                                KernelParallel.For(parts, part =>
+                                {
+                                    var (start, end) = KernelParallel.Range(taps, parts, part);
+                                    Taps((T*)wsAddress, start, end, (T*)dst, add);
+                                });
+                            }
+                        }
+                    }
+                    finally
+                    {
+                        ArrayPool<T>.Shared.Return(ws);
+                    }
+                }
+
+                Combine(partialsPtr, chunks, cout, cin, taps, gradWeight, accumulate);
+            }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(partials);
+            ArrayPool<int>.Shared.Return(offsets);
+        }
+    }
+
+    /// <summary>gW[o, c, t] = (accumulate ? gW : 0) + Σ_chunk partial[chunk][t][o][c], chunks in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Combine<T>(T* partials, int chunks, int cout, int cin, int taps, T* gradWeight, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var tapSize = cout * cin;
+        var partialSize = taps * tapSize;
+        for (var o = 0; o < cout; o++)
+        {
+            for (var c = 0; c < cin; c++)
+            {
+                var dst = gradWeight + ((long)((o * cin) + c) * taps);
+                var src = partials + (o * cin) + c;
+                for (var t = 0; t < taps; t++)
+                {
+                    var sum = accumulate ? dst[t] + src[(long)t * tapSize] : src[(long)t * tapSize];
+                    for (var j = 1; j < chunks; j++)
+                    {
+                        sum += src[((long)j * partialSize) + ((long)t * tapSize)];
+                    }
+
+                    dst[t] = sum;
+                }
+            }
+        }
+    }
+
+    /// <summary>Zero-padded HWC copy of one CHW sample: <c>dst[((y+p)·Wp + x+p)·C + c] = src[(c·H + y)·W + x]</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PadHwc<T>(T* src, int channels, int height, int width, int pad, int paddedWidth, T* dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var paddedHeight = height + (2 * pad);
+        RowCopy.Zero(dst, paddedHeight * paddedWidth * channels);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var to = dst + ((long)(((y + pad) * paddedWidth) + x + pad) * channels);
+                var from = src + (y * width) + x;
+                var plane = height * width;
+                for (var c = 0; c < channels; c++)
+                {
+                    to[c] = from[(long)c * plane];
+                }
+            }
+        }
+    }
+}
