@@ -65,6 +65,10 @@ internal static class Conv2dBackwardData
             {
                 General<T, Vector256<T>, Vector256Ops<T>>(g, batch, gradOutputPtr, weightPtr, gradInputPtr, accumulate, threads);
             }
+            else if (Vector128.IsHardwareAccelerated)
+            {
+                General<T, Vector128<T>, Vector128Ops<T>>(g, batch, gradOutputPtr, weightPtr, gradInputPtr, accumulate, threads);
+            }
             else
             {
                 General<T, T, ScalarOps<T>>(g, batch, gradOutputPtr, weightPtr, gradInputPtr, accumulate, threads);

@@ -59,6 +59,10 @@ internal static class Conv2dBackwardWeight
             {
                 Run<T, Vector256<T>, Vector256Ops<T>>(g, layout, batch, inputPtr, gradOutputPtr, gradWeightPtr, accumulate, threads);
             }
+            else if (Vector128.IsHardwareAccelerated)
+            {
+                Run<T, Vector128<T>, Vector128Ops<T>>(g, layout, batch, inputPtr, gradOutputPtr, gradWeightPtr, accumulate, threads);
+            }
             else
             {
                 Run<T, T, ScalarOps<T>>(g, layout, batch, inputPtr, gradOutputPtr, gradWeightPtr, accumulate, threads);

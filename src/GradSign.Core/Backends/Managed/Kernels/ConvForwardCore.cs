@@ -25,6 +25,10 @@ internal static unsafe class ConvForwardCore
         {
             Run<T, Vector256<T>, Vector256Ops<T>>(g, batch, input, packedA, bias, output, accumulate, threads);
         }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            Run<T, Vector128<T>, Vector128Ops<T>>(g, batch, input, packedA, bias, output, accumulate, threads);
+        }
         else
         {
             Run<T, T, ScalarOps<T>>(g, batch, input, packedA, bias, output, accumulate, threads);

@@ -91,6 +91,10 @@ internal static class Gemm
                 {
                     panel.Run<Vector256<T>, Vector256Ops<T>>(threads);
                 }
+                else if (Vector128.IsHardwareAccelerated)
+                {
+                    panel.Run<Vector128<T>, Vector128Ops<T>>(threads);
+                }
                 else
                 {
                     panel.Run<T, ScalarOps<T>>(threads);

@@ -6,7 +6,7 @@ namespace GradSign.Backends.Managed.Kernels;
 
 /// <summary>
 /// The handful of vector operations the convolution/GEMM micro-kernels need, abstracted over the register width so one
-/// kernel source serves AVX-512 (<see cref="Vector512Ops{T}"/>), AVX2/NEON-width (<see cref="Vector256Ops{T}"/>) and
+/// kernel source serves AVX-512 (<see cref="Vector512Ops{T}"/>), AVX2 (<see cref="Vector256Ops{T}"/>), SSE/NEON (<see cref="Vector128Ops{T}"/>) and
 /// plain scalar code (<see cref="ScalarOps{T}"/>). Implementations are structs with static members: the JIT specialises
 /// every kernel per (T, TVec, TOps) and inlines these calls, so TVec locals live in registers.
 /// </summary>
@@ -131,6 +131,46 @@ internal readonly unsafe struct Vector256Ops<T> : ISimdOps<T, Vector256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> SelectUpper(Vector256<T> value, Vector256<T> other, int firstLane)
         => Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(Vector256<T>.Indices, Vector256.Create(T.CreateTruncating(firstLane))), value, other);
+}
+
+/// <summary>128-bit registers: 4 floats or 2 doubles per <see cref="Vector128{T}"/> (SSE/NEON; used when 256-bit vectors are not accelerated).</summary>
+/// <typeparam name="T">float or double.</typeparam>
+internal readonly unsafe struct Vector128Ops<T> : ISimdOps<T, Vector128<T>>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static int Count => Vector128<T>.Count;
+
+    public static Vector128<T> Zero => Vector128<T>.Zero;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Load(T* source) => Vector128.Load(source);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store(Vector128<T> value, T* destination) => value.Store(destination);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Broadcast(T value) => Vector128.Create(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> MultiplyAdd(Vector128<T> a, Vector128<T> b, Vector128<T> c)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            return Vector128.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
+        }
+
+        return Vector128.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Add(Vector128<T> a, Vector128<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Sum(Vector128<T> value) => Vector128.Sum(value);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> SelectUpper(Vector128<T> value, Vector128<T> other, int firstLane)
+        => Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(Vector128<T>.Indices, Vector128.Create(T.CreateTruncating(firstLane))), value, other);
 }
 
 /// <summary>One element per "register": the portable fallback (no hardware intrinsics) and the path for rows shorter than a vector.</summary>
