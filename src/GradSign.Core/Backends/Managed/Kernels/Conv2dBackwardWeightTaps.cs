@@ -7,14 +7,14 @@ namespace GradSign.Backends.Managed.Kernels;
 /// <summary>
 /// Weight gradient of a stride-1 convolution with many input channels and small images (NAS-Bench-201's 64-channel 8×8
 /// cells), as one GEMM per kernel tap with the output contiguous along input channels:
-/// <c>G_t[o, c] = Σ_q gO[o, q] · X[q + i·Wp + j, c]</c> for tap t = (i, j), where X is the zero-padded sample in HWC order
-/// (pixel-major, channels contiguous) and q runs over the flattened padded output grid (garbage columns carry gO = 0).
+/// <c>G_t[o, c] = Σ_(y,x) gO[o, y·OW + x] · X[(y + i)·Wp + x + j, c]</c> for tap t = (i, j), where X is the zero-padded sample
+/// in HWC order (pixel-major, channels contiguous). The reduction runs over the OH·OW real pixels only.
 /// </summary>
 /// <remarks>
 /// <para>Why: <see cref="DotKernel"/> reduces along pixels and pays a horizontal sum per output element, which dominates
-/// when a sample has only 64 pixels. Here the reduction index q is the GEMM's k, gO is the packed broadcast operand
-/// (8-row panels, <see cref="ConvPacking.PackRowPanels{T}"/>), and X rows (offset q·Cin) are read in place by
-/// <see cref="PanelKernel"/>; no horizontal sums at all.</para>
+/// when a sample has only 64 pixels. Here the pixel index is the GEMM's k, gO is the packed broadcast operand
+/// (8-row panels, <see cref="ConvPacking.PackRowPanels{T}"/>), and X rows (pixel (y, x) at offset (y·Wp + x)·Cin, shifted
+/// by the tap) are read in place by <see cref="PanelKernel"/> through its row-offset table; no horizontal sums at all.</para>
 /// <para>Determinism: chunks of <see cref="Chunk"/> samples (fixed) each accumulate their samples in order into a partial
 /// [tap][Cout][Cin] buffer; partials are added in chunk order while transposing into [Cout][Cin][K][K]. Threads take whole
 /// chunks, or (one chunk) ranges of taps.</para>
@@ -37,20 +37,19 @@ internal static unsafe class Conv2dBackwardWeightTaps
         where TOps : ISimdOps<T, TVec>
     {
         var layout = ConvLayout.For(g);
-        int cin = g.InChannels, cout = g.OutChannels, taps = g.Kernel * g.Kernel, q = layout.Columns;
+        int cin = g.InChannels, cout = g.OutChannels, taps = g.Kernel * g.Kernel, q = g.OutHeight * g.OutWidth;
         var tapSize = cout * cin;
         var partialSize = taps * tapSize;
         var chunks = (batch + Chunk - 1) / Chunk;
         var hwcSize = layout.PaddedHeight * layout.PaddedWidth * cin;
-        var widenedSize = cout * layout.Ldc;
-        var workspace = checked(hwcSize + widenedSize + ConvPacking.PanelSize(cout, q));
+        var workspace = checked(hwcSize + ConvPacking.PanelSize(cout, q));
         var partials = ArrayPool<T>.Shared.Rent(checked(chunks * partialSize));
         var offsets = ArrayPool<int>.Shared.Rent(q);
         try
         {
             for (var k = 0; k < q; k++)
             {
-                offsets[k] = k * cin;
+                offsets[k] = (((k / g.OutWidth) * layout.PaddedWidth) + (k % g.OutWidth)) * cin;
             }
 
             fixed (T* partialsPtr = partials)
@@ -58,19 +57,17 @@ internal static unsafe class Conv2dBackwardWeightTaps
             {
                 nint parts0 = (nint)partialsPtr, off = (nint)offsetsPtr;
 
-                // Packs sample n into ws: [HWC padded image | gO widened to Wp columns | gO as 8-row panels over q].
+                // Packs sample n into ws: [HWC padded image | gO as 8-row panels over the OH·OW pixels].
                 void Pack(int n, T* ws)
                 {
                     PadHwc(input + ((long)n * g.InputSize), cin, g.Height, g.Width, g.Padding, layout.PaddedWidth, ws);
-                    var widened = ws + hwcSize;
-                    ConvPacking.WidenRows(gradOutput + ((long)n * g.OutputSize), cout * g.OutHeight, g.OutWidth, layout.PaddedWidth, widened);
-                    ConvPacking.PackRowPanels(widened, cout, q, layout.Ldc, 1, widened + widenedSize);
+                    ConvPacking.PackRowPanels(gradOutput + ((long)n * g.OutputSize), cout, q, q, 1, ws + hwcSize);
                 }
 
                 // Tap GEMMs [firstTap, endTap) of the packed sample, added (or written, for a chunk's first sample) to dst.
                 void Taps(T* ws, int firstTap, int endTap, T* dst, bool add)
                 {
-                    var panels = ws + hwcSize + widenedSize;
+                    var panels = ws + hwcSize;
                     for (var t = firstTap; t < endTap; t++)
                     {
                         int i = t / g.Kernel, j = t % g.Kernel;
