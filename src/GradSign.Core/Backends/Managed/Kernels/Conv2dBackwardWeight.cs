@@ -77,7 +77,7 @@ internal static class Conv2dBackwardWeight
         long perSample = layout.Kind switch
         {
             ConvLayoutKind.Direct => (long)g.InputSize + g.OutputSize,
-            ConvLayoutKind.Padded => layout.Workspace,
+            ConvLayoutKind.Padded or ConvLayoutKind.Phased => layout.Workspace,
             _ => (long)layout.Workspace + g.OutputSize,
         };
         return (int)Math.Clamp(ChunkBytes / (perSample * sizeof(T)), 1, MaxChunk);
@@ -221,10 +221,19 @@ internal static class Conv2dBackwardWeight
                 case ConvLayoutKind.Direct:
                     return new((nint)go, g.OutputSize, pixels, (nint)x, g.InputSize, samples);
                 case ConvLayoutKind.Padded:
+                case ConvLayoutKind.Phased:
                     for (var m = 0; m < samples; m++)
                     {
                         var slot = ws + ((long)m * layout.Workspace);
-                        ConvPacking.PadImage(x + ((long)m * g.InputSize), g.InChannels, g.Height, g.Width, g.Padding, slot);
+                        if (layout.Kind == ConvLayoutKind.Padded)
+                        {
+                            ConvPacking.PadImage(x + ((long)m * g.InputSize), g.InChannels, g.Height, g.Width, g.Padding, slot);
+                        }
+                        else
+                        {
+                            ConvPacking.PhaseImage(x + ((long)m * g.InputSize), g.InChannels, g.Height, g.Width, g.Padding, g.Stride, layout.PaddedHeight, layout.PaddedWidth, slot);
+                        }
+
                         ConvPacking.WidenRows(go + ((long)m * g.OutputSize), g.OutChannels * g.OutHeight, g.OutWidth, layout.PaddedWidth, slot + layout.PaddedImageSize);
                     }
 

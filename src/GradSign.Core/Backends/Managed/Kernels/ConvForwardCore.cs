@@ -135,6 +135,9 @@ internal static unsafe class ConvForwardCore
                 case ConvLayoutKind.Padded:
                     ConvPacking.PadImage(sample, g.InChannels, g.Height, g.Width, g.Padding, ws);
                     return ws;
+                case ConvLayoutKind.Phased:
+                    ConvPacking.PhaseImage(sample, g.InChannels, g.Height, g.Width, g.Padding, g.Stride, layout.PaddedHeight, layout.PaddedWidth, ws);
+                    return ws;
                 default:
                     ConvPacking.Im2Col(g, sample, ws);
                     return ws;
@@ -147,7 +150,7 @@ internal static unsafe class ConvForwardCore
         {
             T* c;
             bool acc;
-            if (layout.Kind == ConvLayoutKind.Padded)
+            if (layout.Kind is ConvLayoutKind.Padded or ConvLayoutKind.Phased)
             {
                 c = ws + layout.PaddedImageSize; // temp [Cout][OH·Wp], compacted by Finish
                 acc = false;
@@ -178,7 +181,7 @@ internal static unsafe class ConvForwardCore
             {
                 var b = biasPtr == null ? T.Zero : biasPtr[o];
                 var plane = outSample + ((long)o * oh * ow);
-                if (layout.Kind == ConvLayoutKind.Padded)
+                if (layout.Kind is ConvLayoutKind.Padded or ConvLayoutKind.Phased)
                 {
                     var temp = ws + layout.PaddedImageSize + ((long)o * layout.Ldc);
                     for (var y = 0; y < oh; y++)

@@ -15,12 +15,21 @@ internal enum ConvLayoutKind
     /// </summary>
     Padded,
 
-    /// <summary>Any other stride: an explicit im2col buffer [Cin·K·K][OH·OW] per sample.</summary>
+    /// <summary>
+    /// Stride s ≥ 2 with K ≥ s: the padded sample is split into s² phase planes, phase (a, b) holding
+    /// padded[c, s·u + a, s·v + b] at (u, v) in an Hq×Wq plane (Hq = ⌈Hp/s⌉, Wq = ⌈Wp/s⌉). Tap (c, i, j) reads phase
+    /// (i mod s, j mod s) shifted by (⌊i/s⌋, ⌊j/s⌋), so padded[c, s·y + i, s·x + j] = phase[y + ⌊i/s⌋, x + ⌊j/s⌋]: a
+    /// stride-1 access, and the strided convolution becomes the same implicit GEMM as <see cref="Padded"/> with row
+    /// stride Wq (garbage columns x ≥ OW dropped on write-back).
+    /// </summary>
+    Phased,
+
+    /// <summary>Any other geometry (stride &gt; K): an explicit im2col buffer [Cin·K·K][OH·OW] per sample.</summary>
     Im2Col,
 }
 
 /// <summary>The per-sample GEMM view of a convolution geometry; see <see cref="ConvLayoutKind"/>.</summary>
-internal readonly record struct ConvLayout(ConvLayoutKind Kind, int KDim, int Columns, int Ldc, int PaddedHeight, int PaddedWidth, int PaddedImageSize, int Workspace, int InChannels, int Kernel)
+internal readonly record struct ConvLayout(ConvLayoutKind Kind, int KDim, int Columns, int Ldc, int PaddedHeight, int PaddedWidth, int PaddedImageSize, int Workspace, int InChannels, int Kernel, int Stride = 1)
 {
     /// <summary>Chooses the layout for <paramref name="g"/>.</summary>
     public static ConvLayout For(in ConvGeometry g)
@@ -40,6 +49,15 @@ internal readonly record struct ConvLayout(ConvLayoutKind Kind, int KDim, int Co
         }
 
         var kDim = g.InChannels * k * k;
+        if (k >= g.Stride)
+        {
+            var s = g.Stride;
+            int hq = (g.Height + (2 * g.Padding) + s - 1) / s, wq = (g.Width + (2 * g.Padding) + s - 1) / s;
+            var image = checked(g.InChannels * s * s * hq * wq);
+            var ldc = oh * wq;
+            return new(ConvLayoutKind.Phased, kDim, ((oh - 1) * wq) + ow, ldc, hq, wq, image, checked(image + (g.OutChannels * ldc)), g.InChannels, k, s);
+        }
+
         return new(ConvLayoutKind.Im2Col, kDim, oh * ow, oh * ow, 0, 0, 0, checked(kDim * oh * ow), g.InChannels, k);
     }
 
@@ -53,6 +71,22 @@ internal readonly record struct ConvLayout(ConvLayoutKind Kind, int KDim, int Co
                 for (var kk = 0; kk < KDim; kk++)
                 {
                     offsets[kk] = kk * Columns;
+                }
+
+                break;
+            case ConvLayoutKind.Phased:
+                var plane = PaddedHeight * PaddedWidth;
+                var tap = 0;
+                for (var c = 0; c < InChannels; c++)
+                {
+                    for (var i = 0; i < Kernel; i++)
+                    {
+                        for (var j = 0; j < Kernel; j++)
+                        {
+                            var phase = (((c * Stride) + (i % Stride)) * Stride) + (j % Stride);
+                            offsets[tap++] = (phase * plane) + ((i / Stride) * PaddedWidth) + (j / Stride);
+                        }
+                    }
                 }
 
                 break;

@@ -102,6 +102,55 @@ internal static unsafe class ConvPacking
         }
     }
 
+    /// <summary>
+    /// Splits one zero-padded sample into stride² phase planes (see <see cref="ConvLayoutKind.Phased"/>):
+    /// <c>dst[((c·s + a)·s + b)·Hq·Wq + u·Wq + v] = input[c, s·u + a − p, s·v + b − p]</c>, 0 outside the input.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
+    public static void PhaseImage<T>(T* src, int channels, int height, int width, int pad, int stride, int planeHeight, int planeWidth, T* dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var plane = planeHeight * planeWidth;
+        for (var c = 0; c < channels; c++)
+        {
+            var from = src + ((long)c * height * width);
+            for (var a = 0; a < stride; a++)
+            {
+                for (var b = 0; b < stride; b++)
+                {
+                    var to = dst + ((long)((((c * stride) + a) * stride) + b) * plane);
+                    var (v0, v1) = ValidColumns(planeWidth, stride, b - pad, width);
+                    for (var u = 0; u < planeHeight; u++)
+                    {
+                        var line = to + (u * planeWidth);
+                        var r = (stride * u) + a - pad;
+                        if ((uint)r >= (uint)height)
+                        {
+                            RowCopy.Zero(line, planeWidth);
+                            continue;
+                        }
+
+                        var srcRow = from + ((long)r * width) + b - pad;
+                        for (var v = 0; v < v0; v++)
+                        {
+                            line[v] = T.Zero;
+                        }
+
+                        for (var v = v0; v < v1; v++)
+                        {
+                            line[v] = srcRow[stride * v];
+                        }
+
+                        for (var v = Math.Max(v0, v1); v < planeWidth; v++)
+                        {
+                            line[v] = T.Zero;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// <summary>Copies rows of length <paramref name="width"/> into rows of stride <paramref name="stride"/> ≥ width, zeroing the gap.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
     public static void WidenRows<T>(T* src, int rows, int width, int stride, T* dst)

@@ -53,7 +53,8 @@ internal static class KernelTestData
 
     /// <summary>
     /// Geometry cases: hand-picked ones that reach every code path (direct 1×1, padded stride-1, im2col stride 2, the
-    /// general backward-data path for padding &gt; K−1, column-split for batch 1, several weight-gradient chunks, threads),
+    /// phase-split strided, general backward-data path for padding &gt; K−1, column-split for batch 1, several weight-gradient
+    /// chunks, the tap-GEMM weight gradient, threads),
     /// then seeded random picks of Cin/Cout ∈ {1,3,5,7,17}, H/W ∈ {1,3,5,7,9}, K ∈ {1,3}, stride ∈ {1,2}, padding ∈ {0,1},
     /// batch 1..3 and accumulate.
     /// </summary>
@@ -81,6 +82,9 @@ internal static class KernelTestData
             { 49, 5, 3, 9, 3, 1, 0, 20, false },  // … with two chunks
             { 64, 8, 8, 64, 3, 1, 1, 1, false },  // … per sample, taps split across threads
             { 25, 7, 7, 5, 3, 1, 1, 2, true },    // tap-GEMM for double only (≥ 24 channels)
+            { 5, 9, 8, 4, 3, 3, 1, 2, true },     // stride 3: 9 phase planes
+            { 3, 8, 7, 5, 2, 2, 0, 2, false },    // even kernel, stride 2
+            { 16, 32, 32, 32, 3, 2, 1, 2, false }, // NAS-Bench-201 reduction convolution
         };
 
         int[] channels = [1, 3, 5, 7, 17];
