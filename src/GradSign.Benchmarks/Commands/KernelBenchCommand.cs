@@ -88,8 +88,13 @@ internal static class KernelBenchCommand
 
     private static void Report(ConvShape shape, string pass, double flops, int reps, TextWriter output, Action action)
     {
-        action(); // JIT, tiering and pool warm-up
-        action();
+        // Warm-up for at least half a second: JIT tiering (tier-1 promotion of e.g. TensorPrimitives waits ~100 ms after
+        // 30 calls), pool buffers, caches. Two calls are not enough: short runs would time tier-0 code.
+        var warm = Stopwatch.StartNew();
+        for (var i = 0; i < 3 || warm.ElapsedMilliseconds < 500; i++)
+        {
+            action();
+        }
         var times = new double[reps];
         for (var i = 0; i < reps; i++)
         {
