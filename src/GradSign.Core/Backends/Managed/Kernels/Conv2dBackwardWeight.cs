@@ -11,8 +11,9 @@ namespace GradSign.Backends.Managed.Kernels;
 /// <para>∂L/∂W[o, (c,i,j)] is a dot product of the output-gradient row o with the B row of tap (c, i, j) (see
 /// <see cref="ConvLayoutKind"/>), summed over samples. <see cref="DotKernel"/> computes 4×6 tiles of these dot products with
 /// the reduction along the pixels, carrying its vector accumulators across the samples of a chunk.</para>
-/// <para>Determinism: the batch is cut into chunks of S samples, S fixed by the geometry alone (so a chunk's operands,
-/// ≤ ~1 MiB, stay in L2). Each chunk's sum is one fixed-order reduction; chunk sums are then added in chunk order. Threads
+/// <para>Determinism: the batch is cut into equal contiguous chunks whose count depends on the batch and geometry alone
+/// (enough that a chunk's operands, ≤ ~1 MiB, stay in L2, rounded up to a multiple of 4 so 2 or 4 threads get equal
+/// shares). Each chunk's sum is one fixed-order reduction; chunk sums are then added in chunk order. Threads
 /// take whole chunks, or, with fewer chunks than threads (batch = 1 per-sample gradients), ranges of output tiles — either
 /// way every element's arithmetic is the same, so results are bit-identical for any thread count.</para>
 /// <para>Stride-1 convolutions with many channels on small images (64 channels at 8×8) use
@@ -70,7 +71,15 @@ internal static class Conv2dBackwardWeight
         }
     }
 
-    /// <summary>Samples per chunk: as many as keep a chunk's operands within <see cref="ChunkBytes"/>; depends on the geometry only.</summary>
+    /// <summary>Chunks for <paramref name="batch"/> samples of at most <paramref name="maxChunk"/> each, rounded up to a
+    /// multiple of 4 (never more than the batch) so that thread shares are balanced; independent of the thread count.</summary>
+    internal static int ChunkCount(int batch, int maxChunk)
+    {
+        var chunks = (batch + maxChunk - 1) / maxChunk;
+        return chunks == 1 ? 1 : Math.Min(batch, (chunks + 3) / 4 * 4);
+    }
+
+    /// <summary>Largest samples per chunk: as many as keep a chunk's operands within <see cref="ChunkBytes"/>; depends on the geometry only.</summary>
     internal static unsafe int ChunkSize<T>(in ConvGeometry g, in ConvLayout layout)
         where T : unmanaged
     {
@@ -94,8 +103,8 @@ internal static class Conv2dBackwardWeight
             return;
         }
 
-        var chunk = Math.Min(batch, ChunkSize<T>(g, layout));
-        var chunks = (batch + chunk - 1) / chunk;
+        var chunks = ChunkCount(batch, ChunkSize<T>(g, layout));
+        var chunk = (batch + chunks - 1) / chunks; // the largest chunk
         var kDim = layout.KDim;
         var offsetsArray = ArrayPool<int>.Shared.Rent(kDim);
         var partials = chunks > 1 ? ArrayPool<T>.Shared.Rent(checked(chunks * g.WeightSize)) : null;
@@ -105,7 +114,7 @@ internal static class Conv2dBackwardWeight
             fixed (int* offsetsPtr = offsetsArray)
             fixed (T* partialsPtr = partials)
             {
-                var job = new Job<T, TVec, TOps>(g, layout, chunk, batch, (nint)input, (nint)gradOutput, (nint)offsetsPtr);
+                var job = new Job<T, TVec, TOps>(g, layout, chunks, batch, (nint)input, (nint)gradOutput, (nint)offsetsPtr);
                 var tiles = job.Tiles;
                 nint gw = (nint)gradWeight, parts0 = (nint)partialsPtr;
                 T* Destination(int j) => chunks == 1 ? (T*)gw : (T*)parts0 + ((long)j * g.WeightSize);
@@ -198,7 +207,7 @@ internal static class Conv2dBackwardWeight
     /// <summary>Operand bases of one chunk: A (output gradients) and B (taps), with their per-sample strides.</summary>
     private readonly record struct Operands(nint A, long StrideA, int RowStrideA, nint B, long StrideB, int Samples);
 
-    private readonly unsafe struct Job<T, TVec, TOps>(ConvGeometry g, ConvLayout layout, int chunk, int batch, nint input, nint gradOutput, nint offsets)
+    private readonly unsafe struct Job<T, TVec, TOps>(ConvGeometry g, ConvLayout layout, int chunks, int batch, nint input, nint gradOutput, nint offsets)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
@@ -211,8 +220,8 @@ internal static class Conv2dBackwardWeight
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
         public Operands Prepare(int j, T* ws)
         {
-            var first = j * chunk;
-            var samples = Math.Min(chunk, batch - first);
+            var first = (int)((long)batch * j / chunks);
+            var samples = (int)((long)batch * (j + 1) / chunks) - first;
             var pixels = g.OutHeight * g.OutWidth;
             var go = (T*)gradOutput + ((long)first * g.OutputSize);
             var x = (T*)input + ((long)first * g.InputSize);
