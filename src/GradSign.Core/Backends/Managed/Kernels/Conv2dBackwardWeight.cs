@@ -290,7 +290,7 @@ internal static class Conv2dBackwardWeight
                     var line = dst + ((long)(o0 + r) * kDim) + k0;
                     for (var s = 0; s < cols; s++)
                     {
-                        line[s] = accumulate ? line[s] + result[(r * DotKernel.RowsB) + s] : result[(r * DotKernel.RowsB) + s];
+                        line[s] = accumulate ? line[s] + result[(s * DotKernel.RowsA) + r] : result[(s * DotKernel.RowsA) + r];
                     }
                 }
             }

@@ -5,7 +5,7 @@ namespace GradSign.Backends.Managed.Kernels;
 
 /// <summary>
 /// The register-blocked "many dot products" micro-kernel of the weight gradient: a 4×6 tile of
-/// <c>result[r·6 + s] = Σ_{n &lt; samples} Σ_{q &lt; length} A[n·strideA + aOffsets[r] + q] · B[n·strideB + bOffsets[s] + q]</c>.
+/// <c>result[s·4 + r] = Σ_{n &lt; samples} Σ_{q &lt; length} A[n·strideA + aOffsets[r] + q] · B[n·strideB + bOffsets[s] + q]</c>.
 /// </summary>
 /// <remarks>
 /// <para>For ∂L/∂W, A rows are output-gradient channels (one row of length OH·OW per channel, or OH·Wp in the padded layout
@@ -18,7 +18,7 @@ namespace GradSign.Backends.Managed.Kernels;
 /// already counted, so no load leaves a row. Rows shorter than one register use the scalar instantiation (caller's job via
 /// <see cref="Run{T, TVec, TOps}"/>). Caveat: a masked lane still multiplies 0 by B, so an infinite input there gives NaN
 /// where the scalar sum would give ±∞ (any non-finite input already makes the true gradient non-finite).</para>
-/// <para>Scalar equivalent: <c>for r, s: sum = 0; for n: for q: sum += A[n,r,q]*B[n,s,q]; result[r*6+s] = sum</c>; the order is
+/// <para>Scalar equivalent: <c>for r, s: sum = 0; for n: for q: sum += A[n,r,q]*B[n,s,q]; result[s*4+r] = sum</c>; the order is
 /// per-lane sequential over (n, q) then a fixed horizontal tree, independent of threads.</para>
 /// </remarks>
 internal static unsafe class DotKernel
@@ -114,13 +114,12 @@ internal static unsafe class DotKernel
             }
         }
 
-        result[0] = TOps.Sum(s00); result[1] = TOps.Sum(s01); result[2] = TOps.Sum(s02);
-        result[3] = TOps.Sum(s03); result[4] = TOps.Sum(s04); result[5] = TOps.Sum(s05);
-        result[6] = TOps.Sum(s10); result[7] = TOps.Sum(s11); result[8] = TOps.Sum(s12);
-        result[9] = TOps.Sum(s13); result[10] = TOps.Sum(s14); result[11] = TOps.Sum(s15);
-        result[12] = TOps.Sum(s20); result[13] = TOps.Sum(s21); result[14] = TOps.Sum(s22);
-        result[15] = TOps.Sum(s23); result[16] = TOps.Sum(s24); result[17] = TOps.Sum(s25);
-        result[18] = TOps.Sum(s30); result[19] = TOps.Sum(s31); result[20] = TOps.Sum(s32);
-        result[21] = TOps.Sum(s33); result[22] = TOps.Sum(s34); result[23] = TOps.Sum(s35);
+        // Column-major: result[s·4 + r] (the four rows of one B row are reduced together).
+        TOps.Sum4(s00, s10, s20, s30, result);
+        TOps.Sum4(s01, s11, s21, s31, result + 4);
+        TOps.Sum4(s02, s12, s22, s32, result + 8);
+        TOps.Sum4(s03, s13, s23, s33, result + 12);
+        TOps.Sum4(s04, s14, s24, s34, result + 16);
+        TOps.Sum4(s05, s15, s25, s35, result + 20);
     }
 }
