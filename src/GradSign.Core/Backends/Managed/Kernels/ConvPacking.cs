@@ -1,5 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace GradSign.Backends.Managed.Kernels;
 
@@ -25,7 +27,17 @@ internal static unsafe class ConvPacking
         {
             var valid = Math.Min(R, rows - rb);
             var panel = dst + ((long)rb * kDim);
-            for (var kk = 0; kk < kDim; kk++)
+            var kk = 0;
+            if (typeof(T) == typeof(float) && Avx.IsSupported && valid == R && colStride == 1)
+            {
+                // Full panel, contiguous rows: 8×8 register transposes (the per-sample calls repack the weight every time).
+                for (; kk + R <= kDim; kk += R)
+                {
+                    Transpose8x8((float*)(src + ((long)rb * rowStride) + kk), rowStride, (float*)(panel + ((long)kk * R)), R);
+                }
+            }
+
+            for (; kk < kDim; kk++)
             {
                 var line = panel + ((long)kk * R);
                 var from = src + ((long)rb * rowStride) + ((long)kk * colStride);
@@ -60,7 +72,33 @@ internal static unsafe class ConvPacking
             var panel = dst + ((long)cb * kDim);
             for (var o = 0; o < outChannels; o++)
             {
-                for (var t = 0; t < kk2; t++)
+                var t = 0;
+                if (typeof(T) == typeof(float) && Avx.IsSupported && valid == R)
+                {
+                    // Rows c of W[o, cb..cb+7, ·] are K² apart; source tap j goes to line K²−1−j, so transposed 8×8
+                    // blocks are stored with a negative line stride. Lines for the last K² mod 8 (smallest) taps follow below.
+                    var block = (float*)(weight + ((((long)o * inChannels) + cb) * kk2));
+                    for (; t + R <= kk2; t += R)
+                    {
+                        // Source taps j = t..t+7 land on lines K²−1−t down to K²−8−t.
+                        Transpose8x8(block + t, kk2, (float*)(panel + ((long)((o * kk2) + kk2 - 1 - t) * R)), -R);
+                    }
+
+                    t = kk2 - t; // lines [0, K² − done) remain; they are the taps j = K²−1−line ≥ done
+                    for (var line = 0; line < t; line++)
+                    {
+                        var to = panel + ((long)((o * kk2) + line) * R);
+                        var flippedTap = kk2 - 1 - line;
+                        for (var r = 0; r < R; r++)
+                        {
+                            to[r] = weight[(((long)((o * inChannels) + cb + r)) * kk2) + flippedTap];
+                        }
+                    }
+
+                    continue;
+                }
+
+                for (; t < kk2; t++)
                 {
                     var line = panel + ((long)((o * kk2) + t) * R);
                     var flipped = kk2 - 1 - t; // (K−1−i)·K + (K−1−j) = K²−1−(i·K+j)
@@ -77,6 +115,36 @@ internal static unsafe class ConvPacking
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// 8×8 float transpose: <c>dst[k·dstStride + r] = src[r·srcStride + k]</c> for r, k &lt; 8 (strides in elements; dstStride
+    /// may be negative). Lane layout: one Vector256 per source row; unpack (pairs) → shuffle (quads) → 128-bit permute
+    /// (halves) turns rows into columns in 24 shuffles. Scalar equivalent as written. Requires AVX.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x8(float* src, long srcStride, float* dst, long dstStride)
+    {
+        var r0 = Avx.LoadVector256(src);
+        var r1 = Avx.LoadVector256(src + srcStride);
+        var r2 = Avx.LoadVector256(src + (2 * srcStride));
+        var r3 = Avx.LoadVector256(src + (3 * srcStride));
+        var r4 = Avx.LoadVector256(src + (4 * srcStride));
+        var r5 = Avx.LoadVector256(src + (5 * srcStride));
+        var r6 = Avx.LoadVector256(src + (6 * srcStride));
+        var r7 = Avx.LoadVector256(src + (7 * srcStride));
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(dst, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(dst + dstStride, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(dst + (2 * dstStride), Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(dst + (3 * dstStride), Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(dst + (4 * dstStride), Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(dst + (5 * dstStride), Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(dst + (6 * dstStride), Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(dst + (7 * dstStride), Avx.Permute2x128(u3, u7, 0x31));
     }
 
     /// <summary>Copies <paramref name="channels"/> planes of h×w into (h+2p)×(w+2p) planes with a zero border of width p.</summary>
