@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace GradSign.Backends.Managed.Kernels;
 
@@ -161,10 +162,34 @@ internal static unsafe class Conv2dBackwardWeightTaps
         var partialSize = taps * tapSize;
         if (chunks == 1 && !accumulate)
         {
-            // The common per-sample case: a plain [t][o][c] → [o][c][t] transpose.
+            // The common per-sample case: a plain [t][o][c] → [o][c][t] transpose, in 8×8 blocks (8 taps × 8 channels)
+            // where AVX is available, the remaining taps and channels element by element.
             for (var o = firstO; o < endO; o++)
             {
-                for (var c = 0; c < cin; c++)
+                var c0 = 0;
+                var t0 = 0;
+                if (typeof(T) == typeof(float) && Avx.IsSupported && taps >= 8)
+                {
+                    for (; c0 + 8 <= cin; c0 += 8)
+                    {
+                        for (t0 = 0; t0 + 8 <= taps; t0 += 8)
+                        {
+                            ConvPacking.Transpose8x8((float*)(partials + ((long)t0 * tapSize) + (o * cin) + c0), tapSize, (float*)(gradWeight + ((long)((o * cin) + c0) * taps) + t0), taps);
+                        }
+
+                        for (var c = c0; c < c0 + 8; c++)
+                        {
+                            var dst = gradWeight + ((long)((o * cin) + c) * taps);
+                            var src = partials + (o * cin) + c;
+                            for (var t = t0; t < taps; t++)
+                            {
+                                dst[t] = src[(long)t * tapSize];
+                            }
+                        }
+                    }
+                }
+
+                for (var c = c0; c < cin; c++)
                 {
                     var dst = gradWeight + ((long)((o * cin) + c) * taps);
                     var src = partials + (o * cin) + c;
@@ -207,7 +232,21 @@ internal static unsafe class Conv2dBackwardWeightTaps
         RowCopy.Zero(dst, paddedHeight * paddedWidth * channels);
         for (var y = 0; y < height; y++)
         {
-            for (var x = 0; x < width; x++)
+            var x0 = 0;
+            if (typeof(T) == typeof(float) && Avx.IsSupported && channels % 8 == 0)
+            {
+                // 8 pixels × 8 channels per register transpose (source rows are channel planes).
+                for (; x0 + 8 <= width; x0 += 8)
+                {
+                    for (var c = 0; c < channels; c += 8)
+                    {
+                        ConvPacking.Transpose8x8((float*)(src + ((long)c * height * width) + (y * width) + x0), (long)height * width,
+                            (float*)(dst + ((long)(((y + pad) * paddedWidth) + x0 + pad) * channels) + c), channels);
+                    }
+                }
+            }
+
+            for (var x = x0; x < width; x++)
             {
                 var to = dst + ((long)(((y + pad) * paddedWidth) + x + pad) * channels);
                 var from = src + (y * width) + x;

@@ -123,7 +123,7 @@ internal static unsafe class ConvPacking
     /// (halves) turns rows into columns in 24 shuffles. Scalar equivalent as written. Requires AVX.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x8(float* src, long srcStride, float* dst, long dstStride)
+    internal static void Transpose8x8(float* src, long srcStride, float* dst, long dstStride)
     {
         var r0 = Avx.LoadVector256(src);
         var r1 = Avx.LoadVector256(src + srcStride);
