@@ -6,8 +6,8 @@ using System.Runtime.Intrinsics.X86;
 namespace GradSign.Backends.Managed.Kernels;
 
 /// <summary>
-/// Weight gradient of a stride-1 convolution with many input channels and small images (NAS-Bench-201's 64-channel 8×8
-/// cells), as one GEMM per kernel tap with the output contiguous along input channels:
+/// Weight gradient of a stride-1 convolution with many input channels and small images (NAS-Bench-201's 32-channel 16×16
+/// and 64-channel 8×8 cells), as one GEMM per kernel tap with the output contiguous along input channels:
 /// <c>G_t[o, c] = Σ_(y,x) gO[o, y·OW + x] · X[(y + i)·Wp + x + j, c]</c> for tap t = (i, j), where X is the zero-padded sample
 /// in HWC order (pixel-major, channels contiguous). The reduction runs over the OH·OW real pixels only.
 /// </summary>
@@ -26,10 +26,11 @@ internal static unsafe class Conv2dBackwardWeightTaps
     /// <summary>Samples per chunk (a partial buffer each).</summary>
     public const int Chunk = 16;
 
-    /// <summary>Whether this formulation suits <paramref name="g"/>: stride 1, channels filling at least 3 registers, small images.</summary>
+    /// <summary>Whether this formulation suits <paramref name="g"/>: stride 1, input channels filling at least 2 AVX-512
+    /// registers (32 floats / 16 doubles), images of at most 256 pixels (32 channels at 16×16, 64 at 8×8).</summary>
     public static bool Applies<T>(in ConvGeometry g)
         where T : unmanaged
-        => g.Stride == 1 && g.Kernel > 1 && g.InChannels >= 3 * (64 / sizeof(T)) && g.OutHeight * g.OutWidth <= 256;
+        => g.Stride == 1 && g.Kernel > 1 && g.InChannels >= 2 * (64 / sizeof(T)) && g.OutHeight * g.OutWidth <= 256;
 
     /// <summary>Runs the tap-GEMM weight gradient (see the class remarks).</summary>
     public static void Run<T, TVec, TOps>(ConvGeometry g, int batch, T* input, T* gradOutput, T* gradWeight, bool accumulate, int threads)

@@ -17,7 +17,7 @@ namespace GradSign.Backends.Managed.Kernels;
 /// <para>Lane layout: one register holds <c>Count</c> consecutive columns j of one row; the 8×3 tile keeps 24 accumulators
 /// (8 rows × 3 registers = 8 × 48 floats with AVX-512), which with 3 B registers and one broadcast uses 28 of the 32 zmm
 /// registers. Per kk it issues 3 loads + 8 broadcasts for 24 FMAs, so it is FMA-bound.</para>
-/// <para>Column tail: full 3-register blocks, then single-register blocks, then one overlapped register at
+/// <para>Column tail: full 3-register blocks, then at most one 2-register block, then single-register blocks, then one overlapped register at
 /// <c>width − Count</c> whose lower lanes (already done) are masked out of the store; rows narrower than one register
 /// use the scalar instantiation. No load ever leaves <c>[offsets[kk], offsets[kk] + width)</c>.</para>
 /// <para>Scalar equivalent: <c>for r, j: s = Σ_kk aPanel[kk*8+r] * b[offsets[kk]+j]; c[r*ldc+j] = accumulate ? c[r*ldc+j] + s : s</c>
@@ -51,6 +51,12 @@ internal static unsafe class PanelKernel
         for (; col + (3 * v) <= width; col += 3 * v)
         {
             Tile3<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, rows, accumulate);
+        }
+
+        if (col + (2 * v) <= width)
+        {
+            Tile2<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, rows, accumulate);
+            col += 2 * v;
         }
 
         for (; col + v <= width; col += v)
@@ -116,6 +122,52 @@ internal static unsafe class PanelKernel
         if (rows > 5) { Store3<T, TVec, TOps>(c50, c51, c52, c + (5 * ldc), accumulate); }
         if (rows > 6) { Store3<T, TVec, TOps>(c60, c61, c62, c + (6 * ldc), accumulate); }
         if (rows > 7) { Store3<T, TVec, TOps>(c70, c71, c72, c + (7 * ldc), accumulate); }
+    }
+
+    /// <summary>8 rows × 2 registers (16 accumulators): the remainder after the 3-register blocks, e.g. a 32-float row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile2<T, TVec, TOps>(T* a, T* b, int* offsets, int kDim, T* c, int ldc, int rows, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        var v = TOps.Count;
+        TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero;
+        TVec c20 = TOps.Zero, c21 = TOps.Zero, c30 = TOps.Zero, c31 = TOps.Zero;
+        TVec c40 = TOps.Zero, c41 = TOps.Zero, c50 = TOps.Zero, c51 = TOps.Zero;
+        TVec c60 = TOps.Zero, c61 = TOps.Zero, c70 = TOps.Zero, c71 = TOps.Zero;
+        for (var kk = 0; kk < kDim; kk++)
+        {
+            var row = b + offsets[kk];
+            var b0 = TOps.Load(row);
+            var b1 = TOps.Load(row + v);
+            var x = TOps.Broadcast(a[0]);
+            c00 = TOps.MultiplyAdd(x, b0, c00); c01 = TOps.MultiplyAdd(x, b1, c01);
+            x = TOps.Broadcast(a[1]);
+            c10 = TOps.MultiplyAdd(x, b0, c10); c11 = TOps.MultiplyAdd(x, b1, c11);
+            x = TOps.Broadcast(a[2]);
+            c20 = TOps.MultiplyAdd(x, b0, c20); c21 = TOps.MultiplyAdd(x, b1, c21);
+            x = TOps.Broadcast(a[3]);
+            c30 = TOps.MultiplyAdd(x, b0, c30); c31 = TOps.MultiplyAdd(x, b1, c31);
+            x = TOps.Broadcast(a[4]);
+            c40 = TOps.MultiplyAdd(x, b0, c40); c41 = TOps.MultiplyAdd(x, b1, c41);
+            x = TOps.Broadcast(a[5]);
+            c50 = TOps.MultiplyAdd(x, b0, c50); c51 = TOps.MultiplyAdd(x, b1, c51);
+            x = TOps.Broadcast(a[6]);
+            c60 = TOps.MultiplyAdd(x, b0, c60); c61 = TOps.MultiplyAdd(x, b1, c61);
+            x = TOps.Broadcast(a[7]);
+            c70 = TOps.MultiplyAdd(x, b0, c70); c71 = TOps.MultiplyAdd(x, b1, c71);
+            a += Rows;
+        }
+
+        Store1<T, TVec, TOps>(c00, c, accumulate, 0); Store1<T, TVec, TOps>(c01, c + v, accumulate, 0);
+        if (rows > 1) { Store1<T, TVec, TOps>(c10, c + ldc, accumulate, 0); Store1<T, TVec, TOps>(c11, c + ldc + v, accumulate, 0); }
+        if (rows > 2) { Store1<T, TVec, TOps>(c20, c + (2 * ldc), accumulate, 0); Store1<T, TVec, TOps>(c21, c + (2 * ldc) + v, accumulate, 0); }
+        if (rows > 3) { Store1<T, TVec, TOps>(c30, c + (3 * ldc), accumulate, 0); Store1<T, TVec, TOps>(c31, c + (3 * ldc) + v, accumulate, 0); }
+        if (rows > 4) { Store1<T, TVec, TOps>(c40, c + (4 * ldc), accumulate, 0); Store1<T, TVec, TOps>(c41, c + (4 * ldc) + v, accumulate, 0); }
+        if (rows > 5) { Store1<T, TVec, TOps>(c50, c + (5 * ldc), accumulate, 0); Store1<T, TVec, TOps>(c51, c + (5 * ldc) + v, accumulate, 0); }
+        if (rows > 6) { Store1<T, TVec, TOps>(c60, c + (6 * ldc), accumulate, 0); Store1<T, TVec, TOps>(c61, c + (6 * ldc) + v, accumulate, 0); }
+        if (rows > 7) { Store1<T, TVec, TOps>(c70, c + (7 * ldc), accumulate, 0); Store1<T, TVec, TOps>(c71, c + (7 * ldc) + v, accumulate, 0); }
     }
 
     /// <summary>8 rows × 1 register; lanes below <paramref name="firstLane"/> are left untouched in C (overlapped tail).</summary>
