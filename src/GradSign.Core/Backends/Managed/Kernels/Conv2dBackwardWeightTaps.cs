@@ -8,7 +8,7 @@ namespace GradSign.Backends.Managed.Kernels;
 /// <summary>
 /// Weight gradient of a stride-1 convolution with many input channels and small images (NAS-Bench-201's 32-channel 16×16
 /// and 64-channel 8×8 cells), as one GEMM per kernel tap with the output contiguous along input channels:
-/// <c>G_t[o, c] = Σ_(y,x) gO[o, y·OW + x] · X[(y + i)·Wp + x + j, c]</c> for tap t = (i, j), where X is the zero-padded sample
+/// <c>G_t[o, c] = Σ_(y,x) gO[o, y·OW + x] · X[(s·y + i)·Wp + s·x + j, c]</c> for tap t = (i, j) and stride s, where X is the zero-padded sample
 /// in HWC order (pixel-major, channels contiguous). The reduction runs over the OH·OW real pixels only.
 /// </summary>
 /// <remarks>
@@ -26,11 +26,11 @@ internal static unsafe class Conv2dBackwardWeightTaps
     /// <summary>Samples per chunk (a partial buffer each).</summary>
     public const int Chunk = 16;
 
-    /// <summary>Whether this formulation suits <paramref name="g"/>: stride 1, input channels filling at least 2 AVX-512
+    /// <summary>Whether this formulation suits <paramref name="g"/>: K ≥ stride &gt; 0 and K &gt; 1, input channels filling at least 2 AVX-512
     /// registers (32 floats / 16 doubles), images of at most 256 pixels (32 channels at 16×16, 64 at 8×8).</summary>
     public static bool Applies<T>(in ConvGeometry g)
         where T : unmanaged
-        => g.Stride == 1 && g.Kernel > 1 && g.InChannels >= 2 * (64 / sizeof(T)) && g.OutHeight * g.OutWidth <= 256;
+        => g.Kernel >= g.Stride && g.Kernel > 1 && g.InChannels >= 2 * (64 / sizeof(T)) && g.OutHeight * g.OutWidth <= 256;
 
     /// <summary>Runs the tap-GEMM weight gradient (see the class remarks).</summary>
     public static void Run<T, TVec, TOps>(ConvGeometry g, int batch, T* input, T* gradOutput, T* gradWeight, bool accumulate, int threads)
@@ -38,12 +38,12 @@ internal static unsafe class Conv2dBackwardWeightTaps
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
     {
-        var layout = ConvLayout.For(g);
+        int paddedHeight = g.Height + (2 * g.Padding), paddedWidth = g.Width + (2 * g.Padding), s = g.Stride;
         int cin = g.InChannels, cout = g.OutChannels, taps = g.Kernel * g.Kernel, q = g.OutHeight * g.OutWidth;
         var tapSize = cout * cin;
         var partialSize = taps * tapSize;
         var chunks = (batch + Chunk - 1) / Chunk;
-        var hwcSize = layout.PaddedHeight * layout.PaddedWidth * cin;
+        var hwcSize = paddedHeight * paddedWidth * cin;
         var workspace = checked(hwcSize + ConvPacking.PanelSize(cout, q));
         var partials = ArrayPool<T>.Shared.Rent(checked(chunks * partialSize));
         var offsets = ArrayPool<int>.Shared.Rent(q);
@@ -51,7 +51,7 @@ internal static unsafe class Conv2dBackwardWeightTaps
         {
             for (var k = 0; k < q; k++)
             {
-                offsets[k] = (((k / g.OutWidth) * layout.PaddedWidth) + (k % g.OutWidth)) * cin;
+                offsets[k] = (((k / g.OutWidth) * s * paddedWidth) + ((k % g.OutWidth) * s)) * cin; // pixel (y, x) reads (s·y, s·x)
             }
 
             fixed (T* partialsPtr = partials)
@@ -62,7 +62,7 @@ internal static unsafe class Conv2dBackwardWeightTaps
                 // Packs sample n into ws: [HWC padded image | gO as 8-row panels over the OH·OW pixels].
                 void Pack(int n, T* ws)
                 {
-                    PadHwc(input + ((long)n * g.InputSize), cin, g.Height, g.Width, g.Padding, layout.PaddedWidth, ws);
+                    PadHwc(input + ((long)n * g.InputSize), cin, g.Height, g.Width, g.Padding, paddedWidth, ws);
                     ConvPacking.PackRowPanels(gradOutput + ((long)n * g.OutputSize), cout, q, q, 1, ws + hwcSize);
                 }
 
@@ -73,7 +73,7 @@ internal static unsafe class Conv2dBackwardWeightTaps
                     for (var t = firstTap; t < endTap; t++)
                     {
                         int i = t / g.Kernel, j = t % g.Kernel;
-                        var b = ws + ((long)((i * layout.PaddedWidth) + j) * cin);
+                        var b = ws + ((long)((i * paddedWidth) + j) * cin);
                         for (var o = 0; o < cout; o += PanelKernel.Rows)
                         {
                             PanelKernel.RowPanel<T, TVec, TOps>(panels + ((long)o * q), b, (int*)off, q,
