@@ -46,6 +46,9 @@ public class Conv2dKernelTests
     [InlineData(16, 16, 3, 2, 1, 3)]
     [InlineData(16, 16, 1, 1, 0, 2)]
     [InlineData(3, 32, 3, 1, 1, 20)]
+    [InlineData(32, 8, 3, 1, 1, 3)]  // tap-GEMM weight gradient: chunks
+    [InlineData(32, 8, 3, 1, 1, 1)]  // … and taps split across threads
+    [InlineData(32, 16, 3, 2, 1, 1)] // … strided
     public void AllKernels_AnyThreadCount_GiveBitIdenticalResults(int channels, int size, int k, int stride, int pad, int batch)
     {
         var g = new ConvGeometry(channels, size, size, channels, k, stride, pad);
