@@ -11,6 +11,7 @@ internal static class CommandCatalog
         yield return MergeCommand.Create();
         yield return ScoreCommand.Create();
         yield return StatsCommand.Create();
+        yield return KernelBenchCommand.Create();
         yield return BdnCommand.Create();
     }
 }

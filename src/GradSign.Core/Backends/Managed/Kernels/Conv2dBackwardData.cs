@@ -1,52 +1,181 @@
+using System.Buffers;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace GradSign.Backends.Managed.Kernels;
 
 /// <summary>Convolution backward with respect to the input: gradInput = Σ over outputs of weight·gradOutput (transposed convolution).</summary>
+/// <remarks>
+/// <para>Stride 1 with padding p ≤ K−1 (every NAS-Bench-201 case but the stride-2 reduction convolutions): the transposed
+/// convolution is itself a stride-1 convolution of gradOutput, padded by K−1−p, with the weight transposed over
+/// channels and flipped spatially, <c>W'[c, o, i, j] = W[o, c, K−1−i, K−1−j]</c>. It runs on the forward machinery
+/// (<see cref="ConvForwardCore"/>), so it gets the same implicit-im2col GEMM speed.</para>
+/// <para>Otherwise, per sample: <c>col = Wᵀ · gradOutput</c> ([Cin·K·K][OH·OW], the <see cref="PanelKernel"/> GEMM) and then
+/// col2im scatter-adds col into gradInput in a fixed order.</para>
+/// <para>Scalar equivalent: the reference loop in the test project (Conv2dBackwardDataReference).</para>
+/// </remarks>
 internal static class Conv2dBackwardData
 {
-    /// <summary>Computes ∂L/∂input for <paramref name="batch"/> samples from ∂L/∂output. With <paramref name="accumulate"/> the result is added.</summary>
-    public static void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> weight, Span<T> gradInput, bool accumulate = false)
+    /// <summary>Computes ∂L/∂input for <paramref name="batch"/> samples from ∂L/∂output. With <paramref name="accumulate"/> the result is added.
+    /// <c>maxDegreeOfParallelism</c> caps the threads (−1: all cores); results do not depend on it.</summary>
+    public static unsafe void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> weight, Span<T> gradInput, bool accumulate = false, int maxDegreeOfParallelism = -1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!accumulate)
+        g.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        ConvGeometry.RequireLength(gradOutput.Length, (long)batch * g.OutputSize, nameof(gradOutput));
+        ConvGeometry.RequireLength(weight.Length, g.WeightSize, nameof(weight));
+        ConvGeometry.RequireLength(gradInput.Length, (long)batch * g.InputSize, nameof(gradInput));
+        if (batch == 0)
         {
-            gradInput[..(batch * g.InputSize)].Clear();
+            return;
         }
 
-        int oh = g.OutHeight, ow = g.OutWidth, k = g.Kernel;
-        for (var n = 0; n < batch; n++)
+        var kDim = g.OutChannels * g.Kernel * g.Kernel;
+        var threads = KernelParallel.Threads(maxDegreeOfParallelism, (long)batch * g.InputSize * kDim);
+        fixed (T* gradOutputPtr = gradOutput)
+        fixed (T* weightPtr = weight)
+        fixed (T* gradInputPtr = gradInput)
         {
-            for (var o = 0; o < g.OutChannels; o++)
+            if (g.Stride == 1 && g.Padding <= g.Kernel - 1)
             {
-                for (var y = 0; y < oh; y++)
+                var transposed = new ConvGeometry(g.OutChannels, g.OutHeight, g.OutWidth, g.InChannels, g.Kernel, 1, g.Kernel - 1 - g.Padding);
+                var packed = ArrayPool<T>.Shared.Rent(ConvPacking.PanelSize(g.InChannels, kDim));
+                try
                 {
-                    for (var x = 0; x < ow; x++)
+                    fixed (T* packedPtr = packed)
                     {
-                        var go = gradOutput[(n * g.OutputSize) + (((o * oh) + y) * ow) + x];
-                        for (var c = 0; c < g.InChannels; c++)
-                        {
-                            for (var i = 0; i < k; i++)
-                            {
-                                var iy = (y * g.Stride) + i - g.Padding;
-                                if ((uint)iy >= (uint)g.Height)
-                                {
-                                    continue;
-                                }
+                        ConvPacking.PackFlippedTransposed(weightPtr, g.OutChannels, g.InChannels, g.Kernel, packedPtr);
+                        ConvForwardCore.Run(transposed, batch, gradOutputPtr, packedPtr, null, gradInputPtr, accumulate, threads);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<T>.Shared.Return(packed);
+                }
 
-                                for (var j = 0; j < k; j++)
+                return;
+            }
+
+            if (Vector512.IsHardwareAccelerated)
+            {
+                General<T, Vector512<T>, Vector512Ops<T>>(g, batch, gradOutputPtr, weightPtr, gradInputPtr, accumulate, threads);
+            }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                General<T, Vector256<T>, Vector256Ops<T>>(g, batch, gradOutputPtr, weightPtr, gradInputPtr, accumulate, threads);
+            }
+            else if (Vector128.IsHardwareAccelerated)
+            {
+                General<T, Vector128<T>, Vector128Ops<T>>(g, batch, gradOutputPtr, weightPtr, gradInputPtr, accumulate, threads);
+            }
+            else
+            {
+                General<T, T, ScalarOps<T>>(g, batch, gradOutputPtr, weightPtr, gradInputPtr, accumulate, threads);
+            }
+        }
+    }
+
+    /// <summary>col = Wᵀ·gradOutput per sample, then col2im. Whole samples per thread, or split columns when batch &lt; threads.</summary>
+    private static unsafe void General<T, TVec, TOps>(ConvGeometry g, int batch, T* gradOutput, T* weight, T* gradInput, bool accumulate, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        int rows = g.InChannels * g.Kernel * g.Kernel, cout = g.OutChannels, pixels = g.OutHeight * g.OutWidth;
+        var colSize = checked(rows * pixels);
+        var packed = ArrayPool<T>.Shared.Rent(ConvPacking.PanelSize(rows, cout));
+        var offsets = ArrayPool<int>.Shared.Rent(cout);
+        try
+        {
+            for (var o = 0; o < cout; o++)
+            {
+                offsets[o] = o * pixels;
+            }
+
+            fixed (T* packedPtr = packed)
+            fixed (int* offsetsPtr = offsets)
+            {
+                // A = Wᵀ: element (row = (c,i,j), kk = o) sits at weight[o·rows + row].
+                ConvPacking.PackRowPanels(weight, rows, cout, 1, rows, packedPtr);
+                nint a = (nint)packedPtr, off = (nint)offsetsPtr, go = (nint)gradOutput, gi = (nint)gradInput;
+
+                void Gemm(int n, T* col, int start, int end)
+                {
+                    var b = (T*)go + ((long)n * g.OutputSize);
+                    for (var r = 0; r < rows; r += PanelKernel.Rows)
+                    {
+                        PanelKernel.RowPanel<T, TVec, TOps>((T*)a + ((long)r * cout), b + start, (int*)off, cout,
+                            col + ((long)r * pixels) + start, pixels, Math.Min(PanelKernel.Rows, rows - r), end - start, false);
+                    }
+                }
+
+                void Scatter(int n, T* col)
+                {
+                    var dst = (T*)gi + ((long)n * g.InputSize);
+                    if (!accumulate)
+                    {
+                        new Span<T>(dst, g.InputSize).Clear();
+                    }
+
+                    ConvPacking.Col2ImAdd(g, col, dst);
+                }
+
+                if (batch >= threads)
+                {
+                    KernelParallel.For(threads, part =>
+                    {
+                        var (start, end) = KernelParallel.Range(batch, threads, part);
+                        var col = ArrayPool<T>.Shared.Rent(colSize);
+                        try
+                        {
+                            fixed (T* colPtr = col)
+                            {
+                                for (var n = start; n < end; n++)
                                 {
-                                    var ix = (x * g.Stride) + j - g.Padding;
-                                    if ((uint)ix < (uint)g.Width)
-                                    {
-                                        gradInput[(n * g.InputSize) + (((c * g.Height) + iy) * g.Width) + ix] += weight[(((o * g.InChannels) + c) * k * k) + (i * k) + j] * go;
-                                    }
+                                    Gemm(n, colPtr, 0, pixels);
+                                    Scatter(n, colPtr);
                                 }
                             }
                         }
+                        finally
+                        {
+                            ArrayPool<T>.Shared.Return(col);
+                        }
+                    });
+                    return;
+                }
+
+                var shared = ArrayPool<T>.Shared.Rent(colSize);
+                try
+                {
+                    fixed (T* colPtr = shared)
+                    {
+                        var colAddress = (nint)colPtr;
+                        var granule = 3 * TOps.Count;
+                        var parts = Math.Max(1, Math.Min(threads, pixels / granule));
+                        for (var n = 0; n < batch; n++)
+                        {
+                            var sample = n;
+                            KernelParallel.For(parts, part =>
+                            {
+                                var (start, end) = KernelParallel.Range(pixels, parts, part, granule);
+                                Gemm(sample, (T*)colAddress, start, end);
+                            });
+                            Scatter(n, colPtr);
+                        }
                     }
                 }
+                finally
+                {
+                    ArrayPool<T>.Shared.Return(shared);
+                }
             }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(packed);
+            ArrayPool<int>.Shared.Return(offsets);
         }
     }
 }

@@ -1,52 +1,296 @@
+using System.Buffers;
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace GradSign.Backends.Managed.Kernels;
 
 /// <summary>Convolution backward with respect to the weight, summed over the batch.</summary>
+/// <remarks>
+/// <para>∂L/∂W[o, (c,i,j)] is a dot product of the output-gradient row o with the B row of tap (c, i, j) (see
+/// <see cref="ConvLayoutKind"/>), summed over samples. <see cref="DotKernel"/> computes 4×6 tiles of these dot products with
+/// the reduction along the pixels, carrying its vector accumulators across the samples of a chunk.</para>
+/// <para>Determinism: the batch is cut into equal contiguous chunks whose count depends on the batch and geometry alone
+/// (enough that a chunk's operands, ≤ ~1 MiB, stay in L2, rounded up to a multiple of 4 so 2 or 4 threads get equal
+/// shares). Each chunk's sum is one fixed-order reduction; chunk sums are then added in chunk order. Threads
+/// take whole chunks, or, with fewer chunks than threads (batch = 1 per-sample gradients), ranges of output tiles — either
+/// way every element's arithmetic is the same, so results are bit-identical for any thread count.</para>
+/// <para>Stride-1 convolutions with many channels on small images (64 channels at 8×8) use
+/// <see cref="Conv2dBackwardWeightTaps"/> instead, which avoids the per-element horizontal sums.</para>
+/// <para>Scalar equivalent: the reference loop in the test project (Conv2dBackwardWeightReference).</para>
+/// </remarks>
 internal static class Conv2dBackwardWeight
 {
+    private const int ChunkBytes = 1 << 20;
+    private const int MaxChunk = 16;
+
     /// <summary>Computes ∂L/∂weight = Σ_n Σ_{y,x} gradOutput[n,o,y,x]·input[n,c,…] for <paramref name="batch"/> samples.
-    /// With <paramref name="accumulate"/> the result is added to <paramref name="gradWeight"/>.</summary>
-    public static void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> input, ReadOnlySpan<T> gradOutput, Span<T> gradWeight, bool accumulate = false)
+    /// With <paramref name="accumulate"/> the result is added to <paramref name="gradWeight"/>.
+    /// <c>maxDegreeOfParallelism</c> caps the threads (−1: all cores); results do not depend on it.</summary>
+    public static unsafe void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> input, ReadOnlySpan<T> gradOutput, Span<T> gradWeight, bool accumulate = false, int maxDegreeOfParallelism = -1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (!accumulate)
+        g.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        ConvGeometry.RequireLength(input.Length, (long)batch * g.InputSize, nameof(input));
+        ConvGeometry.RequireLength(gradOutput.Length, (long)batch * g.OutputSize, nameof(gradOutput));
+        ConvGeometry.RequireLength(gradWeight.Length, g.WeightSize, nameof(gradWeight));
+        if (batch == 0)
         {
-            gradWeight[..g.WeightSize].Clear();
+            if (!accumulate)
+            {
+                gradWeight[..g.WeightSize].Clear();
+            }
+
+            return;
         }
 
-        int oh = g.OutHeight, ow = g.OutWidth, k = g.Kernel;
-        for (var n = 0; n < batch; n++)
+        var layout = ConvLayout.For(g);
+        var threads = KernelParallel.Threads(maxDegreeOfParallelism, (long)batch * g.WeightSize * g.OutHeight * g.OutWidth);
+        fixed (T* inputPtr = input)
+        fixed (T* gradOutputPtr = gradOutput)
+        fixed (T* gradWeightPtr = gradWeight)
         {
-            for (var o = 0; o < g.OutChannels; o++)
+            if (Vector512.IsHardwareAccelerated)
             {
-                for (var c = 0; c < g.InChannels; c++)
-                {
-                    for (var i = 0; i < k; i++)
-                    {
-                        for (var j = 0; j < k; j++)
-                        {
-                            var sum = T.Zero;
-                            for (var y = 0; y < oh; y++)
-                            {
-                                var iy = (y * g.Stride) + i - g.Padding;
-                                if ((uint)iy >= (uint)g.Height)
-                                {
-                                    continue;
-                                }
+                Run<T, Vector512<T>, Vector512Ops<T>>(g, layout, batch, inputPtr, gradOutputPtr, gradWeightPtr, accumulate, threads);
+            }
+            else if (Vector256.IsHardwareAccelerated)
+            {
+                Run<T, Vector256<T>, Vector256Ops<T>>(g, layout, batch, inputPtr, gradOutputPtr, gradWeightPtr, accumulate, threads);
+            }
+            else if (Vector128.IsHardwareAccelerated)
+            {
+                Run<T, Vector128<T>, Vector128Ops<T>>(g, layout, batch, inputPtr, gradOutputPtr, gradWeightPtr, accumulate, threads);
+            }
+            else
+            {
+                Run<T, T, ScalarOps<T>>(g, layout, batch, inputPtr, gradOutputPtr, gradWeightPtr, accumulate, threads);
+            }
+        }
+    }
 
-                                for (var x = 0; x < ow; x++)
+    /// <summary>Chunks for <paramref name="batch"/> samples of at most <paramref name="maxChunk"/> each, rounded up to a
+    /// multiple of 4 (never more than the batch) so that thread shares are balanced; independent of the thread count.</summary>
+    internal static int ChunkCount(int batch, int maxChunk)
+    {
+        var chunks = (batch + maxChunk - 1) / maxChunk;
+        return chunks == 1 ? 1 : Math.Min(batch, (chunks + 3) / 4 * 4);
+    }
+
+    /// <summary>Largest samples per chunk: as many as keep a chunk's operands within <see cref="ChunkBytes"/>; depends on the geometry only.</summary>
+    internal static unsafe int ChunkSize<T>(in ConvGeometry g, in ConvLayout layout)
+        where T : unmanaged
+    {
+        long perSample = layout.Kind switch
+        {
+            ConvLayoutKind.Direct => (long)g.InputSize + g.OutputSize,
+            ConvLayoutKind.Padded or ConvLayoutKind.Phased => layout.Workspace,
+            _ => (long)layout.Workspace + g.OutputSize,
+        };
+        return (int)Math.Clamp(ChunkBytes / (perSample * sizeof(T)), 1, MaxChunk);
+    }
+
+    private static unsafe void Run<T, TVec, TOps>(ConvGeometry g, ConvLayout layout, int batch, T* input, T* gradOutput, T* gradWeight, bool accumulate, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        if (Conv2dBackwardWeightTaps.Applies<T>(g))
+        {
+            Conv2dBackwardWeightTaps.Run<T, TVec, TOps>(g, batch, input, gradOutput, gradWeight, accumulate, threads);
+            return;
+        }
+
+        var chunks = ChunkCount(batch, ChunkSize<T>(g, layout));
+        var chunk = (batch + chunks - 1) / chunks; // the largest chunk
+        var kDim = layout.KDim;
+        var offsetsArray = ArrayPool<int>.Shared.Rent(kDim);
+        var partials = chunks > 1 ? ArrayPool<T>.Shared.Rent(checked(chunks * g.WeightSize)) : null;
+        try
+        {
+            layout.FillTapOffsets(offsetsArray);
+            fixed (int* offsetsPtr = offsetsArray)
+            fixed (T* partialsPtr = partials)
+            {
+                var job = new Job<T, TVec, TOps>(g, layout, chunks, batch, (nint)input, (nint)gradOutput, (nint)offsetsPtr);
+                var tiles = job.Tiles;
+                nint gw = (nint)gradWeight, parts0 = (nint)partialsPtr;
+                T* Destination(int j) => chunks == 1 ? (T*)gw : (T*)parts0 + ((long)j * g.WeightSize);
+                var chunkWorkspace = checked(layout.Workspace * chunk);
+                if (chunks >= threads)
+                {
+                    KernelParallel.For(threads, part =>
+                    {
+                        var (start, end) = KernelParallel.Range(chunks, threads, part);
+                        var ws = chunkWorkspace > 0 ? ArrayPool<T>.Shared.Rent(chunkWorkspace) : null;
+                        try
+                        {
+                            fixed (T* wsPtr = ws)
+                            {
+                                for (var j = start; j < end; j++)
                                 {
-                                    var ix = (x * g.Stride) + j - g.Padding;
-                                    if ((uint)ix < (uint)g.Width)
-                                    {
-                                        sum += gradOutput[(n * g.OutputSize) + (((o * oh) + y) * ow) + x] * input[(n * g.InputSize) + (((c * g.Height) + iy) * g.Width) + ix];
-                                    }
+                                    var operands = job.Prepare(j, wsPtr);
+                                    job.ComputeTiles(operands, 0, tiles, Destination(j), chunks == 1 && accumulate);
                                 }
                             }
-
-                            gradWeight[(((o * g.InChannels) + c) * k * k) + (i * k) + j] += sum;
                         }
+                        finally
+                        {
+                            if (ws is not null)
+                            {
+                                ArrayPool<T>.Shared.Return(ws);
+                            }
+                        }
+                    });
+                }
+                else
+                {
+                    var ws = chunkWorkspace > 0 ? ArrayPool<T>.Shared.Rent(chunkWorkspace) : null;
+                    try
+                    {
+                        fixed (T* wsPtr = ws)
+                        {
+                            var parts = Math.Min(threads, tiles);
+                            for (var j = 0; j < chunks; j++)
+                            {
+                                var operands = job.Prepare(j, wsPtr);
+                                var dst = (nint)Destination(j);
+                                var acc = chunks == 1 && accumulate;
+                                KernelParallel.For(parts, part =>
+                                {
+                                    var (start, end) = KernelParallel.Range(tiles, parts, part);
+                                    job.ComputeTiles(operands, start, end, (T*)dst, acc);
+                                });
+                            }
+                        }
+                    }
+                    finally
+                    {
+                        if (ws is not null)
+                        {
+                            ArrayPool<T>.Shared.Return(ws);
+                        }
+                    }
+                }
+
+                if (chunks > 1)
+                {
+                    // Fixed-order combination: gW = (accumulate ? gW : 0) + P0 + P1 + … .
+                    var result = new Span<T>(gradWeight, g.WeightSize);
+                    for (var j = 0; j < chunks; j++)
+                    {
+                        var partial = new ReadOnlySpan<T>(partialsPtr + ((long)j * g.WeightSize), g.WeightSize);
+                        if (j == 0 && !accumulate)
+                        {
+                            partial.CopyTo(result);
+                        }
+                        else
+                        {
+                            TensorPrimitives.Add(result, partial, result);
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(offsetsArray);
+            if (partials is not null)
+            {
+                ArrayPool<T>.Shared.Return(partials);
+            }
+        }
+    }
+
+    /// <summary>Operand bases of one chunk: A (output gradients) and B (taps), with their per-sample strides.</summary>
+    private readonly record struct Operands(nint A, long StrideA, int RowStrideA, nint B, long StrideB, int Samples);
+
+    private readonly unsafe struct Job<T, TVec, TOps>(ConvGeometry g, ConvLayout layout, int chunks, int batch, nint input, nint gradOutput, nint offsets)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        private int ColumnTiles => (layout.KDim + DotKernel.RowsB - 1) / DotKernel.RowsB;
+
+        public int Tiles => ((g.OutChannels + DotKernel.RowsA - 1) / DotKernel.RowsA) * ColumnTiles;
+
+        /// <summary>Writes the chunk's operands into ws where the layout needs copies, and returns their bases.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
+        public Operands Prepare(int j, T* ws)
+        {
+            var first = (int)((long)batch * j / chunks);
+            var samples = (int)((long)batch * (j + 1) / chunks) - first;
+            var pixels = g.OutHeight * g.OutWidth;
+            var go = (T*)gradOutput + ((long)first * g.OutputSize);
+            var x = (T*)input + ((long)first * g.InputSize);
+            switch (layout.Kind)
+            {
+                case ConvLayoutKind.Direct:
+                    return new((nint)go, g.OutputSize, pixels, (nint)x, g.InputSize, samples);
+                case ConvLayoutKind.Padded:
+                case ConvLayoutKind.Phased:
+                    for (var m = 0; m < samples; m++)
+                    {
+                        var slot = ws + ((long)m * layout.Workspace);
+                        if (layout.Kind == ConvLayoutKind.Padded)
+                        {
+                            ConvPacking.PadImage(x + ((long)m * g.InputSize), g.InChannels, g.Height, g.Width, g.Padding, slot);
+                        }
+                        else
+                        {
+                            ConvPacking.PhaseImage(x + ((long)m * g.InputSize), g.InChannels, g.Height, g.Width, g.Padding, g.Stride, layout.PaddedHeight, layout.PaddedWidth, slot);
+                        }
+
+                        ConvPacking.WidenRows(go + ((long)m * g.OutputSize), g.OutChannels * g.OutHeight, g.OutWidth, layout.PaddedWidth, slot + layout.PaddedImageSize);
+                    }
+
+                    return new((nint)(ws + layout.PaddedImageSize), layout.Workspace, layout.Ldc, (nint)ws, layout.Workspace, samples);
+                default:
+                    for (var m = 0; m < samples; m++)
+                    {
+                        ConvPacking.Im2Col(g, x + ((long)m * g.InputSize), ws + ((long)m * layout.Workspace));
+                    }
+
+                    return new((nint)go, g.OutputSize, pixels, (nint)ws, layout.Workspace, samples);
+            }
+        }
+
+        /// <summary>Tiles [start, end) (row-tile major) of the chunk's weight gradient, written (or added) to dst.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
+        public void ComputeTiles(Operands operands, int start, int end, T* dst, bool accumulate)
+        {
+            int cout = g.OutChannels, kDim = layout.KDim, columnTiles = ColumnTiles;
+            var aOffsets = stackalloc int[DotKernel.RowsA];
+            var bOffsets = stackalloc int[DotKernel.RowsB];
+            var result = stackalloc T[DotKernel.RowsA * DotKernel.RowsB];
+            var taps = (int*)offsets;
+            for (var t = start; t < end; t++)
+            {
+                var o0 = t / columnTiles * DotKernel.RowsA;
+                var k0 = t % columnTiles * DotKernel.RowsB;
+
+                // Edge tiles repeat the last valid row/tap; the duplicates are computed and not stored.
+                for (var r = 0; r < DotKernel.RowsA; r++)
+                {
+                    aOffsets[r] = Math.Min(o0 + r, cout - 1) * operands.RowStrideA;
+                }
+
+                for (var s = 0; s < DotKernel.RowsB; s++)
+                {
+                    bOffsets[s] = taps[Math.Min(k0 + s, kDim - 1)];
+                }
+
+                DotKernel.Run<T, TVec, TOps>((T*)operands.A, operands.StrideA, aOffsets, (T*)operands.B, operands.StrideB, bOffsets, operands.Samples, layout.Columns, result);
+                var rows = Math.Min(DotKernel.RowsA, cout - o0);
+                var cols = Math.Min(DotKernel.RowsB, kDim - k0);
+                for (var r = 0; r < rows; r++)
+                {
+                    var line = dst + ((long)(o0 + r) * kDim) + k0;
+                    for (var s = 0; s < cols; s++)
+                    {
+                        line[s] = accumulate ? line[s] + result[(s * DotKernel.RowsA) + r] : result[(s * DotKernel.RowsA) + r];
                     }
                 }
             }

@@ -1,51 +1,57 @@
+using System.Buffers;
 using System.Numerics;
 
 namespace GradSign.Backends.Managed.Kernels;
 
 /// <summary>Convolution forward: output[n,o,y,x] = bias[o] + Σ_{c,i,j} weight[o,c,i,j]·input[n,c,y·s+i−p,x·s+j−p].</summary>
+/// <remarks>
+/// Implemented as one GEMM per sample (<see cref="ConvForwardCore"/>): the weight [Cout][Cin·K·K] is packed into 8-row
+/// panels and multiplied by the implicit (stride 1) or explicit (other strides) im2col matrix with the
+/// <see cref="PanelKernel"/> micro-kernel. Samples are split across threads; a batch smaller than the thread count splits
+/// each sample's output columns instead. Every output element is one fixed-order sum, so results are bit-identical
+/// for any thread count. Scalar equivalent: the reference loop in the test project (Conv2dForwardReference).
+/// </remarks>
 internal static class Conv2dForward
 {
     /// <summary>Runs the convolution for <paramref name="batch"/> samples (NCHW). An empty <paramref name="bias"/> means no bias.
-    /// With <paramref name="accumulate"/> the result is added to <paramref name="output"/>.</summary>
-    public static void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> input, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> output, bool accumulate = false)
+    /// With <paramref name="accumulate"/> the result is added to <paramref name="output"/>.
+    /// <c>maxDegreeOfParallelism</c> caps the threads (−1: all cores); results do not depend on it.</summary>
+    public static unsafe void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> input, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> output, bool accumulate = false, int maxDegreeOfParallelism = -1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int oh = g.OutHeight, ow = g.OutWidth, k = g.Kernel;
-        for (var n = 0; n < batch; n++)
+        g.Validate();
+        ArgumentOutOfRangeException.ThrowIfNegative(batch);
+        ConvGeometry.RequireLength(input.Length, (long)batch * g.InputSize, nameof(input));
+        ConvGeometry.RequireLength(weight.Length, g.WeightSize, nameof(weight));
+        ConvGeometry.RequireLength(output.Length, (long)batch * g.OutputSize, nameof(output));
+        if (!bias.IsEmpty)
         {
-            for (var o = 0; o < g.OutChannels; o++)
+            ConvGeometry.RequireLength(bias.Length, g.OutChannels, nameof(bias));
+        }
+
+        if (batch == 0)
+        {
+            return;
+        }
+
+        var kDim = g.InChannels * g.Kernel * g.Kernel;
+        var packed = ArrayPool<T>.Shared.Rent(ConvPacking.PanelSize(g.OutChannels, kDim));
+        try
+        {
+            fixed (T* inputPtr = input)
+            fixed (T* weightPtr = weight)
+            fixed (T* biasPtr = bias)
+            fixed (T* outputPtr = output)
+            fixed (T* packedPtr = packed)
             {
-                for (var y = 0; y < oh; y++)
-                {
-                    for (var x = 0; x < ow; x++)
-                    {
-                        var sum = bias.IsEmpty ? T.Zero : bias[o];
-                        for (var c = 0; c < g.InChannels; c++)
-                        {
-                            for (var i = 0; i < k; i++)
-                            {
-                                var iy = (y * g.Stride) + i - g.Padding;
-                                if ((uint)iy >= (uint)g.Height)
-                                {
-                                    continue;
-                                }
-
-                                for (var j = 0; j < k; j++)
-                                {
-                                    var ix = (x * g.Stride) + j - g.Padding;
-                                    if ((uint)ix < (uint)g.Width)
-                                    {
-                                        sum += weight[(((o * g.InChannels) + c) * k * k) + (i * k) + j] * input[(n * g.InputSize) + (((c * g.Height) + iy) * g.Width) + ix];
-                                    }
-                                }
-                            }
-                        }
-
-                        var at = (n * g.OutputSize) + (((o * oh) + y) * ow) + x;
-                        output[at] = accumulate ? output[at] + sum : sum;
-                    }
-                }
+                ConvPacking.PackRowPanels(weightPtr, g.OutChannels, kDim, kDim, 1, packedPtr);
+                var threads = KernelParallel.Threads(maxDegreeOfParallelism, (long)batch * g.OutputSize * kDim);
+                ConvForwardCore.Run(g, batch, inputPtr, packedPtr, bias.IsEmpty ? null : biasPtr, outputPtr, accumulate, threads);
             }
+        }
+        finally
+        {
+            ArrayPool<T>.Shared.Return(packed);
         }
     }
 }

@@ -15,4 +15,27 @@ internal readonly record struct ConvGeometry(int InChannels, int Height, int Wid
 
     /// <summary>Elements of the weight: Cout·Cin·K·K.</summary>
     public int WeightSize => OutChannels * InChannels * Kernel * Kernel;
+
+    /// <summary>Throws when a dimension is not positive, the padding is negative or the kernel does not fit the padded input.</summary>
+    public void Validate()
+    {
+        if (InChannels < 1 || OutChannels < 1 || Height < 1 || Width < 1 || Kernel < 1 || Stride < 1 || Padding < 0)
+        {
+            throw new ArgumentException($"Invalid convolution geometry {this}: channels, sizes, kernel and stride must be positive and padding non-negative.");
+        }
+
+        if (Height + (2 * Padding) < Kernel || Width + (2 * Padding) < Kernel)
+        {
+            throw new ArgumentException($"Invalid convolution geometry {this}: kernel {Kernel} exceeds the padded input {Height + (2 * Padding)}×{Width + (2 * Padding)}.");
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="length"/> is at least <paramref name="required"/>.</summary>
+    public static void RequireLength(int length, long required, string name)
+    {
+        if (length < required)
+        {
+            throw new ArgumentException($"{name} has {length} elements but the geometry needs {required}.", name);
+        }
+    }
 }

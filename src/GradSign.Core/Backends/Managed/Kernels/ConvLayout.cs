@@ -1,0 +1,109 @@
+namespace GradSign.Backends.Managed.Kernels;
+
+/// <summary>How a convolution's GEMM operand B (rows = taps (c, i, j), columns = output pixels) is laid out.</summary>
+internal enum ConvLayoutKind
+{
+    /// <summary>1×1, stride 1, no padding: B is the input sample itself (row c at c·H·W).</summary>
+    Direct,
+
+    /// <summary>
+    /// Stride 1: "implicit im2col". The sample is copied once into a zero-padded image of Hp×Wp planes, flattened. Output
+    /// pixel (y, x) is column y·Wp + x and tap (c, i, j) is the row starting at c·Hp·Wp + i·Wp + j, because
+    /// padded[c, y + i, x + j] sits at c·Hp·Wp + (y + i)·Wp + x + j. Columns with x ≥ OW are garbage (they wrap into the
+    /// next row) and are dropped on write-back; they cost (Wp − OW)/Wp extra work (6 % at 32×32, 20 % at 8×8) instead
+    /// of a K²-times larger im2col buffer.
+    /// </summary>
+    Padded,
+
+    /// <summary>
+    /// Stride s ≥ 2 with K ≥ s: the padded sample is split into s² phase planes, phase (a, b) holding
+    /// padded[c, s·u + a, s·v + b] at (u, v) in an Hq×Wq plane (Hq = ⌈Hp/s⌉, Wq = ⌈Wp/s⌉). Tap (c, i, j) reads phase
+    /// (i mod s, j mod s) shifted by (⌊i/s⌋, ⌊j/s⌋), so padded[c, s·y + i, s·x + j] = phase[y + ⌊i/s⌋, x + ⌊j/s⌋]: a
+    /// stride-1 access, and the strided convolution becomes the same implicit GEMM as <see cref="Padded"/> with row
+    /// stride Wq (garbage columns x ≥ OW dropped on write-back).
+    /// </summary>
+    Phased,
+
+    /// <summary>Any other geometry (stride &gt; K): an explicit im2col buffer [Cin·K·K][OH·OW] per sample.</summary>
+    Im2Col,
+}
+
+/// <summary>The per-sample GEMM view of a convolution geometry; see <see cref="ConvLayoutKind"/>.</summary>
+internal readonly record struct ConvLayout(ConvLayoutKind Kind, int KDim, int Columns, int Ldc, int PaddedHeight, int PaddedWidth, int PaddedImageSize, int Workspace, int InChannels, int Kernel, int Stride = 1)
+{
+    /// <summary>Chooses the layout for <paramref name="g"/>.</summary>
+    public static ConvLayout For(in ConvGeometry g)
+    {
+        int oh = g.OutHeight, ow = g.OutWidth, k = g.Kernel;
+        if (k == 1 && g.Stride == 1 && g.Padding == 0)
+        {
+            return new(ConvLayoutKind.Direct, g.InChannels, oh * ow, oh * ow, g.Height, g.Width, 0, 0, g.InChannels, 1);
+        }
+
+        if (g.Stride == 1)
+        {
+            int hp = g.Height + (2 * g.Padding), wp = g.Width + (2 * g.Padding);
+            var image = checked(g.InChannels * hp * wp);
+            var ldc = oh * wp;
+            return new(ConvLayoutKind.Padded, g.InChannels * k * k, ((oh - 1) * wp) + ow, ldc, hp, wp, image, checked(image + (g.OutChannels * ldc)), g.InChannels, k);
+        }
+
+        var kDim = g.InChannels * k * k;
+        if (k >= g.Stride)
+        {
+            var s = g.Stride;
+            int hq = (g.Height + (2 * g.Padding) + s - 1) / s, wq = (g.Width + (2 * g.Padding) + s - 1) / s;
+            var image = checked(g.InChannels * s * s * hq * wq);
+            var ldc = oh * wq;
+            return new(ConvLayoutKind.Phased, kDim, ((oh - 1) * wq) + ow, ldc, hq, wq, image, checked(image + (g.OutChannels * ldc)), g.InChannels, k, s);
+        }
+
+        return new(ConvLayoutKind.Im2Col, kDim, oh * ow, oh * ow, 0, 0, 0, checked(kDim * oh * ow), g.InChannels, k);
+    }
+
+    /// <summary>Row offsets of B: <c>offsets[(c·K + i)·K + j]</c> is where tap (c, i, j) starts relative to the sample's B base.</summary>
+    public void FillTapOffsets(Span<int> offsets)
+    {
+        switch (Kind)
+        {
+            case ConvLayoutKind.Direct:
+            case ConvLayoutKind.Im2Col:
+                for (var kk = 0; kk < KDim; kk++)
+                {
+                    offsets[kk] = kk * Columns;
+                }
+
+                break;
+            case ConvLayoutKind.Phased:
+                var plane = PaddedHeight * PaddedWidth;
+                var tap = 0;
+                for (var c = 0; c < InChannels; c++)
+                {
+                    for (var i = 0; i < Kernel; i++)
+                    {
+                        for (var j = 0; j < Kernel; j++)
+                        {
+                            var phase = (((c * Stride) + (i % Stride)) * Stride) + (j % Stride);
+                            offsets[tap++] = (phase * plane) + ((i / Stride) * PaddedWidth) + (j / Stride);
+                        }
+                    }
+                }
+
+                break;
+            default:
+                var t = 0;
+                for (var c = 0; c < InChannels; c++)
+                {
+                    for (var i = 0; i < Kernel; i++)
+                    {
+                        for (var j = 0; j < Kernel; j++)
+                        {
+                            offsets[t++] = (c * PaddedHeight * PaddedWidth) + (i * PaddedWidth) + j;
+                        }
+                    }
+                }
+
+                break;
+        }
+    }
+}

@@ -1,0 +1,46 @@
+namespace GradSign.Backends.Managed.Kernels;
+
+/// <summary>
+/// Static work splitting for the kernels. Work is cut into contiguous index ranges whose results never depend on which
+/// thread runs them or how many ranges there are (every output element is produced by exactly one range, with a fixed
+/// summation order), so results are bit-identical for any degree of parallelism.
+/// </summary>
+internal static class KernelParallel
+{
+    /// <summary>Below this many multiply-adds a call runs on the calling thread: waking a worker costs more than it saves.</summary>
+    public const long SerialThreshold = 1L << 17;
+
+    /// <summary>Threads to use: all processors for −1 (or any value ≤ 0), else at most <paramref name="maxDegreeOfParallelism"/>.</summary>
+    public static int Threads(int maxDegreeOfParallelism, long multiplyAdds)
+    {
+        if (multiplyAdds < SerialThreshold)
+        {
+            return 1;
+        }
+
+        var cores = Environment.ProcessorCount;
+        return maxDegreeOfParallelism <= 0 ? cores : Math.Min(cores, maxDegreeOfParallelism);
+    }
+
+    /// <summary>Runs <paramref name="body"/>(part) for part in [0, parts); inline when there is one part.</summary>
+    public static void For(int parts, Action<int> body)
+    {
+        if (parts <= 1)
+        {
+            body(0);
+            return;
+        }
+
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, body);
+    }
+
+    /// <summary>The <paramref name="part"/>-th of <paramref name="parts"/> near-equal contiguous ranges of [0, count),
+    /// with interior boundaries rounded to multiples of <paramref name="granule"/>.</summary>
+    public static (int Start, int End) Range(int count, int parts, int part, int granule = 1)
+    {
+        var units = (count + granule - 1) / granule;
+        var start = (int)Math.Min(count, (long)units * part / parts * granule);
+        var end = part == parts - 1 ? count : (int)Math.Min(count, (long)units * (part + 1) / parts * granule);
+        return (start, end);
+    }
+}
