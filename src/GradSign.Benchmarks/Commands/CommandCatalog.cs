@@ -13,5 +13,6 @@ internal static class CommandCatalog
         yield return StatsCommand.Create();
         yield return KernelBenchCommand.Create();
         yield return BdnCommand.Create();
+        yield return SearchCommand.Create();
     }
 }
