@@ -1,0 +1,126 @@
+using GradSign.Data;
+using GradSign.Tests.Infrastructure;
+
+namespace GradSign.Tests.Data;
+
+public class NasBenchTablesTests
+{
+    private static readonly Lazy<NasBench201Table> Table = new(() => NasBench201Table.LoadDefault(SharedPaths.Data!));
+
+    [RequiresDataFact]
+    public void LoadDefault_Nb201_Has15625RowsAndMaxCifar10TestAt6111()
+    {
+        var table = Table.Value;
+        Assert.Equal(15625, table.Count);
+        var best = table.Rows.MaxBy(r => r.Cifar10Test)!;
+        Assert.Equal(6111, best.Index);
+        Assert.Equal(94.373, best.Cifar10Test, 3);
+        Assert.Equal(Enumerable.Range(0, 15625), table.Rows.Select(r => r.Index));
+    }
+
+    [RequiresDataFact]
+    public void LoadDefault_Nb201_HasAccuracyAndPublishedScoreColumns()
+    {
+        var table = Table.Value;
+        foreach (var column in new[]
+        {
+            "cifar10_test", "cifar100_test", "imagenet16_test", "cifar10_valid", "cifar100_valid", "imagenet16_valid",
+            "cifar10valid_split_test", "cifar100_test_nb201api", "imagenet16_test_nb201api", "zc_c10_synflow", "zc_img_jacov", "zc_c100_zen",
+        })
+        {
+            Assert.True(table.HasColumn(column), column);
+        }
+
+        Assert.DoesNotContain("arch", table.Columns);
+        Assert.Equal(6466, table.Rows.Select(r => r.UniqueStr).Distinct().Count());
+    }
+
+    [RequiresDataFact]
+    public void LoadDefault_Nb201_PublishedScoresEmptyForDeadEdgeCellsAsNaN()
+    {
+        var table = Table.Value;
+        var alive = table.Rows.Where(r => r.HasDeadEdge == false).ToList();
+        Assert.Equal(9445, alive.Count);
+        Assert.All(alive, r => Assert.False(double.IsNaN(r["zc_c10_synflow"])));
+        Assert.All(table.Rows.Where(r => r.HasDeadEdge == true), r => Assert.True(double.IsNaN(r["zc_c10_synflow"])));
+    }
+
+    [RequiresDataFact]
+    public void GetByArch_RoundTripsIndex()
+    {
+        var table = Table.Value;
+        var row = table.GetByIndex(6111);
+        Assert.Same(row, table.GetByArch(row.Arch));
+        Assert.False(table.TryGetByArch("|none~0|", out _));
+        var ex = Assert.Throws<KeyNotFoundException>(() => table.GetByIndex(15625));
+        Assert.Contains("15625", ex.Message, StringComparison.Ordinal);
+        Assert.Throws<KeyNotFoundException>(() => row["no_such_column"]);
+    }
+
+    [RequiresDataFact]
+    public void LoadTwelveEpoch_HasAllCellsWithSameArchs()
+    {
+        var twelve = NasBench201Table.LoadTwelveEpoch(SharedPaths.Data!);
+        Assert.Equal(15625, twelve.Count);
+        Assert.True(twelve.HasColumn("cifar10_valid_12ep"));
+        Assert.Equal(Table.Value.GetByIndex(42).Arch, twelve.GetByIndex(42).Arch);
+        Assert.True(double.IsNaN(twelve.GetByIndex(0).Cifar10Test));
+    }
+
+    [RequiresDataFact]
+    public void NasBench101Sample_Has500RowsWith292DistinctCells()
+    {
+        var rows = NasBench101Sample.LoadDefault(SharedPaths.Data!);
+        Assert.Equal(500, rows.Count);
+        Assert.Equal(292, rows.Select(r => r.Hash).Distinct().Count());
+        Assert.All(rows, r =>
+        {
+            Assert.Equal(r.Matrix.Count, r.Ops.Count);
+            Assert.Equal("input", r.Ops[0]);
+            Assert.Equal("output", r.Ops[^1]);
+            Assert.InRange(r.ValidationAccuracy108, 0, 100);
+        });
+        Assert.True(rows[0].Values.ContainsKey("zc_synflow"));
+    }
+
+    [Fact]
+    public void Load_GzipAndPlain_EmptyCellsAreNaN()
+    {
+        using var dir = new TempDirectory();
+        const string csv = "index,arch,cifar10_test,zc_c10_snip\n0,|a~0|,90.5,\n1,|b~0|,80,1e-3\n";
+        var plain = dir.Write("t.csv", System.Text.Encoding.UTF8.GetBytes(csv));
+        var gz = Path.Combine(dir.Path, "t.csv.gz");
+        using (var file = File.Create(gz))
+        using (var zip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionLevel.Fastest))
+        {
+            zip.Write(System.Text.Encoding.UTF8.GetBytes(csv));
+        }
+
+        foreach (var path in new[] { plain, gz })
+        {
+            var table = NasBench201Table.Load(path);
+            Assert.Equal(2, table.Count);
+            Assert.True(double.IsNaN(table.GetByIndex(0)["zc_c10_snip"]));
+            Assert.Equal(1e-3, table.GetByArch("|b~0|")["zc_c10_snip"]);
+            Assert.Null(table.GetByIndex(1).HasDeadEdge);
+        }
+    }
+
+    [Fact]
+    public void Load_NonNumericCell_ThrowsNamingRowAndColumn()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("bad.csv", System.Text.Encoding.UTF8.GetBytes("index,arch,cifar10_test\n0,|a~0|,ninety\n"));
+        var ex = Assert.Throws<InvalidDataException>(() => NasBench201Table.Load(path));
+        Assert.Contains("cifar10_test", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("ninety", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_DuplicateIndex_Throws()
+    {
+        using var dir = new TempDirectory();
+        var path = dir.Write("dup.csv", System.Text.Encoding.UTF8.GetBytes("index,arch\n0,|a~0|\n0,|b~0|\n"));
+        Assert.Throws<InvalidDataException>(() => NasBench201Table.Load(path));
+    }
+}
