@@ -9,5 +9,6 @@ internal static class CommandCatalog
     {
         yield return DataCommand.Create();
         yield return MergeCommand.Create();
+        yield return ScoreCommand.Create();
     }
 }
