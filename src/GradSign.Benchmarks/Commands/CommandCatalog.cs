@@ -10,5 +10,6 @@ internal static class CommandCatalog
         yield return DataCommand.Create();
         yield return MergeCommand.Create();
         yield return ScoreCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

@@ -19,8 +19,8 @@ internal static class ProxyJson
         }
     }
 
-    /// <summary>Indented, strict JSON writer options.</summary>
-    public static JsonWriterOptions Options { get; } = new() { Indented = true };
+    /// <summary>Indented, strict JSON writer options; "+" in arch strings stays readable (output is not embedded in HTML).</summary>
+    public static JsonWriterOptions Options { get; } = new() { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Runs <paramref name="write"/> on a writer and returns the text.</summary>
     public static string Build(Action<Utf8JsonWriter> write)
