@@ -14,5 +14,6 @@ internal static class CommandCatalog
         yield return KernelBenchCommand.Create();
         yield return BdnCommand.Create();
         yield return SearchCommand.Create();
+        yield return BenchCommand.Create();
     }
 }
