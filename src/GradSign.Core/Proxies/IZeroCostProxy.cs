@@ -43,4 +43,19 @@ public sealed record ProxyContext(ITensorBackend Backend)
 {
     /// <summary>Threads a backend may use; −1 = all cores.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary>
+    /// Precision of the proxies that follow the references' float32 pipeline (every proxy except SynFlow, which
+    /// always runs in float64). <see cref="Backends.Precision.Float64"/> needs <see cref="BackendCapabilities.Float64"/>
+    /// and reproduces the oracles' <c>value_f64</c> pipeline.
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Float32;
+
+    /// <summary>Execution options for the proxies' compiled networks: <see cref="Precision"/> and <see cref="MaxDegreeOfParallelism"/>.</summary>
+    /// <returns>New options; callers change BatchNorm mode or transform with <c>with</c>.</returns>
+    public ExecutionOptions ToExecutionOptions() => new()
+    {
+        Precision = Precision,
+        MaxDegreeOfParallelism = MaxDegreeOfParallelism,
+    };
 }

@@ -1,0 +1,36 @@
+using System.Numerics.Tensors;
+using GradSign.Backends;
+using GradSign.Data;
+using GradSign.Networks;
+
+namespace GradSign.Proxies;
+
+/// <summary>
+/// grad_norm as zero-cost-nas computes it (<c>measures/grad_norm.py:24-38</c>): one batched cross-entropy
+/// forward/backward, score <c>Σ_l ‖∂L/∂W_l‖₂</c>, the Frobenius norm of each conv/linear weight gradient summed over
+/// layers (not the norm of the concatenated gradient).
+/// </summary>
+public sealed class GradNormProxy : IZeroCostProxy
+{
+    private static readonly ProxyRequirements s_requirements = new(true, BackendCapabilities.None);
+
+    /// <inheritdoc />
+    public string Id => ProxyIds.GradNorm;
+
+    /// <inheritdoc />
+    public ProxyRequirements Requirements => s_requirements;
+
+    /// <inheritdoc />
+    public ProxyScore Compute(NetworkWeights weights, Batch batch, ProxyContext context, CancellationToken cancellationToken = default)
+    {
+        ProxyGuard.Validate(this, weights, batch, context);
+        cancellationToken.ThrowIfCancellationRequested();
+        GradientResult result;
+        using (var network = context.Backend.Compile(weights, context.ToExecutionOptions()))
+        {
+            result = network.Backward(batch, Objective.CrossEntropy);
+        }
+
+        return ScoredTensors.Sum(Id, weights.Spec, p => TensorPrimitives.Norm<double>(result.ParameterGradients[p]));
+    }
+}

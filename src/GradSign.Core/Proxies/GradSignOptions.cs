@@ -1,0 +1,24 @@
+namespace GradSign.Proxies;
+
+/// <summary>How GradSign aggregates the per-weight vote sums |Σ_i sign(g_ik)|.</summary>
+public enum GradSignAggregation
+{
+    /// <summary>Σ_k over non-NaN weights: the paper's formula and <c>grad_conflict.py</c>'s <c>np.nansum</c> (default).</summary>
+    Sum,
+
+    /// <summary>
+    /// Mean over non-NaN weights (<c>np.nanmean</c>, <c>zero-cost-nas-code/gradsign.py</c>; the GS NAS runs' <c>mean</c>
+    /// files). Ranks differently from <see cref="Sum"/> when architectures have different parameter counts.
+    /// </summary>
+    Mean,
+}
+
+/// <summary>Options of <see cref="GradSignProxy"/>. Immutable.</summary>
+public sealed record GradSignOptions
+{
+    /// <summary>The reference configuration: <see cref="GradSignAggregation.Sum"/>.</summary>
+    public static GradSignOptions Default { get; } = new();
+
+    /// <summary>How vote sums are aggregated.</summary>
+    public GradSignAggregation Aggregation { get; init; } = GradSignAggregation.Sum;
+}

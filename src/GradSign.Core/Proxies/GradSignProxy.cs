@@ -1,0 +1,81 @@
+using GradSign.Backends;
+using GradSign.Data;
+using GradSign.Networks;
+
+namespace GradSign.Proxies;
+
+/// <summary>
+/// GradSign (Zhang &amp; Jia, ICLR 2022): <c>τ = Σ_k |Σ_i sign(∂ℓ(x_i, y_i)/∂θ_k)|</c> over the conv and linear weights,
+/// with per-sample gradients computed as if each sample were forwarded alone (BatchNorm over its own H×W), as the
+/// reference loop with batch size 1 does (JackFram/GradSign <c>grad_conflict.py:28-71</c>).
+/// </summary>
+/// <remarks>
+/// sign(±0) = 0; a weight whose gradient is NaN for any sample is dropped (<c>np.nansum</c>). Votes are counted in
+/// one <see cref="int"/> per weight, so the score is exact and memory is O(parameters). The reference rounds its
+/// final sum to float32; this returns the exact integer.
+/// </remarks>
+public sealed class GradSignProxy : IZeroCostProxy
+{
+    private static readonly ProxyRequirements s_requirements = new(true, BackendCapabilities.PerSampleGradients);
+
+    /// <summary>Creates the proxy.</summary>
+    /// <param name="options">Options; default <see cref="GradSignOptions.Default"/>.</param>
+    public GradSignProxy(GradSignOptions? options = null) => Options = options ?? GradSignOptions.Default;
+
+    /// <summary>The options.</summary>
+    public GradSignOptions Options { get; }
+
+    /// <inheritdoc />
+    public string Id => ProxyIds.GradSign;
+
+    /// <inheritdoc />
+    public ProxyRequirements Requirements => s_requirements;
+
+    /// <inheritdoc />
+    public ProxyScore Compute(NetworkWeights weights, Batch batch, ProxyContext context, CancellationToken cancellationToken = default)
+    {
+        ProxyGuard.Validate(this, weights, batch, context);
+        var spec = weights.Spec;
+        var scored = ScoredTensors.Indices(spec);
+        var counts = new int[scored.Length][];
+        var nanFlags = new int[scored.Length][];
+        for (var t = 0; t < scored.Length; t++)
+        {
+            var n = spec.Parameters[scored[t]].ElementCount;
+            counts[t] = new int[n];
+            nanFlags[t] = new int[n];
+        }
+
+        using (var network = context.Backend.Compile(weights, context.ToExecutionOptions()))
+        {
+            network.PerSampleGradients(
+                batch,
+                (_, gradients) =>
+                {
+                    for (var t = 0; t < scored.Length; t++)
+                    {
+                        SignAccumulator.Accumulate(gradients[scored[t]], counts[t], nanFlags[t]);
+                    }
+                },
+                cancellationToken);
+        }
+
+        var perLayer = new double[scored.Length];
+        long total = 0;
+        long kept = 0;
+        for (var t = 0; t < scored.Length; t++)
+        {
+            var (sum, nans) = SignAccumulator.AbsoluteSum(counts[t], nanFlags[t]);
+            total += sum;
+            kept += counts[t].Length - nans;
+            perLayer[t] = sum;
+        }
+
+        var value = Options.Aggregation switch
+        {
+            GradSignAggregation.Mean => kept == 0 ? double.NaN : (double)total / kept,
+            _ => total,
+        };
+        return new ProxyScore(Id, value, perLayer);
+    }
+}

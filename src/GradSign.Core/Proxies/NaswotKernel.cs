@@ -1,0 +1,224 @@
+using System.Numerics;
+using MathNet.Numerics.LinearAlgebra;
+
+namespace GradSign.Proxies;
+
+/// <summary>
+/// The NASWOT kernel <c>K = Σ_relu m · (c cᵀ + (1 − c)(1 − c)ᵀ)</c> accumulated exactly in integers from bit-packed
+/// codes, and its log-determinant. Entry (i, j) of one ReLU's term is <c>Units − Hamming(c_i, c_j)</c>: the number of
+/// units on which samples i and j agree.
+/// </summary>
+internal sealed class NaswotKernel
+{
+    // Two primes below 2³² (2³²−5, 2³²−17) for the exact singularity test (see IsSingular): products of residues fit in a ulong.
+    private static readonly ulong[] s_primes = [4294967291UL, 4294967279UL];
+
+    private readonly long[] _k;
+
+    /// <summary>An all-zero kernel for <paramref name="count"/> samples.</summary>
+    public NaswotKernel(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        Count = count;
+        _k = new long[count * count];
+    }
+
+    /// <summary>A kernel with the given integer entries (tests; importing a kernel computed elsewhere).</summary>
+    public static NaswotKernel FromEntries(int count, Func<int, int, long> entry)
+    {
+        var kernel = new NaswotKernel(count);
+        for (var i = 0; i < count; i++)
+        {
+            for (var j = 0; j < count; j++)
+            {
+                kernel._k[(i * count) + j] = entry(i, j);
+            }
+        }
+
+        return kernel;
+    }
+
+    /// <summary>Samples (rows and columns).</summary>
+    public int Count { get; }
+
+    /// <summary>Entry (i, j).</summary>
+    public long this[int i, int j] => _k[(i * Count) + j];
+
+    /// <summary>Adds <c>multiplicity · (Units − Hamming(c_i, c_j))</c> for every pair of samples.</summary>
+    /// <param name="bits">Count·wordsPerSample words, sample-major; unused high bits of each sample's last word are zero.</param>
+    /// <param name="units">Bits per sample.</param>
+    /// <param name="wordsPerSample">Words per sample.</param>
+    /// <param name="multiplicity">How many times this ReLU counts.</param>
+    public void Add(ReadOnlySpan<ulong> bits, int units, int wordsPerSample, int multiplicity)
+    {
+        if (wordsPerSample != (units + 63) / 64 || bits.Length != Count * wordsPerSample)
+        {
+            throw new InvalidOperationException(
+                $"ReLU codes of {units} units need {(units + 63) / 64} words per sample and {Count * ((units + 63) / 64)} words in all; got {wordsPerSample} and {bits.Length}.");
+        }
+
+        for (var i = 0; i < Count; i++)
+        {
+            var a = bits.Slice(i * wordsPerSample, wordsPerSample);
+            _k[(i * Count) + i] += (long)multiplicity * units;
+            for (var j = i + 1; j < Count; j++)
+            {
+                var b = bits.Slice(j * wordsPerSample, wordsPerSample);
+                var hamming = 0L;
+                for (var w = 0; w < a.Length; w++)
+                {
+                    hamming += BitOperations.PopCount(a[w] ^ b[w]);
+                }
+
+                var agree = multiplicity * (units - hamming);
+                _k[(i * Count) + j] += agree;
+                _k[(j * Count) + i] += agree;
+            }
+        }
+    }
+
+    /// <summary>K as a float64 matrix (exact: the entries are integers far below 2⁵³).</summary>
+    public double[,] ToMatrix()
+    {
+        var m = new double[Count, Count];
+        for (var i = 0; i < Count; i++)
+        {
+            for (var j = 0; j < Count; j++)
+            {
+                m[i, j] = _k[(i * Count) + j];
+            }
+        }
+
+        return m;
+    }
+
+    /// <summary><c>log|det K|</c>, or −∞ when K is singular.</summary>
+    public double LogAbsDeterminant() => IsSingular() ? double.NegativeInfinity : LogAbsDeterminant(ToMatrix());
+
+    /// <summary>
+    /// <c>log|det A| = Σ_i log|u_ii|</c> from an LU factorisation with partial pivoting in float64 (what
+    /// <c>numpy.linalg.slogdet</c> does through LAPACK <c>getrf</c>); −∞ when a pivot is exactly 0, as in NumPy.
+    /// Never forms det itself, which overflows (log det ≈ B·log(Σ units)).
+    /// </summary>
+    /// <param name="matrix">A square matrix.</param>
+    /// <returns>The log of the absolute determinant.</returns>
+    public static double LogAbsDeterminant(double[,] matrix)
+    {
+        if (matrix.GetLength(0) != matrix.GetLength(1))
+        {
+            throw new ArgumentException($"The matrix is {matrix.GetLength(0)}x{matrix.GetLength(1)}, not square.", nameof(matrix));
+        }
+
+        var lu = Matrix<double>.Build.DenseOfArray(matrix).LU();
+        var u = lu.U;
+        var sum = 0.0;
+        for (var i = 0; i < u.RowCount; i++)
+        {
+            var pivot = Math.Abs(u[i, i]);
+            if (pivot == 0 || double.IsNaN(pivot))
+            {
+                return pivot == 0 ? double.NegativeInfinity : double.NaN;
+            }
+
+            sum += Math.Log(pivot);
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// Exact singularity test: K has integer entries, so det K = 0 exactly iff it vanishes modulo every prime.
+    /// Gaussian elimination modulo two primes near 2³² decides it without rounding (a non-singular K is reported
+    /// singular only if both primes divide its determinant, a chance of about 1e-19 for an arbitrary determinant). Floating-point LU of an exactly singular integer matrix can leave a
+    /// tiny non-zero pivot; this test makes "singular → −∞" independent of rounding.
+    /// </summary>
+    public bool IsSingular()
+    {
+        foreach (var p in s_primes)
+        {
+            if (!IsSingularModulo(p))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private bool IsSingularModulo(ulong p)
+    {
+        var n = Count;
+        var a = new ulong[n * n];
+        for (var i = 0; i < a.Length; i++)
+        {
+            var v = _k[i] % (long)p;
+            a[i] = (ulong)(v < 0 ? v + (long)p : v);
+        }
+
+        for (var col = 0; col < n; col++)
+        {
+            var pivotRow = -1;
+            for (var r = col; r < n; r++)
+            {
+                if (a[(r * n) + col] != 0)
+                {
+                    pivotRow = r;
+                    break;
+                }
+            }
+
+            if (pivotRow < 0)
+            {
+                return true;
+            }
+
+            if (pivotRow != col)
+            {
+                for (var c = col; c < n; c++)
+                {
+                    (a[(col * n) + c], a[(pivotRow * n) + c]) = (a[(pivotRow * n) + c], a[(col * n) + c]);
+                }
+            }
+
+            var inverse = ModInverse(a[(col * n) + col], p);
+            for (var r = col + 1; r < n; r++)
+            {
+                var factor = MulMod(a[(r * n) + col], inverse, p);
+                if (factor == 0)
+                {
+                    continue;
+                }
+
+                for (var c = col; c < n; c++)
+                {
+                    // a[r,c] −= factor·a[col,c]  (mod p)
+                    var sub = MulMod(factor, a[(col * n) + c], p);
+                    var x = a[(r * n) + c];
+                    a[(r * n) + c] = x >= sub ? x - sub : x + (p - sub);
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private static ulong MulMod(ulong x, ulong y, ulong p) => x * y % p;
+
+    // Fermat: x^(p−2) mod p for prime p.
+    private static ulong ModInverse(ulong x, ulong p)
+    {
+        ulong result = 1, b = x, e = p - 2;
+        while (e > 0)
+        {
+            if ((e & 1) != 0)
+            {
+                result = MulMod(result, b, p);
+            }
+
+            b = MulMod(b, b, p);
+            e >>= 1;
+        }
+
+        return result;
+    }
+}

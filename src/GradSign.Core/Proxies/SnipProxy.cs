@@ -1,0 +1,34 @@
+using GradSign.Backends;
+using GradSign.Data;
+using GradSign.Networks;
+
+namespace GradSign.Proxies;
+
+/// <summary>
+/// SNIP (Lee et al., 2019) as zero-cost-nas computes it (<c>measures/snip.py:28-69</c>): one batched forward/backward
+/// of the mean cross-entropy (training-mode BatchNorm), score <c>Σ_k |θ_k · ∂L/∂θ_k|</c> over the conv and linear weights.
+/// </summary>
+public sealed class SnipProxy : IZeroCostProxy
+{
+    private static readonly ProxyRequirements s_requirements = new(true, BackendCapabilities.None);
+
+    /// <inheritdoc />
+    public string Id => ProxyIds.Snip;
+
+    /// <inheritdoc />
+    public ProxyRequirements Requirements => s_requirements;
+
+    /// <inheritdoc />
+    public ProxyScore Compute(NetworkWeights weights, Batch batch, ProxyContext context, CancellationToken cancellationToken = default)
+    {
+        ProxyGuard.Validate(this, weights, batch, context);
+        cancellationToken.ThrowIfCancellationRequested();
+        GradientResult result;
+        using (var network = context.Backend.Compile(weights, context.ToExecutionOptions()))
+        {
+            result = network.Backward(batch, Objective.CrossEntropy);
+        }
+
+        return ScoredTensors.Sum(Id, weights.Spec, p => ProductSums.AbsoluteProduct(weights[p], result.ParameterGradients[p]));
+    }
+}
