@@ -10,8 +10,7 @@ namespace GradSign.Benchmarks.Studies;
 internal static class StudyScorers
 {
     /// <summary>Ids of every built-in proxy, in the registry's order.</summary>
-    public static IReadOnlyList<string> AllProxyIds()
-        => ["gradsign", "synflow", "grasp", "snip", "naswot", "grad_norm", "fisher", "jacob_cov", "params", "flops"];
+    public static IReadOnlyList<string> AllProxyIds() => GradSign.Proxies.ProxyRegistry.CreateDefault().Ids;
 
     /// <summary>Creates the scorer for a study.</summary>
     public static ICellScorer Create(CorrelateSettings settings, ILogger logger)
