@@ -18,6 +18,8 @@ internal static class CorrelateCommand
     /// <summary>Exit code when the run was interrupted (Ctrl+C); the rows written so far are kept.</summary>
     public const int Interrupted = 130;
 
+    private const string ProxiesCategory = "gradsign.proxies";
+
     public static Command Create()
     {
         var space = new Option<string>("--space") { DefaultValueFactory = _ => "nb201", Description = "Search space (nb201)" };
@@ -79,7 +81,13 @@ internal static class CorrelateCommand
     }
 
     /// <summary>Runs a study with the console's progress display or logging, prints and saves the summary.</summary>
-    internal static int Run(CorrelateSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    /// <param name="settings">The study.</param>
+    /// <param name="output">Summary destination (the progress bar is shown only when this is the interactive console).</param>
+    /// <param name="error">Error messages.</param>
+    /// <param name="backend">Backend; null = <see cref="StudyScorers.DefaultBackend"/>.</param>
+    /// <param name="cancellationToken">Stops the run between cells (as Ctrl+C does).</param>
+    /// <returns>0, or <see cref="Interrupted"/>.</returns>
+    internal static int Run(CorrelateSettings settings, TextWriter output, TextWriter error, Backends.ITensorBackend? backend = null, CancellationToken cancellationToken = default)
     {
         var onConsole = ReferenceEquals(output, Console.Out);
         var interactive = onConsole && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
@@ -87,6 +95,7 @@ internal static class CorrelateCommand
             ? LoggerFactory.Create(b => b
                 .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
                 .AddFilter(level => level >= LogLevel.Information)
+                .AddFilter(ProxiesCategory, LogLevel.Warning) // the runner logs every cell at Information; keep its warnings (failed proxies)
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
             : NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("gradsign.correlate");
@@ -102,7 +111,7 @@ internal static class CorrelateCommand
         try
         {
             var table = NasBench201Table.LoadDefault(settings.DataFolder, logger);
-            var scorer = StudyScorers.Create(settings, logger);
+            var scorer = StudyScorers.Create(settings, backend ?? StudyScorers.DefaultBackend(), loggerFactory.CreateLogger(ProxiesCategory));
             var options = new StudyRunOptions(settings.OutputPath, settings.Target, settings.SampleSize, settings.Seed)
             {
                 Shard = settings.Shard,

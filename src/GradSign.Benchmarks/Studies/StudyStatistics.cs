@@ -1,25 +1,25 @@
 namespace GradSign.Benchmarks.Studies;
 
 /// <summary>
-/// The statistics the summary needs, in one place. PENDING: delegates to <c>GradSign.Statistics</c> (branch <c>stats</c>)
-/// once it lands; until then these throw.
+/// The statistics of the study summary. PENDING: these delegate to <c>GradSign.Statistics</c> (branch <c>stats</c>:
+/// <c>RankCorrelation.Spearman/KendallTau</c> and <c>ConfidenceIntervals.BootstrapSpearman/BootstrapKendall</c> with
+/// <c>NanPolicy.Omit</c>) once it is merged into main; until then they throw.
 /// </summary>
 internal static class StudyStatistics
 {
-    /// <summary>Spearman ρ (average ranks for ties); NaN when fewer than 2 pairs or a constant input.</summary>
-    public static double Spearman(double[] x, double[] y)
-        => throw new NotSupportedException("Spearman needs GradSign.Statistics (branch 'stats'), which has not been merged yet.");
+    private const string Missing = "The study summary needs GradSign.Statistics (branch 'stats'), which has not been merged into main yet.";
 
-    /// <summary>Kendall τ-b; NaN when fewer than 2 pairs or a constant input.</summary>
-    public static double Kendall(double[] x, double[] y)
-        => throw new NotSupportedException("Kendall needs GradSign.Statistics (branch 'stats'), which has not been merged yet.");
+    /// <summary>Spearman ρ of the NaN-free pairs.</summary>
+    public static double Spearman(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => throw new NotSupportedException(Missing);
 
-    /// <summary>Linear-interpolation quantile of sorted values (numpy's default).</summary>
-    public static double Quantile(IReadOnlyList<double> sorted, double q)
-    {
-        var position = q * (sorted.Count - 1);
-        var lo = (int)Math.Floor(position);
-        var hi = Math.Min(lo + 1, sorted.Count - 1);
-        return sorted[lo] + ((position - lo) * (sorted[hi] - sorted[lo]));
-    }
+    /// <summary>Kendall τ-b of the NaN-free pairs.</summary>
+    public static double Kendall(ReadOnlySpan<double> x, ReadOnlySpan<double> y) => throw new NotSupportedException(Missing);
+
+    /// <summary>Percentile-bootstrap interval of ρ (NaN bounds when <paramref name="resamples"/> is 0).</summary>
+    public static (double Lo, double Hi) SpearmanInterval(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int resamples, ulong seed, CancellationToken cancellationToken)
+        => throw new NotSupportedException(Missing);
+
+    /// <summary>Percentile-bootstrap interval of τ-b (NaN bounds when <paramref name="resamples"/> is 0).</summary>
+    public static (double Lo, double Hi) KendallInterval(ReadOnlySpan<double> x, ReadOnlySpan<double> y, int resamples, ulong seed, CancellationToken cancellationToken)
+        => throw new NotSupportedException(Missing);
 }

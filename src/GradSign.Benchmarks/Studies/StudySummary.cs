@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using GradSign.Data;
-using GradSign.Internal;
 using Spectre.Console;
 
 namespace GradSign.Benchmarks.Studies;
@@ -57,12 +56,7 @@ internal static class StudySummary
             cancellationToken.ThrowIfCancellationRequested();
             var id = schema.Proxies[p];
             var score = rows.Select(r => r.Scores[p]).ToArray();
-            var (x, y) = Paired(score, target);
-            var spearman = StudyStatistics.Spearman(x, y);
-            var kendall = StudyStatistics.Kendall(x, y);
-            // The same resample indices for both statistics and for every proxy: intervals stay comparable.
-            var spearmanCi = Bootstrap(x, y, StudyStatistics.Spearman, bootstrapSamples, seed, cancellationToken);
-            var kendallCi = Bootstrap(x, y, StudyStatistics.Kendall, bootstrapSamples, seed, cancellationToken);
+            var pairs = score.Zip(target).Count(t => !double.IsNaN(t.First) && !double.IsNaN(t.Second));
             var meanSeconds = rows.Count > 0 ? rows.Average(r => r.Seconds[p]) : double.NaN;
 
             var zcColumn = PublishedCorrelations.SuiteZeroColumn(dataset, id);
@@ -70,76 +64,30 @@ internal static class StudySummary
             if (zcColumn is not null && table.HasColumn(zcColumn))
             {
                 var zc = rows.Select(r => table.GetByIndex(r.Index)[zcColumn]).ToArray();
-                var (zx, zy) = Paired(zc, target);
-                zcSpearman = StudyStatistics.Spearman(zx, zy);
-                var (ax, ay) = Paired(score, zc);
-                zcAgreement = StudyStatistics.Spearman(ax, ay);
+                zcSpearman = StudyStatistics.Spearman(zc, target);
+                zcAgreement = StudyStatistics.Spearman(score, zc);
             }
             else
             {
                 zcColumn = null;
             }
 
-            lines.Add(new ProxySummary(id, x.Length, spearman, kendall, spearmanCi, kendallCi, meanSeconds,
-                PublishedCorrelations.AbsSpearman(dataset, id), zcColumn, zcSpearman, zcAgreement));
+            // Every proxy's intervals use the same bootstrap seed, hence the same resampled cells: comparable intervals.
+            lines.Add(new ProxySummary(
+                id,
+                pairs,
+                StudyStatistics.Spearman(score, target),
+                StudyStatistics.Kendall(score, target),
+                StudyStatistics.SpearmanInterval(score, target, bootstrapSamples, seed, cancellationToken),
+                StudyStatistics.KendallInterval(score, target, bootstrapSamples, seed, cancellationToken),
+                meanSeconds,
+                PublishedCorrelations.AbsSpearman(dataset, id),
+                zcColumn,
+                zcSpearman,
+                zcAgreement));
         }
 
         return new StudySummaryReport(schema.Target, dataset, rows.Count, bootstrapSamples, lines);
-    }
-
-    /// <summary>The pairs where neither value is NaN (scipy <c>nan_policy='omit'</c>, as zero-cost-nas's notebooks use).</summary>
-    internal static (double[] X, double[] Y) Paired(IReadOnlyList<double> x, IReadOnlyList<double> y)
-    {
-        var xs = new List<double>(x.Count);
-        var ys = new List<double>(x.Count);
-        for (var i = 0; i < x.Count; i++)
-        {
-            if (!double.IsNaN(x[i]) && !double.IsNaN(y[i]))
-            {
-                xs.Add(x[i]);
-                ys.Add(y[i]);
-            }
-        }
-
-        return ([.. xs], [.. ys]);
-    }
-
-    /// <summary>95 % percentile bootstrap over cells (pairs resampled with replacement), seeded.</summary>
-    internal static (double Lo, double Hi) Bootstrap(double[] x, double[] y, Func<double[], double[], double> statistic, int samples, ulong seed, CancellationToken cancellationToken)
-    {
-        if (samples == 0 || x.Length < 3)
-        {
-            return (double.NaN, double.NaN);
-        }
-
-        var rng = new SplitMix64(seed ^ 0xB007_5712_A9UL);
-        var values = new List<double>(samples);
-        var bx = new double[x.Length];
-        var by = new double[x.Length];
-        for (var s = 0; s < samples; s++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            for (var i = 0; i < x.Length; i++)
-            {
-                var j = rng.NextInt(x.Length);
-                bx[i] = x[j];
-                by[i] = y[j];
-            }
-
-            var v = statistic(bx, by);
-            if (!double.IsNaN(v))
-            {
-                values.Add(v);
-            }
-        }
-
-        if (values.Count == 0)
-        {
-            return (double.NaN, double.NaN);
-        }
-
-        values.Sort();
-        return (StudyStatistics.Quantile(values, 0.025), StudyStatistics.Quantile(values, 0.975));
     }
 
     /// <summary>Prints the summary as a Markdown table (Spectre.Console's Markdown border) to <paramref name="output"/>.</summary>
@@ -147,11 +95,12 @@ internal static class StudySummary
     {
         ArgumentNullException.ThrowIfNull(report);
         ArgumentNullException.ThrowIfNull(output);
+        using var rendered = new StringWriter(CultureInfo.InvariantCulture);
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Ansi = AnsiSupport.No,
             ColorSystem = ColorSystemSupport.NoColors,
-            Out = new AnsiConsoleOutput(output),
+            Out = new AnsiConsoleOutput(rendered),
             Interactive = InteractionSupport.No,
         });
         console.Profile.Width = 240;
@@ -163,14 +112,26 @@ internal static class StudySummary
 
         foreach (var p in report.Proxies)
         {
-            table.AddRow(
-                Markup.Escape(p.ProxyId), p.N.ToString(CultureInfo.InvariantCulture), F(p.Spearman), Ci(p.SpearmanCi), F(p.Kendall), Ci(p.KendallCi),
-                p.MeanSeconds.ToString("0.###", CultureInfo.InvariantCulture), F(p.PublishedAbsSpearman), F(p.ZcSpearman), F(p.ZcAgreement));
+            // Plain Text cells: interval brackets like "[0.1, 0.2]" must not be parsed as Spectre markup.
+            string[] cells =
+            [
+                p.ProxyId, p.N.ToString(CultureInfo.InvariantCulture), F(p.Spearman), Ci(p.SpearmanCi), F(p.Kendall), Ci(p.KendallCi),
+                p.MeanSeconds.ToString("0.###", CultureInfo.InvariantCulture), F(p.PublishedAbsSpearman), F(p.ZcSpearman), F(p.ZcAgreement),
+            ];
+            table.AddRow(cells.Select(c => (Spectre.Console.Rendering.IRenderable)new Text(c)));
         }
 
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Target {report.Target} ({report.Dataset.ToId()}), {report.N} cells, {report.BootstrapSamples} bootstrap resamples"));
+        if (StandInNote(report.Dataset) is { } note)
+        {
+            output.WriteLine(note);
+        }
         console.Write(table);
-        output.WriteLine();
+        // Spectre pads the Markdown border's blank top/bottom rows with spaces; print only the table's lines.
+        foreach (var line in rendered.ToString().Split('\n').Select(l => l.TrimEnd()).Where(l => l.Length > 0))
+        {
+            output.WriteLine(line);
+        }
     }
 
     /// <summary>
@@ -188,6 +149,10 @@ internal static class StudySummary
         json.WriteString("dataset", report.Dataset.ToId());
         json.WriteNumber("n", report.N);
         json.WriteNumber("bootstrap", report.BootstrapSamples);
+        if (StandInNote(report.Dataset) is { } note)
+        {
+            json.WriteString("note", note);
+        }
         json.WriteStartObject("proxies");
         foreach (var p in report.Proxies)
         {
@@ -216,6 +181,11 @@ internal static class StudySummary
         json.WriteEndObject();
         json.WriteEndObject();
     }
+
+    /// <summary>The caveat printed with every ImageNet16-120 summary (its images are a stand-in, see <see cref="DatasetKind.ImageNet16"/>).</summary>
+    internal static string? StandInNote(DatasetKind dataset) => dataset == DatasetKind.ImageNet16
+        ? "Batches come from the ImageNet16-120 STAND-IN images (real ImageNet photos at 16x16, mostly 14 classes): these correlations are approximations."
+        : null;
 
     private static void Number(Utf8JsonWriter json, string name, double? value)
     {
