@@ -8,6 +8,7 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return DataCommand.Create();
+        yield return CorrelateCommand.Create();
         yield return MergeCommand.Create();
         yield return ScoreCommand.Create();
         yield return StatsCommand.Create();
