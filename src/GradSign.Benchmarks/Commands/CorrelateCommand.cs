@@ -87,7 +87,7 @@ internal static class CorrelateCommand
     /// <param name="backend">Backend; null = <see cref="StudyScorers.DefaultBackend"/>.</param>
     /// <param name="cancellationToken">Stops the run between cells (as Ctrl+C does).</param>
     /// <returns>0, or <see cref="Interrupted"/>.</returns>
-    internal static int Run(CorrelateSettings settings, TextWriter output, TextWriter error, Backends.ITensorBackend? backend = null, CancellationToken cancellationToken = default)
+    internal static int Run(CorrelateSettings settings, TextWriter output, TextWriter error, global::GradSign.Backends.ITensorBackend? backend = null, CancellationToken cancellationToken = default)
     {
         var onConsole = ReferenceEquals(output, Console.Out);
         var interactive = onConsole && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
