@@ -7,11 +7,40 @@ namespace GradSign.Backends.Managed;
 /// networks use, with exact PyTorch semantics (training-mode BatchNorm, ReLU'(0) = 0, first-maximum max pooling),
 /// reverse-mode gradients, per-sample gradients, exact Hessian-vector products (forward-over-reverse) and ReLU codes.
 /// </summary>
-/// <threadsafety>Stateless; compiled networks are not thread-safe (compile one per thread).</threadsafety>
+/// <remarks>
+/// The backend keeps the large buffers of the networks it compiled once they are disposed and hands them to the
+/// next network it compiles (proxies compile a fresh network per call; reusing warm memory avoids faulting in and
+/// zeroing hundreds of megabytes per call). Dispose compiled networks to give their buffers back.
+/// </remarks>
+/// <threadsafety>Thread-safe; compiled networks are not thread-safe (compile one per thread).</threadsafety>
 public sealed class ManagedBackend : ITensorBackend
 {
-    /// <summary>A shared instance (the backend holds no state).</summary>
+    private readonly BufferPool _pool;
+
+    /// <summary>A backend retaining at most a quarter of the memory available to the process (at least 1 GiB) of
+    /// released buffers.</summary>
+    public ManagedBackend()
+        : this(Math.Max(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4))
+    {
+    }
+
+    /// <summary>A backend retaining at most <paramref name="maxRetainedBufferBytes"/> bytes of released buffers
+    /// (0: none; every network allocates its own).</summary>
+    /// <param name="maxRetainedBufferBytes">Bytes of buffers kept between compiled networks.</param>
+    public ManagedBackend(long maxRetainedBufferBytes)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxRetainedBufferBytes);
+        _pool = new BufferPool(maxRetainedBufferBytes);
+    }
+
+    /// <summary>A shared instance.</summary>
     public static ManagedBackend Instance { get; } = new();
+
+    /// <summary>Bytes of released buffers the backend currently keeps for the next networks it compiles.</summary>
+    public long RetainedBufferBytes => _pool.RetainedBytes;
+
+    /// <summary>Drops every kept buffer (networks still alive keep theirs).</summary>
+    public void TrimBuffers() => _pool.Clear();
 
     /// <inheritdoc />
     public string Name => "managed";
@@ -31,8 +60,8 @@ public sealed class ManagedBackend : ITensorBackend
 
         return options.Precision switch
         {
-            Precision.Float32 => new ManagedExecutor<float>(weights, options),
-            Precision.Float64 => new ManagedExecutor<double>(weights, options),
+            Precision.Float32 => new ManagedExecutor<float>(weights, options, _pool),
+            Precision.Float64 => new ManagedExecutor<double>(weights, options, _pool),
             _ => throw new ArgumentException($"Unknown precision {options.Precision}.", nameof(options)),
         };
     }

@@ -139,7 +139,7 @@ internal sealed partial class ManagedExecutor<T>
         w.EnsureTangents();
         foreach (var op in _ops)
         {
-            op?.PrepareTangents(batch.Count);
+            op?.PrepareTangents(batch.Count, _pool);
         }
 
         for (var i = 0; i < vector.Count; i++)

@@ -20,13 +20,15 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private readonly int[] _slotSizes;
     private readonly bool[] _zeroSlots;
     private readonly int _degree;
+    private readonly BufferPool _pool;
     private Workspace<T>? _workspace;
     private (T[][] Grads, double[][] Doubles)[]? _perSample;
     private ulong[] _codes = [];
     private bool _disposed;
 
-    public ManagedExecutor(NetworkWeights weights, ExecutionOptions options)
+    public ManagedExecutor(NetworkWeights weights, ExecutionOptions options, BufferPool pool)
     {
+        _pool = pool;
         Spec = weights.Spec;
         Options = options;
         _degree = options.MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism;
@@ -91,8 +93,13 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     /// <inheritdoc />
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
         _disposed = true;
-        _workspace = null;
+        ReleaseWorkspace();
         _perSample = null;
         _codes = [];
     }
@@ -190,12 +197,12 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
 
         if (_workspace is null || _workspace.Batch != batch.Count)
         {
-            _workspace = null;
-            var w = new Workspace<T>(batch.Count, _slotSizes, _params, _degree);
+            ReleaseWorkspace();
+            var w = new Workspace<T>(batch.Count, _slotSizes, _params, _degree, _pool);
             Array.Copy(_zeroSlots, w.TangentZero, _zeroSlots.Length);
             foreach (var op in _ops)
             {
-                op?.Prepare(batch.Count);
+                op?.Prepare(batch.Count, _pool);
             }
 
             _workspace = w;
@@ -203,6 +210,20 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
 
         _workspace.PerSample = false;
         return _workspace;
+    }
+
+    /// <summary>Gives the workspace's and the layers' buffers back to the backend's pool.</summary>
+    private void ReleaseWorkspace()
+    {
+        if (_workspace is { } w)
+        {
+            _workspace = null;
+            w.Release();
+            foreach (var op in _ops)
+            {
+                op?.Release(_pool);
+            }
+        }
     }
 
     private static void CheckObjective(Objective objective)

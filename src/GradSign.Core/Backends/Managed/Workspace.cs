@@ -11,14 +11,16 @@ internal sealed class Workspace<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly int[] _slotSizes;
+    private readonly BufferPool _pool;
 
-    public Workspace(int batch, int[] slotSizes, T[][] parameters, int degree)
+    public Workspace(int batch, int[] slotSizes, T[][] parameters, int degree, BufferPool pool)
     {
         Batch = batch;
         _slotSizes = slotSizes;
+        _pool = pool;
         Degree = degree;
         Params = parameters;
-        Values = [.. slotSizes.Select(s => GC.AllocateUninitializedArray<T>(checked(s * batch)))];
+        Values = [.. slotSizes.Select(s => pool.Rent<T>(checked(s * batch)))];
         GradWritten = new bool[slotSizes.Length];
         GradTangentWritten = new bool[slotSizes.Length];
         NeedsGrad = new bool[slotSizes.Length];
@@ -76,7 +78,7 @@ internal sealed class Workspace<T>
     {
         if (Grads.Length == 0)
         {
-            Grads = [.. _slotSizes.Select(s => GC.AllocateUninitializedArray<T>(s * Batch))];
+            Grads = [.. _slotSizes.Select(s => _pool.Rent<T>(s * Batch))];
         }
     }
 
@@ -86,11 +88,23 @@ internal sealed class Workspace<T>
         EnsureGradients();
         if (Tangents.Length == 0)
         {
-            Tangents = [.. _slotSizes.Select((s, i) => TangentZero[i] ? new T[s * Batch] : GC.AllocateUninitializedArray<T>(s * Batch))];
-            GradTangents = [.. _slotSizes.Select(s => GC.AllocateUninitializedArray<T>(s * Batch))];
+            Tangents = [.. _slotSizes.Select((s, i) => TangentZero[i] ? _pool.RentZeroed<T>(s * Batch) : _pool.Rent<T>(s * Batch))];
+            GradTangents = [.. _slotSizes.Select(s => _pool.Rent<T>(s * Batch))];
             ParamTangents = [.. Params.Select(p => new T[p.Length])];
             ParamGradTangents = [.. Params.Select(p => new T[p.Length])];
         }
+    }
+
+    /// <summary>Gives every slot buffer back to the pool; the workspace must not be used afterwards.</summary>
+    public void Release()
+    {
+        _pool.ReturnAll(Values);
+        _pool.ReturnAll(Grads);
+        _pool.ReturnAll(Tangents);
+        _pool.ReturnAll(GradTangents);
+        Grads = [];
+        Tangents = [];
+        GradTangents = [];
     }
 
     /// <summary>Marks a slot's gradient written and returns whether it already was (then the caller adds).</summary>

@@ -26,9 +26,9 @@ internal sealed class BatchNormOp<T>(int layer, int output, int input, int chann
     public override IEnumerable<int> Parameters => gamma is { } g && beta is { } b ? [g, b] : [];
 
     /// <inheritdoc />
-    public override void Prepare(int batch)
+    public override void Prepare(int batch, BufferPool pool)
     {
-        _xhat = Affine ? GC.AllocateUninitializedArray<T>(batch * channels * spatial) : [];
+        _xhat = Affine ? pool.Rent<T>(batch * channels * spatial) : [];
         _invStd = new double[batch * channels];
         _runSumDy = new double[batch * channels];
         _runSumDyXhat = new double[batch * channels];
@@ -37,15 +37,25 @@ internal sealed class BatchNormOp<T>(int layer, int output, int input, int chann
     }
 
     /// <inheritdoc />
-    public override void PrepareTangents(int batch)
+    public override void PrepareTangents(int batch, BufferPool pool)
     {
         if (_invStdDot.Length == 0 || (Affine && _xhatDot.Length == 0))
         {
-            _xhatDot = Affine ? GC.AllocateUninitializedArray<T>(batch * channels * spatial) : [];
+            _xhatDot = Affine ? pool.Rent<T>(batch * channels * spatial) : [];
             _invStdDot = new double[batch * channels];
             _groupGammaDot = new double[batch * channels];
             _groupBetaDot = new double[batch * channels];
         }
+    }
+
+    /// <inheritdoc />
+    public override void Release(BufferPool pool)
+    {
+        pool.Return(_xhat);
+        pool.Return(_xhatDot);
+        _xhat = [];
+        _xhatDot = [];
+        _invStdDot = [];
     }
 
     /// <inheritdoc />

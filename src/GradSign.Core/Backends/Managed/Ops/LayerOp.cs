@@ -19,13 +19,18 @@ internal abstract class LayerOp<T>(int layer, int output, int[] inputs)
     /// <summary>Input slots.</summary>
     public int[] Inputs { get; } = inputs;
 
-    /// <summary>Sizes internal state for <paramref name="batch"/> samples.</summary>
-    public virtual void Prepare(int batch)
+    /// <summary>Sizes internal state for <paramref name="batch"/> samples, renting large buffers from <paramref name="pool"/>.</summary>
+    public virtual void Prepare(int batch, BufferPool pool)
     {
     }
 
     /// <summary>Allocates state for tangent passes (after <see cref="Prepare"/>).</summary>
-    public virtual void PrepareTangents(int batch)
+    public virtual void PrepareTangents(int batch, BufferPool pool)
+    {
+    }
+
+    /// <summary>Gives the buffers rented by <see cref="Prepare"/> and <see cref="PrepareTangents"/> back.</summary>
+    public virtual void Release(BufferPool pool)
     {
     }
 

@@ -12,7 +12,14 @@ internal sealed class PoolOp<T>(int layer, int output, int input, int channels, 
     private int[] _argMax = [];
 
     /// <inheritdoc />
-    public override void Prepare(int batch) => _argMax = max ? new int[batch * channels * _g.OutputPlane] : [];
+    public override void Prepare(int batch, BufferPool pool) => _argMax = max ? pool.Rent<int>(batch * channels * _g.OutputPlane) : [];
+
+    /// <inheritdoc />
+    public override void Release(BufferPool pool)
+    {
+        pool.Return(_argMax);
+        _argMax = [];
+    }
 
     /// <inheritdoc />
     public override void Forward(Workspace<T> w)
