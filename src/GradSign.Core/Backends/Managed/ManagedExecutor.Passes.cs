@@ -206,6 +206,10 @@ internal sealed partial class ManagedExecutor<T>
         ArgumentNullException.ThrowIfNull(handler);
         var w = Prepare(batch, needLabels: false);
         RunForward(w, batch);
+
+        // NAS-Bench-201 cells apply one ReLU per edge to the same node, so several ReLU layers read the same slot:
+        // pack each slot once per pass.
+        var packed = new HashSet<int>();
         for (var i = 0; i < Spec.Layers.Count; i++)
         {
             if (Spec.Layers[i] is ReluLayer relu)
@@ -214,13 +218,17 @@ internal sealed partial class ManagedExecutor<T>
                 var units = _slotSizes[input];
                 var words = (units + 63) / 64;
                 var total = words * batch.Count;
-                if (_codes.Length < total)
+                if (!_codes.TryGetValue(input, out var codes) || codes.Length != total)
                 {
-                    _codes = new ulong[total];
+                    _codes[input] = codes = new ulong[total];
                 }
 
-                ReluCodePack.Run<T>(w.Values[input], batch.Count, units, words, _codes);
-                handler(new ReluCodeBlock(i, units, words, _codes.AsSpan(0, total)));
+                if (packed.Add(input))
+                {
+                    ReluCodePack.Run<T>(w.Values[input], batch.Count, units, words, codes);
+                }
+
+                handler(new ReluCodeBlock(i, units, words, codes));
             }
         }
     }

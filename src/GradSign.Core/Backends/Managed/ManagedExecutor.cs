@@ -23,7 +23,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private readonly BufferPool _pool;
     private Workspace<T>? _workspace;
     private (T[][] Grads, double[][] Doubles)[]? _perSample;
-    private ulong[] _codes = [];
+    private readonly Dictionary<int, ulong[]> _codes = [];
     private bool _disposed;
 
     public ManagedExecutor(NetworkWeights weights, ExecutionOptions options, BufferPool pool)
@@ -101,7 +101,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         _disposed = true;
         ReleaseWorkspace();
         _perSample = null;
-        _codes = [];
+        _codes.Clear();
     }
 
     private static bool Removed(BatchNormLayer bn, BatchNormMode mode) => mode switch
