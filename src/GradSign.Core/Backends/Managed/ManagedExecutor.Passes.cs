@@ -36,6 +36,7 @@ internal sealed partial class ManagedExecutor<T>
         StartBackward(w, inputGradient);
         var value = Seed(w, batch, objective, perSample: false);
         Sweep(w, tangents: false);
+        _held.SetGradients(batch, objective);
         ParameterGradients(w, -1);
         var grads = new double[_params.Length][];
         for (var i = 0; i < grads.Length; i++)
@@ -135,6 +136,9 @@ internal sealed partial class ManagedExecutor<T>
         }
 
         var w = Prepare(batch, objective == Objective.CrossEntropy);
+
+        // After a backward pass of the same objective on the same batch (GraSP), its values and gradients are reused.
+        var reuse = _held.HoldsGradients(batch, objective);
         RunForward(w, batch);
         w.EnsureTangents();
         foreach (var op in _ops)
@@ -163,8 +167,16 @@ internal sealed partial class ManagedExecutor<T>
             op?.TangentForward(w);
         }
 
-        StartBackward(w, inputGradient: false);
-        Seed(w, batch, objective, perSample: false);
+        if (reuse)
+        {
+            Array.Clear(w.GradTangentWritten);
+        }
+        else
+        {
+            StartBackward(w, inputGradient: false);
+            Seed(w, batch, objective, perSample: false);
+        }
+
         var logits = LogitsSlot;
         w.GradTangentWritten[logits] = true;
         if (objective == Objective.SumOfLogits)
@@ -176,7 +188,8 @@ internal sealed partial class ManagedExecutor<T>
             CrossEntropy.Tangent<T>(w.Values[logits], w.Tangents[logits], batch.Count, Spec.NumClasses, T.One / T.CreateTruncating(batch.Count), w.GradTangents[logits]);
         }
 
-        Sweep(w, tangents: true);
+        Sweep(w, tangents: true, gradients: !reuse);
+        _held.SetGradients(batch, objective);
         foreach (var p in w.ParamGradTangents)
         {
             Array.Clear(p);
@@ -242,6 +255,7 @@ internal sealed partial class ManagedExecutor<T>
         StartBackward(w, inputGradient: false);
         Seed(w, batch, objective, perSample: false);
         Sweep(w, tangents: false);
+        _held.SetGradients(batch, objective);
         var result = new List<LayerSaliency>();
         foreach (var op in _ops)
         {

@@ -24,6 +24,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private Workspace<T>? _workspace;
     private (T[][] Grads, double[][] Doubles)[]? _perSample;
     private readonly Dictionary<int, ulong[]> _codes = [];
+    private readonly HeldPass _held = new();
     private bool _disposed;
 
     public ManagedExecutor(NetworkWeights weights, ExecutionOptions options, BufferPool pool)
@@ -215,6 +216,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     /// <summary>Gives the workspace's and the layers' buffers back to the backend's pool.</summary>
     private void ReleaseWorkspace()
     {
+        _held.Clear();
         if (_workspace is { } w)
         {
             _workspace = null;
@@ -234,12 +236,24 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         }
     }
 
+    /// <summary>Runs the forward pass unless the workspace already holds this batch's batch-statistics forward.</summary>
     private void RunForward(Workspace<T> w, Batch batch)
     {
+        if (!w.PerSample && _held.HoldsForward(batch))
+        {
+            return;
+        }
+
+        _held.Clear();
         TensorPrimitives.ConvertTruncating<float, T>(batch.Images, w.Values[0]);
         foreach (var op in _ops)
         {
             op?.Forward(w);
+        }
+
+        if (!w.PerSample)
+        {
+            _held.SetForward(batch);
         }
     }
 
@@ -266,8 +280,11 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         return CrossEntropy.Run<T>(logits, batch.Labels, classes, scale, grad) / (perSample ? 1 : batch.Count);
     }
 
-    /// <summary>Reverse sweep propagating activation gradients (and, with <paramref name="tangents"/>, their tangents).</summary>
-    private void Sweep(Workspace<T> w, bool tangents)
+    /// <summary>
+    /// Reverse sweep propagating activation gradients (unless <paramref name="gradients"/> is false: they are held
+    /// from an earlier pass) and, with <paramref name="tangents"/>, their tangents.
+    /// </summary>
+    private void Sweep(Workspace<T> w, bool tangents, bool gradients = true)
     {
         for (var i = _ops.Length - 1; i >= 1; i--)
         {
@@ -282,12 +299,16 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
                 op.BackwardTangent(w);
             }
 
-            op.Backward(w);
+            if (gradients)
+            {
+                op.Backward(w);
+            }
         }
     }
 
     private void StartBackward(Workspace<T> w, bool inputGradient)
     {
+        _held.ClearGradients();
         w.EnsureGradients();
         Array.Clear(w.GradWritten);
         Array.Clear(w.GradTangentWritten);
