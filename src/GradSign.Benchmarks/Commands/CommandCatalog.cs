@@ -9,6 +9,7 @@ internal static class CommandCatalog
     {
         yield return DataCommand.Create();
         yield return MergeCommand.Create();
+        yield return ScoreCommand.Create();
         yield return KernelBenchCommand.Create();
         yield return BdnCommand.Create();
     }

@@ -90,6 +90,75 @@ public sealed class NetworkBuilder
         return Add(new Conv2dLayer(layerName ?? Strip(weightName), input, inShape, outChannels, kernel, stride, padding, w, b));
     }
 
+    /// <summary>
+    /// Adds a convolution that uses parameters already declared with <see cref="AddParameter"/>. This lets a
+    /// network's parameter order (e.g. a reference's state-dict order) differ from its layer order.
+    /// </summary>
+    /// <param name="input">Input layer (a feature map).</param>
+    /// <param name="weight">Index of a <see cref="ParameterKind.ConvWeight"/> parameter of shape [out, in, k, k].</param>
+    /// <param name="bias">Index of a <see cref="ParameterKind.ConvBias"/> parameter of shape [out], or null.</param>
+    /// <param name="stride">Stride.</param>
+    /// <param name="padding">Zero padding.</param>
+    /// <param name="layerName">Layer name; default derived from the weight's name.</param>
+    /// <returns>The layer index.</returns>
+    /// <exception cref="ArgumentException">A parameter has the wrong kind or shape for this input.</exception>
+    public int Conv2dWithParameters(int input, int weight, int? bias, int stride = 1, int padding = 0, string? layerName = null)
+    {
+        var inShape = FeatureMap(input);
+        var w = GetParameter(weight, ParameterKind.ConvWeight, nameof(weight));
+        if (w.Shape.Count != 4 || w.Shape[2] != w.Shape[3] || w.Shape[1] != inShape[0])
+        {
+            throw new ArgumentException($"Conv weight '{w.Name}' has shape [{string.Join(",", w.Shape)}]; a square kernel over {inShape[0]} input channels is needed.", nameof(weight));
+        }
+
+        if (bias is { } b)
+        {
+            var bp = GetParameter(b, ParameterKind.ConvBias, nameof(bias));
+            if (bp.Shape.Count != 1 || bp.Shape[0] != w.Shape[0])
+            {
+                throw new ArgumentException($"Conv bias '{bp.Name}' has shape [{string.Join(",", bp.Shape)}]; [{w.Shape[0]}] is needed.", nameof(bias));
+            }
+        }
+
+        var kernel = w.Shape[2];
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stride);
+        ArgumentOutOfRangeException.ThrowIfNegative(padding);
+        if (inShape[1] + (2 * padding) < kernel || inShape[2] + (2 * padding) < kernel)
+        {
+            throw new ArgumentException($"Kernel {kernel} with padding {padding} does not fit a {inShape[1]}x{inShape[2]} input.", nameof(weight));
+        }
+
+        return Add(new Conv2dLayer(layerName ?? Strip(w.Name), input, inShape, w.Shape[0], kernel, stride, padding, weight, bias));
+    }
+
+    /// <summary>
+    /// Adds a training-mode BatchNorm2d that uses γ and β already declared with <see cref="AddParameter"/>
+    /// (see <see cref="Conv2dWithParameters"/>).
+    /// </summary>
+    /// <param name="input">Input layer (a feature map).</param>
+    /// <param name="name">Layer name.</param>
+    /// <param name="weight">Index of a <see cref="ParameterKind.BatchNormWeight"/> parameter [channels].</param>
+    /// <param name="bias">Index of a <see cref="ParameterKind.BatchNormBias"/> parameter [channels].</param>
+    /// <param name="removable">False for BatchNorms that zero-cost-nas keeps in its BN-free copy.</param>
+    /// <param name="epsilon">Variance epsilon.</param>
+    /// <returns>The layer index.</returns>
+    /// <exception cref="ArgumentException">A parameter has the wrong kind or shape.</exception>
+    public int BatchNormWithParameters(int input, string name, int weight, int bias, bool removable = true, double epsilon = 1e-5)
+    {
+        var shape = FeatureMap(input);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(epsilon);
+        foreach (var (index, kind, argName) in new[] { (weight, ParameterKind.BatchNormWeight, nameof(weight)), (bias, ParameterKind.BatchNormBias, nameof(bias)) })
+        {
+            var p = GetParameter(index, kind, argName);
+            if (p.Shape.Count != 1 || p.Shape[0] != shape[0])
+            {
+                throw new ArgumentException($"BatchNorm parameter '{p.Name}' has shape [{string.Join(",", p.Shape)}]; [{shape[0]}] is needed.", argName);
+            }
+        }
+
+        return Add(new BatchNormLayer(name, input, shape, weight, bias, epsilon, removable));
+    }
+
     /// <summary>Adds a training-mode BatchNorm2d (γ = 1, β = 0 initially).</summary>
     /// <param name="input">Input layer (a feature map).</param>
     /// <param name="name">Module name; parameters are <c>name.weight</c> and <c>name.bias</c>.</param>
@@ -286,6 +355,17 @@ public sealed class NetworkBuilder
     {
         _layers.Add(layer);
         return _layers.Count - 1;
+    }
+
+    private ParameterSpec GetParameter(int index, ParameterKind kind, string argName)
+    {
+        if ((uint)index >= (uint)_parameters.Count)
+        {
+            throw new ArgumentOutOfRangeException(argName, index, $"No parameter {index}; {_parameters.Count} declared so far.");
+        }
+
+        var p = _parameters[index];
+        return p.Kind == kind ? p : throw new ArgumentException($"Parameter '{p.Name}' is a {p.Kind}, not a {kind}.", argName);
     }
 
     private LayerSpec Get(int layer)

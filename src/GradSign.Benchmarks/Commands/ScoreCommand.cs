@@ -1,0 +1,262 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using GradSign.Networks;
+using GradSign.Proxies;
+using GradSign.SearchSpaces.NasBench101;
+using GradSign.SearchSpaces.NasBench201;
+
+namespace GradSign.Benchmarks.Commands;
+
+/// <summary>
+/// <c>gradsign score</c>: builds one network and prints proxy scores.
+/// <code>
+/// gradsign score --space nb201 --variant official --classes 10 --arch '|nor_conv_3x3~0|+...' --proxies params,flops --json
+/// gradsign score --space nb101 --spec '{"matrix":[[0,1],[0,0]],"ops":["input","output"]}' --proxies params --json
+/// </code>
+/// prints <c>{"proxies":{"params":N,"flops":M}}</c>. Malformed input exits 2 with a message naming the bad part.
+/// </summary>
+/// <remarks>
+/// Structure, so that more network sources (e.g. <c>--fixture DIR</c>) and data-driven proxies can be added:
+/// <see cref="ScoreRequest"/> holds the parsed options, <see cref="BuildNetwork"/> turns it into a
+/// <see cref="NetworkSpec"/>, <see cref="Compute"/> evaluates one proxy id, <see cref="Print"/> writes the result.
+/// Only the data-free proxies (params, flops) are computed here so far.
+/// </remarks>
+internal static class ScoreCommand
+{
+    /// <summary>Proxy ids this command can compute without data or a backend.</summary>
+    private static readonly string[] Supported = [ProxyIds.Params, ProxyIds.Flops];
+
+    /// <summary>Parsed command line. Nullable values were not given.</summary>
+    internal sealed record ScoreRequest(
+        string Space,
+        string? Variant,
+        string? Arch,
+        string? Spec,
+        int? Classes,
+        int? InputSize,
+        int? Channels,
+        int? Cells,
+        int? Stem,
+        int? Stacks,
+        int? CellsPerStack,
+        IReadOnlyList<string> Proxies,
+        bool Json);
+
+    public static Command Create()
+    {
+        var space = new Option<string>("--space") { Required = true, Description = "Search space: nb201 or nb101" };
+        space.AcceptOnlyFromAmong("nb201", "nb101");
+        var variant = new Option<string?>("--variant") { Description = "nb201 network flavour: zerocostnas (default; zero-cost-nas NAS201Model) or official (AutoDL TinyNetwork)" };
+        variant.AcceptOnlyFromAmong("zerocostnas", "official");
+        var arch = new Option<string?>("--arch") { Description = "nb201 architecture string, e.g. '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|'" };
+        var spec = new Option<string?>("--spec") { Description = "nb101 cell as JSON: '{\"matrix\":[[...]],\"ops\":[\"input\",...,\"output\"]}'" };
+        var classes = new Option<int?>("--classes") { Description = "Number of classes (default 10; nb201 also 100, 120)" };
+        var inputSize = new Option<int?>("--input-size") { Description = "Input height and width (default 32; 16 for ImageNet16-120)" };
+        var channels = new Option<int?>("--channels") { Description = "nb201 stem channels C (default 16)" };
+        var cells = new Option<int?>("--cells") { Description = "nb201 cells per stage N (default 5)" };
+        var stem = new Option<int?>("--stem") { Description = "nb101 stem channels (default 128)" };
+        var stacks = new Option<int?>("--stacks") { Description = "nb101 stacks (default 3)" };
+        var cellsPerStack = new Option<int?>("--cells-per-stack") { Description = "nb101 cells per stack (default 3)" };
+        var proxies = new Option<string>("--proxies") { DefaultValueFactory = _ => ProxyIds.Params, Description = "Comma-separated proxy ids: params, flops (multiply-accumulates per sample)" };
+        var json = CommonOptions.Json();
+        var command = new Command("score", "Build one NAS-Bench-201/101 network and print proxy scores")
+        {
+            space, variant, arch, spec, classes, inputSize, channels, cells, stem, stacks, cellsPerStack, proxies, json,
+        };
+        command.SetAction(parse =>
+        {
+            var request = new ScoreRequest(
+                parse.GetValue(space)!,
+                parse.GetValue(variant),
+                parse.GetValue(arch),
+                parse.GetValue(spec),
+                parse.GetValue(classes),
+                parse.GetValue(inputSize),
+                parse.GetValue(channels),
+                parse.GetValue(cells),
+                parse.GetValue(stem),
+                parse.GetValue(stacks),
+                parse.GetValue(cellsPerStack),
+                ParseProxyList(parse.GetValue(proxies) ?? string.Empty),
+                parse.GetValue(json));
+            var network = BuildNetwork(request);
+            var scores = request.Proxies.Select(id => (id, Compute(id, network))).ToList();
+            Print(parse.InvocationConfiguration.Output, scores, request.Json);
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Splits and checks <c>--proxies</c>.</summary>
+    internal static IReadOnlyList<string> ParseProxyList(string value)
+    {
+        var ids = value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        if (ids.Length == 0)
+        {
+            throw new ArgumentException("--proxies is empty; give a comma-separated list, e.g. params,flops.");
+        }
+
+        foreach (var id in ids)
+        {
+            if (!Supported.Contains(id, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"--proxies: '{id}' is not supported by 'score' yet; supported: {string.Join(", ", Supported)}.");
+            }
+        }
+
+        if (ids.Distinct(StringComparer.Ordinal).Count() != ids.Length)
+        {
+            throw new ArgumentException($"--proxies lists a proxy twice: '{value}'.");
+        }
+
+        return ids;
+    }
+
+    /// <summary>Builds the network a request describes; errors name the option at fault.</summary>
+    internal static NetworkSpec BuildNetwork(ScoreRequest r)
+    {
+        foreach (var (name, value) in new[] { ("--classes", r.Classes), ("--input-size", r.InputSize), ("--channels", r.Channels), ("--cells", r.Cells), ("--stem", r.Stem), ("--stacks", r.Stacks), ("--cells-per-stack", r.CellsPerStack) })
+        {
+            if (value is < 1)
+            {
+                throw new ArgumentException($"{name} must be a positive integer, got {value}.");
+            }
+        }
+
+        if (r.Space == "nb201")
+        {
+            Reject(r.Spec, "--spec", "nb101");
+            Reject(r.Stem, "--stem", "nb101");
+            Reject(r.Stacks, "--stacks", "nb101");
+            Reject(r.CellsPerStack, "--cells-per-stack", "nb101");
+            if (r.Arch is null)
+            {
+                throw new ArgumentException("--space nb201 needs --arch '|op~0|+|op~0|op~1|+|op~0|op~1|op~2|'.");
+            }
+
+            NasBench201Cell cell;
+            try
+            {
+                cell = NasBench201Cell.Parse(r.Arch);
+            }
+            catch (FormatException ex)
+            {
+                throw new FormatException($"--arch: {ex.Message}", ex);
+            }
+
+            var options = new NasBench201NetworkOptions(
+                Channels: r.Channels ?? 16,
+                CellsPerStage: r.Cells ?? 5,
+                NumClasses: r.Classes ?? 10,
+                InputSize: r.InputSize ?? 32,
+                Variant: r.Variant == "official" ? NasBench201Variant.Official : NasBench201Variant.ZeroCostNas);
+            return WithOptionNames(() => NasBench201Network.Build(cell, options));
+        }
+
+        Reject(r.Arch, "--arch", "nb201");
+        Reject(r.Variant, "--variant", "nb201");
+        Reject(r.Channels, "--channels", "nb201");
+        Reject(r.Cells, "--cells", "nb201");
+        if (r.Spec is null)
+        {
+            throw new ArgumentException("--space nb101 needs --spec '{\"matrix\":[[...]],\"ops\":[\"input\",...,\"output\"]}'.");
+        }
+
+        ModelSpec model;
+        try
+        {
+            model = ModelSpec.ParseJson(r.Spec);
+        }
+        catch (Exception ex) when (ex is FormatException or ArgumentException)
+        {
+            throw new FormatException($"--spec: {ex.Message}", ex);
+        }
+
+        var nb101 = new NasBench101NetworkOptions(
+            StemChannels: r.Stem ?? 128,
+            Stacks: r.Stacks ?? 3,
+            CellsPerStack: r.CellsPerStack ?? 3,
+            NumClasses: r.Classes ?? 10,
+            InputSize: r.InputSize ?? 32);
+        return WithOptionNames(() => NasBench101Network.Build(model, nb101));
+    }
+
+    /// <summary>Evaluates one data-free proxy.</summary>
+    internal static double Compute(string id, NetworkSpec network) => id switch
+    {
+        ProxyIds.Params => NetworkCost.Parameters(network),
+        ProxyIds.Flops => NetworkCost.MultiplyAccumulates(network),
+        _ => throw new ArgumentException($"--proxies: '{id}' is not supported by 'score' yet."),
+    };
+
+    /// <summary>Writes <c>{"proxies":{id:value,...}}</c> (JSON) or one <c>id value</c> line per proxy.</summary>
+    internal static void Print(TextWriter output, IReadOnlyList<(string Id, double Value)> scores, bool json)
+    {
+        if (!json)
+        {
+            foreach (var (id, value) in scores)
+            {
+                output.WriteLine($"{id}\t{value.ToString("R", CultureInfo.InvariantCulture)}");
+            }
+
+            return;
+        }
+
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject("proxies");
+            foreach (var (id, value) in scores)
+            {
+                if (double.IsFinite(value))
+                {
+                    w.WriteNumber(id, value);
+                }
+                else
+                {
+                    // Strict JSON has no NaN/Infinity: same string convention as the oracle fixtures.
+                    w.WriteString(id, double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+                }
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static void Reject<T>(T? value, string option, string space)
+    {
+        if (value is not null)
+        {
+            throw new ArgumentException($"{option} applies to --space {space} only.");
+        }
+    }
+
+    private static NetworkSpec WithOptionNames(Func<NetworkSpec> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            var option = ex.ParamName switch
+            {
+                "Channels" => "--channels",
+                "CellsPerStage" => "--cells",
+                "NumClasses" => "--classes",
+                "InputSize" => "--input-size",
+                "StemChannels" => "--stem",
+                "Stacks" => "--stacks",
+                "CellsPerStack" => "--cells-per-stack",
+                var other => other ?? "an option",
+            };
+            throw new ArgumentException($"{option}: {ex.Message}", ex);
+        }
+    }
+}

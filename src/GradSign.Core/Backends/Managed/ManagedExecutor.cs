@@ -1,0 +1,278 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using GradSign.Backends.Managed.Kernels;
+using GradSign.Backends.Managed.Ops;
+using GradSign.Data;
+using GradSign.Networks;
+
+namespace GradSign.Backends.Managed;
+
+/// <summary>
+/// A network compiled for the managed backend in precision <typeparamref name="T"/>. Every layer output has a
+/// slot; removed BatchNorms share their input's slot. Buffers are allocated once per batch size and reused.
+/// </summary>
+internal sealed partial class ManagedExecutor<T> : INetworkExecutor
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T[][] _params;
+    private readonly LayerOp<T>?[] _ops;
+    private readonly int[] _slotOf;
+    private readonly int[] _slotSizes;
+    private readonly bool[] _zeroSlots;
+    private readonly int _degree;
+    private Workspace<T>? _workspace;
+    private (T[][] Grads, double[][] Doubles)[]? _perSample;
+    private ulong[] _codes = [];
+    private bool _disposed;
+
+    public ManagedExecutor(NetworkWeights weights, ExecutionOptions options)
+    {
+        Spec = weights.Spec;
+        Options = options;
+        _degree = options.MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism;
+        _params = new T[Spec.Parameters.Count][];
+        for (var i = 0; i < _params.Length; i++)
+        {
+            var source = weights[i];
+            var p = _params[i] = new T[source.Length];
+            for (var j = 0; j < source.Length; j++)
+            {
+                var v = T.CreateTruncating(source[j]);
+                p[j] = options.ParameterTransform == ParameterTransform.Absolute ? T.Abs(v) : v;
+            }
+        }
+
+        var layers = Spec.Layers;
+        _ops = new LayerOp<T>?[layers.Count];
+        _slotOf = new int[layers.Count];
+        var sizes = new List<int> { Size(layers[0].OutputShape) };
+        var zero = new List<bool> { true };
+        var reluOf = new Dictionary<int, int>();
+        for (var i = 1; i < layers.Count; i++)
+        {
+            var layer = layers[i];
+            if (layer is BatchNormLayer bn && Removed(bn, options.BatchNormMode))
+            {
+                _slotOf[i] = _slotOf[bn.Inputs[0]];
+                continue;
+            }
+
+            // NAS-Bench-201 cells apply a separate ReLU per conv edge to the same node: compute it once and share
+            // the slot (consumers then add their gradients into the shared slot, which is the same sum).
+            if (layer is ReluLayer && reluOf.TryGetValue(_slotOf[layer.Inputs[0]], out var shared))
+            {
+                _slotOf[i] = shared;
+                continue;
+            }
+
+            if (layer is ReluLayer)
+            {
+                reluOf[_slotOf[layer.Inputs[0]]] = sizes.Count;
+            }
+
+            var output = _slotOf[i] = sizes.Count;
+            sizes.Add(Size(layer.OutputShape));
+            zero.Add(layer is ZeroLayer);
+            _ops[i] = CreateOp(i, layer, output);
+        }
+
+        _slotSizes = [.. sizes];
+        _zeroSlots = [.. zero];
+    }
+
+    /// <inheritdoc />
+    public NetworkSpec Spec { get; }
+
+    /// <inheritdoc />
+    public ExecutionOptions Options { get; }
+
+    private int LogitsSlot => _slotOf[^1];
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _disposed = true;
+        _workspace = null;
+        _perSample = null;
+        _codes = [];
+    }
+
+    private static bool Removed(BatchNormLayer bn, BatchNormMode mode) => mode switch
+    {
+        BatchNormMode.RemoveAll => true,
+        BatchNormMode.RemoveRemovable => bn.Removable,
+        _ => false,
+    };
+
+    private static int Size(IReadOnlyList<int> shape)
+    {
+        var n = 1;
+        foreach (var d in shape)
+        {
+            n = checked(n * d);
+        }
+
+        return n;
+    }
+
+    private LayerOp<T> CreateOp(int index, LayerSpec layer, int output)
+    {
+        var layers = Spec.Layers;
+        int In(int k) => _slotOf[layer.Inputs[k]];
+        IReadOnlyList<int> InShape(int k) => layers[layer.Inputs[k]].OutputShape;
+        switch (layer)
+        {
+            case Conv2dLayer c:
+                {
+                    var s = InShape(0);
+                    var g = new ConvGeometry(c.InChannels, s[1], s[2], c.OutChannels, c.Kernel, c.Stride, c.Padding);
+                    return new ConvOp<T>(index, output, In(0), g, c.Weight, c.Bias);
+                }
+
+            case BatchNormLayer b:
+                return new BatchNormOp<T>(index, output, In(0), b.Channels, b.OutputShape[1] * b.OutputShape[2], b.Weight, b.Bias, b.Epsilon);
+            case ReluLayer:
+                return new ReluOp<T>(index, output, In(0), Size(layer.OutputShape));
+            case PoolLayer p:
+                {
+                    var s = InShape(0);
+                    var g = new PoolGeometry(s[1], s[2], p.Kernel, p.Stride, p.Padding, p.CountIncludePad);
+                    return new PoolOp<T>(index, output, In(0), s[0], g, p.Kind == PoolKind.Max);
+                }
+
+            case GlobalAvgPoolLayer:
+                {
+                    var s = InShape(0);
+                    return new GlobalAvgPoolOp<T>(index, output, In(0), s[0], s[1] * s[2]);
+                }
+
+            case LinearLayer l:
+                return new LinearOp<T>(index, output, In(0), l.InFeatures, l.OutFeatures, l.Weight, l.Bias);
+            case AddLayer:
+                return new AddOp<T>(index, output, [.. layer.Inputs.Select(i => _slotOf[i])]);
+            case ZeroLayer:
+                return new ZeroOp<T>(index, output, In(0));
+            case ConcatLayer:
+                return new ConcatOp<T>(index, output, [.. layer.Inputs.Select(i => _slotOf[i])], [.. layer.Inputs.Select(i => Size(layers[i].OutputShape))]);
+            case TruncateLayer:
+                return new TruncateOp<T>(index, output, In(0), Size(InShape(0)), Size(layer.OutputShape));
+            default:
+                throw new NotSupportedException($"The managed backend cannot run layer '{layer.Name}' of type {layer.GetType().Name}.");
+        }
+    }
+
+    private Workspace<T> Prepare(Batch batch, bool needLabels)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentNullException.ThrowIfNull(batch);
+        var shape = Spec.InputShape;
+        if (batch.Channels != shape[0] || batch.Height != shape[1] || batch.Width != shape[2])
+        {
+            throw new ArgumentException(
+                $"The batch's samples are {batch.Channels}x{batch.Height}x{batch.Width} but the network expects {shape[0]}x{shape[1]}x{shape[2]}.", nameof(batch));
+        }
+
+        if (needLabels)
+        {
+            if (batch.Labels is null)
+            {
+                throw new ArgumentException("The cross-entropy objective needs labels; the batch has none.", nameof(batch));
+            }
+
+            for (var i = 0; i < batch.Labels.Length; i++)
+            {
+                if (batch.Labels[i] >= Spec.NumClasses)
+                {
+                    throw new ArgumentException($"labels[{i}] = {batch.Labels[i]} is not below the network's {Spec.NumClasses} classes.", nameof(batch));
+                }
+            }
+        }
+
+        if (_workspace is null || _workspace.Batch != batch.Count)
+        {
+            _workspace = null;
+            var w = new Workspace<T>(batch.Count, _slotSizes, _params, _degree);
+            Array.Copy(_zeroSlots, w.TangentZero, _zeroSlots.Length);
+            foreach (var op in _ops)
+            {
+                op?.Prepare(batch.Count);
+            }
+
+            _workspace = w;
+        }
+
+        _workspace.PerSample = false;
+        return _workspace;
+    }
+
+    private static void CheckObjective(Objective objective)
+    {
+        if (objective is not (Objective.CrossEntropy or Objective.SumOfLogits))
+        {
+            throw new ArgumentOutOfRangeException(nameof(objective), objective, "Unknown objective.");
+        }
+    }
+
+    private void RunForward(Workspace<T> w, Batch batch)
+    {
+        TensorPrimitives.ConvertTruncating<float, T>(batch.Images, w.Values[0]);
+        foreach (var op in _ops)
+        {
+            op?.Forward(w);
+        }
+    }
+
+    /// <summary>Seeds ∂objective/∂logits and returns the objective's value. Per sample: each sample's own loss (no 1/N).</summary>
+    private double Seed(Workspace<T> w, Batch batch, Objective objective, bool perSample)
+    {
+        var classes = Spec.NumClasses;
+        var logits = w.Values[LogitsSlot];
+        var grad = w.Grads[LogitsSlot];
+        w.GradWritten[LogitsSlot] = true;
+        if (objective == Objective.SumOfLogits)
+        {
+            Array.Fill(grad, T.One);
+            var sum = 0.0;
+            foreach (var v in logits)
+            {
+                sum += double.CreateTruncating(v);
+            }
+
+            return sum;
+        }
+
+        var scale = perSample ? T.One : T.One / T.CreateTruncating(batch.Count);
+        return CrossEntropy.Run<T>(logits, batch.Labels, classes, scale, grad) / (perSample ? 1 : batch.Count);
+    }
+
+    /// <summary>Reverse sweep propagating activation gradients (and, with <paramref name="tangents"/>, their tangents).</summary>
+    private void Sweep(Workspace<T> w, bool tangents)
+    {
+        for (var i = _ops.Length - 1; i >= 1; i--)
+        {
+            var op = _ops[i];
+            if (op is null || !w.GradWritten[op.Output])
+            {
+                continue;
+            }
+
+            if (tangents)
+            {
+                op.BackwardTangent(w);
+            }
+
+            op.Backward(w);
+        }
+    }
+
+    private void StartBackward(Workspace<T> w, bool inputGradient)
+    {
+        w.EnsureGradients();
+        Array.Clear(w.GradWritten);
+        Array.Clear(w.GradTangentWritten);
+        Array.Fill(w.NeedsGrad, true);
+        w.NeedsGrad[0] = inputGradient;
+    }
+
+    private static void ToDouble(T[] source, double[] destination) => TensorPrimitives.ConvertTruncating<T, double>(source, destination);
+}

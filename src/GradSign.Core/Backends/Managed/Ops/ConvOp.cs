@@ -1,0 +1,108 @@
+using System.Numerics;
+using GradSign.Backends.Managed.Kernels;
+
+namespace GradSign.Backends.Managed.Ops;
+
+/// <summary>Conv2d. Bilinear in (input, weight), so its tangents reuse the same three kernels.</summary>
+internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry geometry, int weight, int? bias)
+    : LayerOp<T>(layer, output, [input])
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly ConvGeometry _g = geometry;
+
+    /// <summary>Index of the weight parameter.</summary>
+    public int Weight { get; } = weight;
+
+    /// <summary>Output channels.</summary>
+    public int Channels => _g.OutChannels;
+
+    /// <summary>Elements of one output plane.</summary>
+    public int Spatial => _g.OutHeight * _g.OutWidth;
+
+    /// <inheritdoc />
+    public override IEnumerable<int> Parameters => bias is { } b ? [Weight, b] : [Weight];
+
+    /// <inheritdoc />
+    public override void Forward(Workspace<T> w)
+        => Conv2dForward.Run(_g, w.Batch, w.Values[Inputs[0]], w.Params[Weight], Bias(w.Params), w.Values[Output]);
+
+    /// <inheritdoc />
+    public override void Backward(Workspace<T> w)
+    {
+        var x = Inputs[0];
+        if (w.NeedsGrad[x])
+        {
+            var acc = w.ClaimGrad(x);
+            Conv2dBackwardData.Run(_g, w.Batch, w.Grads[Output], w.Params[Weight], w.Grads[x], acc);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void ParameterGradients(Workspace<T> w, int sample, T[][] destination)
+    {
+        var x = w.Values[Inputs[0]];
+        var dy = w.Grads[Output];
+        if (sample < 0)
+        {
+            Conv2dBackwardWeight.Run(_g, w.Batch, x, dy, destination[Weight]);
+        }
+        else
+        {
+            Conv2dBackwardWeight.Run(_g, 1, x.AsSpan(sample * _g.InputSize, _g.InputSize), dy.AsSpan(sample * _g.OutputSize, _g.OutputSize), destination[Weight]);
+        }
+
+        if (bias is { } b)
+        {
+            ChannelSums.Run<T>(dy, sample < 0 ? 0 : sample, sample < 0 ? w.Batch : 1, Channels, Spatial, destination[b]);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void TangentForward(Workspace<T> w)
+    {
+        // ẏ = conv(ẋ, W) + conv(x, Ẇ) + ḃ
+        var x = Inputs[0];
+        var yd = w.Tangents[Output];
+        var bd = Bias(w.ParamTangents);
+        if (w.TangentZero[x])
+        {
+            Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], bd, yd);
+            return;
+        }
+
+        Conv2dForward.Run(_g, w.Batch, w.Tangents[x], w.Params[Weight], bd, yd);
+        Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], ReadOnlySpan<T>.Empty, yd, accumulate: true);
+    }
+
+    /// <inheritdoc />
+    public override void BackwardTangent(Workspace<T> w)
+    {
+        // ḋx = convᵀ(ḋy, W) + convᵀ(dy, Ẇ)
+        var x = Inputs[0];
+        if (w.NeedsGrad[x])
+        {
+            var acc = w.ClaimGradTangent(x);
+            Conv2dBackwardData.Run(_g, w.Batch, w.GradTangents[Output], w.Params[Weight], w.GradTangents[x], acc);
+            Conv2dBackwardData.Run(_g, w.Batch, w.Grads[Output], w.ParamTangents[Weight], w.GradTangents[x], accumulate: true);
+        }
+    }
+
+    /// <inheritdoc />
+    public override void ParameterGradientTangents(Workspace<T> w)
+    {
+        // dẆ = Σ ḋy ⊗ x + dy ⊗ ẋ
+        var x = Inputs[0];
+        Conv2dBackwardWeight.Run(_g, w.Batch, w.Values[x], w.GradTangents[Output], w.ParamGradTangents[Weight]);
+        if (!w.TangentZero[x])
+        {
+            Conv2dBackwardWeight.Run(_g, w.Batch, w.Tangents[x], w.Grads[Output], w.ParamGradTangents[Weight], accumulate: true);
+        }
+
+        if (bias is { } b)
+        {
+            ChannelSums.Run<T>(w.GradTangents[Output], 0, w.Batch, Channels, Spatial, w.ParamGradTangents[b]);
+        }
+    }
+
+    private ReadOnlySpan<T> Bias(T[][] parameters) => bias is { } b ? parameters[b] : ReadOnlySpan<T>.Empty;
+}

@@ -1,0 +1,57 @@
+using System.Numerics;
+
+namespace GradSign.Backends.Managed.Ops;
+
+/// <summary>
+/// One compiled layer. Reads its inputs' slots and writes its output slot of a <see cref="Workspace{T}"/>. Backward
+/// methods run only when the output's gradient was written; they add into an input's gradient when
+/// <see cref="Workspace{T}.ClaimGrad"/> says it is already written, and skip inputs that need no gradient.
+/// </summary>
+internal abstract class LayerOp<T>(int layer, int output, int[] inputs)
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Index in <c>NetworkSpec.Layers</c>.</summary>
+    public int Layer { get; } = layer;
+
+    /// <summary>Output slot.</summary>
+    public int Output { get; } = output;
+
+    /// <summary>Input slots.</summary>
+    public int[] Inputs { get; } = inputs;
+
+    /// <summary>Sizes internal state for <paramref name="batch"/> samples.</summary>
+    public virtual void Prepare(int batch)
+    {
+    }
+
+    /// <summary>Allocates state for tangent passes (after <see cref="Prepare"/>).</summary>
+    public virtual void PrepareTangents(int batch)
+    {
+    }
+
+    /// <summary>Computes the output values.</summary>
+    public abstract void Forward(Workspace<T> w);
+
+    /// <summary>Propagates ∂L/∂output to the inputs.</summary>
+    public abstract void Backward(Workspace<T> w);
+
+    /// <summary>Writes this layer's parameter gradients into <paramref name="destination"/> (indexed by parameter), for the whole
+    /// batch (<paramref name="sample"/> &lt; 0) or one sample. Reads only the workspace, so samples may run concurrently.</summary>
+    public virtual void ParameterGradients(Workspace<T> w, int sample, T[][] destination)
+    {
+    }
+
+    /// <summary>Computes the output tangent from the input and parameter tangents.</summary>
+    public abstract void TangentForward(Workspace<T> w);
+
+    /// <summary>Propagates the gradient tangent to the inputs.</summary>
+    public abstract void BackwardTangent(Workspace<T> w);
+
+    /// <summary>Writes the tangents of this layer's parameter gradients.</summary>
+    public virtual void ParameterGradientTangents(Workspace<T> w)
+    {
+    }
+
+    /// <summary>Parameter indices this layer owns (their gradients are written by <see cref="ParameterGradients"/>).</summary>
+    public virtual IEnumerable<int> Parameters => [];
+}

@@ -1,0 +1,31 @@
+using System.Numerics;
+
+namespace GradSign.Backends.Managed.Ops;
+
+/// <summary>
+/// NAS-Bench-201's <c>none</c> (<c>x.mul(0.)</c>): outputs zeros. Its input gets an exactly-zero gradient from it,
+/// which is the same as no contribution, so nothing is propagated.
+/// </summary>
+internal sealed class ZeroOp<T>(int layer, int output, int input)
+    : LayerOp<T>(layer, output, [input])
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <inheritdoc />
+    public override void Forward(Workspace<T> w) => Array.Clear(w.Values[Output]);
+
+    /// <inheritdoc />
+    public override void Backward(Workspace<T> w)
+    {
+    }
+
+    /// <inheritdoc />
+    public override void TangentForward(Workspace<T> w)
+    {
+        // The tangent buffer of a zero slot is allocated zeroed and never written.
+    }
+
+    /// <inheritdoc />
+    public override void BackwardTangent(Workspace<T> w)
+    {
+    }
+}

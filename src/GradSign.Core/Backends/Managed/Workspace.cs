@@ -1,0 +1,111 @@
+using System.Numerics;
+
+namespace GradSign.Backends.Managed;
+
+/// <summary>
+/// Every buffer of one compiled network for one batch size: values, gradients, tangents and gradient tangents per
+/// slot (a slot is the storage of one layer's output; identity layers share their input's slot), and parameter
+/// arrays. Allocated once per batch size; gradient and tangent buffers on first use.
+/// </summary>
+internal sealed class Workspace<T>
+    where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly int[] _slotSizes;
+
+    public Workspace(int batch, int[] slotSizes, T[][] parameters, int degree)
+    {
+        Batch = batch;
+        _slotSizes = slotSizes;
+        Degree = degree;
+        Params = parameters;
+        Values = [.. slotSizes.Select(s => GC.AllocateUninitializedArray<T>(checked(s * batch)))];
+        GradWritten = new bool[slotSizes.Length];
+        GradTangentWritten = new bool[slotSizes.Length];
+        NeedsGrad = new bool[slotSizes.Length];
+        TangentZero = new bool[slotSizes.Length];
+        ParamGrads = [.. parameters.Select(p => new T[p.Length])];
+    }
+
+    /// <summary>Samples in the batch.</summary>
+    public int Batch { get; }
+
+    /// <summary>Threads the kernels may use.</summary>
+    public int Degree { get; }
+
+    /// <summary>True while BatchNorm uses per-sample statistics.</summary>
+    public bool PerSample { get; set; }
+
+    /// <summary>Output values per slot.</summary>
+    public T[][] Values { get; }
+
+    /// <summary>∂L/∂output per slot (allocated by <see cref="EnsureGradients"/>).</summary>
+    public T[][] Grads { get; private set; } = [];
+
+    /// <summary>Whether a slot's gradient has been written during the current backward pass (later writers add).</summary>
+    public bool[] GradWritten { get; }
+
+    /// <summary>Whether a slot needs its gradient (false for the input unless requested).</summary>
+    public bool[] NeedsGrad { get; }
+
+    /// <summary>Output tangents per slot (allocated by <see cref="EnsureTangents"/>).</summary>
+    public T[][] Tangents { get; private set; } = [];
+
+    /// <summary>Slots whose tangent is identically zero (the input, <c>none</c> outputs).</summary>
+    public bool[] TangentZero { get; }
+
+    /// <summary>Tangents of the gradients per slot.</summary>
+    public T[][] GradTangents { get; private set; } = [];
+
+    /// <summary>Whether a slot's gradient tangent has been written during the current pass.</summary>
+    public bool[] GradTangentWritten { get; }
+
+    /// <summary>Parameter values (shared with the executor).</summary>
+    public T[][] Params { get; }
+
+    /// <summary>Parameter gradients.</summary>
+    public T[][] ParamGrads { get; }
+
+    /// <summary>Parameter tangents (the direction v of a Hessian-vector product).</summary>
+    public T[][] ParamTangents { get; private set; } = [];
+
+    /// <summary>Tangents of the parameter gradients (H·v).</summary>
+    public T[][] ParamGradTangents { get; private set; } = [];
+
+    /// <summary>Allocates the gradient buffers if needed.</summary>
+    public void EnsureGradients()
+    {
+        if (Grads.Length == 0)
+        {
+            Grads = [.. _slotSizes.Select(s => GC.AllocateUninitializedArray<T>(s * Batch))];
+        }
+    }
+
+    /// <summary>Allocates the tangent buffers if needed.</summary>
+    public void EnsureTangents()
+    {
+        EnsureGradients();
+        if (Tangents.Length == 0)
+        {
+            Tangents = [.. _slotSizes.Select((s, i) => TangentZero[i] ? new T[s * Batch] : GC.AllocateUninitializedArray<T>(s * Batch))];
+            GradTangents = [.. _slotSizes.Select(s => GC.AllocateUninitializedArray<T>(s * Batch))];
+            ParamTangents = [.. Params.Select(p => new T[p.Length])];
+            ParamGradTangents = [.. Params.Select(p => new T[p.Length])];
+        }
+    }
+
+    /// <summary>Marks a slot's gradient written and returns whether it already was (then the caller adds).</summary>
+    public bool ClaimGrad(int slot)
+    {
+        var accumulate = GradWritten[slot];
+        GradWritten[slot] = true;
+        return accumulate;
+    }
+
+    /// <summary>Marks a slot's gradient tangent written and returns whether it already was.</summary>
+    public bool ClaimGradTangent(int slot)
+    {
+        var accumulate = GradTangentWritten[slot];
+        GradTangentWritten[slot] = true;
+        return accumulate;
+    }
+}

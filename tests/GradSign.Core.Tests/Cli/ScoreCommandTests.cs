@@ -1,0 +1,71 @@
+namespace GradSign.Tests.Cli;
+
+public class ScoreCommandTests
+{
+    private const string Best = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|";
+    private const string AllConv3 = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|";
+    private const string Issue23 = "{\"matrix\":[[0,1,1,0,0,1,1],[0,0,0,0,0,1,0],[0,0,0,1,0,0,0],[0,0,0,0,1,0,0],[0,0,0,0,0,1,0],[0,0,0,0,0,0,1],[0,0,0,0,0,0,0]],\"ops\":[\"input\",\"conv1x1-bn-relu\",\"conv3x3-bn-relu\",\"maxpool3x3\",\"conv3x3-bn-relu\",\"conv3x3-bn-relu\",\"output\"]}";
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        using var o = new StringWriter();
+        using var e = new StringWriter();
+        var code = GradSign.Benchmarks.Cli.Run(args, o, e);
+        return (code, o.ToString(), e.ToString());
+    }
+
+    [Theory]
+    [InlineData(Best, "10", "{\"proxies\":{\"params\":1288506}}")]
+    [InlineData(AllConv3, "10", "{\"proxies\":{\"params\":1531546}}")]
+    [InlineData(AllConv3, "120", "{\"proxies\":{\"params\":1538696}}")]
+    public void Score_Nb201Official_PrintsBenchmarkParameterCount(string arch, string classes, string expected)
+    {
+        var (code, output, error) = Run("score", "--space", "nb201", "--variant", "official", "--classes", classes, "--arch", arch, "--proxies", "params", "--json");
+        Assert.Equal(0, code);
+        Assert.Equal(string.Empty, error);
+        Assert.Equal(expected, output.Trim());
+    }
+
+    [Fact]
+    public void Score_Nb101_PrintsParamsAndFlops()
+    {
+        var (code, output, _) = Run("score", "--space", "nb101", "--spec", Issue23, "--proxies", "params,flops", "--json");
+        Assert.Equal(0, code);
+        Assert.StartsWith("{\"proxies\":{\"params\":32426634,\"flops\":", output.Trim(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Score_TextOutput_OneLinePerProxy()
+    {
+        var (code, output, _) = Run("score", "--space", "nb201", "--arch", Best, "--proxies", "params,flops");
+        Assert.Equal(0, code);
+        Assert.Equal(2, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+        Assert.StartsWith("params\t", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--arch: Invalid NAS-Bench-201", "score", "--space", "nb201", "--arch", "|bad~0|")]
+    [InlineData("node 3 token 'nor_conv_3x3~3'", "score", "--space", "nb201", "--arch", "|none~0|+|none~0|none~1|+|none~0|none~1|nor_conv_3x3~3|")]
+    [InlineData("needs --arch", "score", "--space", "nb201")]
+    [InlineData("needs --spec", "score", "--space", "nb101")]
+    [InlineData("--spec: NAS-Bench-101 spec is not valid JSON", "score", "--space", "nb101", "--spec", "{matrix")]
+    [InlineData("--spec: ops[1]", "score", "--space", "nb101", "--spec", "{\"matrix\":[[0,1],[0,0]],\"ops\":[\"input\",\"conv\"]}")]
+    [InlineData("--spec: matrix[1][0]", "score", "--space", "nb101", "--spec", "{\"matrix\":[[0,1],[1,0]],\"ops\":[\"input\",\"output\"]}")]
+    [InlineData("--classes must be a positive integer", "score", "--space", "nb201", "--arch", Best, "--classes", "0")]
+    [InlineData("--input-size", "score", "--space", "nb201", "--arch", Best, "--input-size", "30")]
+    [InlineData("--proxies: 'snip'", "score", "--space", "nb201", "--arch", Best, "--proxies", "snip")]
+    [InlineData("--proxies is empty", "score", "--space", "nb201", "--arch", Best, "--proxies", ",")]
+    [InlineData("twice", "score", "--space", "nb201", "--arch", Best, "--proxies", "params,params")]
+    [InlineData("--spec applies to --space nb101", "score", "--space", "nb201", "--arch", Best, "--spec", "{}")]
+    [InlineData("--variant applies to --space nb201", "score", "--space", "nb101", "--spec", Issue23, "--variant", "official")]
+    [InlineData("nb301", "score", "--space", "nb301")]
+    [InlineData("tiny", "score", "--space", "nb201", "--arch", Best, "--variant", "tiny")]
+    [InlineData("--classes", "score", "--space", "nb201", "--arch", Best, "--classes", "ten")]
+    public void Score_MalformedInput_ExitsTwoNamingBadPart(string fragment, params string[] args)
+    {
+        var (code, output, error) = Run(args);
+        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Contains(fragment, error, StringComparison.Ordinal);
+    }
+}
