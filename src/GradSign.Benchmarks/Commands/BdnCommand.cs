@@ -4,22 +4,28 @@ using BenchmarkDotNet.Running;
 namespace GradSign.Benchmarks.Commands;
 
 /// <summary>
-/// <c>gradsign bdn [BenchmarkDotNet arguments]</c>: runs the BenchmarkDotNet suites of this assembly, e.g.
-/// <c>gradsign bdn --filter *ConvBenchmarks* --inProcess</c>. Every token after <c>bdn</c> goes to BenchmarkDotNet unchanged.
+/// <c>gradsign bdn [BenchmarkDotNet arguments]</c>: runs the BenchmarkDotNet suites of this assembly, forwarding
+/// every remaining argument to <see cref="BenchmarkSwitcher"/> (e.g. <c>--filter '*Kendall*' --job short</c>).
 /// </summary>
 internal static class BdnCommand
 {
     public static Command Create()
     {
-        var rest = new Argument<string[]>("args") { Arity = ArgumentArity.ZeroOrMore, Description = "BenchmarkDotNet arguments (--filter, --inProcess, --job, --list flat, ...)" };
-        var command = new Command("bdn", "Run the BenchmarkDotNet suites (arguments are passed to BenchmarkSwitcher)") { rest };
+        var forwarded = new Argument<string[]>("args")
+        {
+            Description = "Arguments for BenchmarkDotNet (--filter, --job, --list flat, --inProcess, ...); put them after -- to pass --help",
+            Arity = ArgumentArity.ZeroOrMore,
+        };
+        var command = new Command("bdn", "Run BenchmarkDotNet suites (arguments are forwarded to BenchmarkSwitcher)") { forwarded };
+
+        // BenchmarkDotNet's own options (--filter, --job, ...) are not ours: let them through instead of failing.
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
         {
-            // The raw tokens after the command name, in order (options BenchmarkDotNet knows are unknown to us).
-            var args = parse.Tokens.SkipWhile(t => t.Value != "bdn").Skip(1).Select(t => t.Value).ToArray();
-            BenchmarkSwitcher.FromAssembly(typeof(Cli).Assembly).Run(args);
-            return 0;
+            // Unknown options land in the argument in their original order; anything still unmatched follows.
+            string[] args = [.. parse.GetValue(forwarded) ?? [], .. parse.UnmatchedTokens];
+            var summaries = BenchmarkSwitcher.FromAssembly(typeof(Cli).Assembly).Run(args).ToList();
+            return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? Cli.Failure : 0;
         });
         return command;
     }

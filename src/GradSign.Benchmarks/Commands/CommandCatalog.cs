@@ -8,9 +8,13 @@ internal static class CommandCatalog
     public static IEnumerable<Command> All()
     {
         yield return DataCommand.Create();
+        yield return CorrelateCommand.Create();
         yield return MergeCommand.Create();
         yield return ScoreCommand.Create();
+        yield return StatsCommand.Create();
         yield return KernelBenchCommand.Create();
         yield return BdnCommand.Create();
+        yield return SearchCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

@@ -46,7 +46,8 @@ internal static class ScoreCommand
 
     public static Command Create()
     {
-        var space = new Option<string>("--space") { Required = true, Description = "Search space: nb201 or nb101" };
+        var space = new Option<string>("--space") { Description = "Search space: nb201 or nb101 (required unless --fixture is given)" };
+        var fixture = new Option<string?>("--fixture") { Description = "Score an oracle fixture case folder (its network, weights and batch) with every proxy its manifest lists" };
         space.AcceptOnlyFromAmong("nb201", "nb101");
         var variant = new Option<string?>("--variant") { Description = "nb201 network flavour: zerocostnas (default; zero-cost-nas NAS201Model) or official (AutoDL TinyNetwork)" };
         variant.AcceptOnlyFromAmong("zerocostnas", "official");
@@ -63,10 +64,26 @@ internal static class ScoreCommand
         var json = CommonOptions.Json();
         var command = new Command("score", "Build one NAS-Bench-201/101 network and print proxy scores")
         {
-            space, variant, arch, spec, classes, inputSize, channels, cells, stem, stacks, cellsPerStack, proxies, json,
+            space, fixture, variant, arch, spec, classes, inputSize, channels, cells, stem, stacks, cellsPerStack, proxies, json,
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(fixture) is { } fixtureDirectory)
+            {
+                if (parse.GetValue(space) is not null)
+                {
+                    throw new ArgumentException("--fixture and --space are exclusive: a fixture defines its own network.");
+                }
+
+                var listed = parse.GetResult(proxies) is { Implicit: false } ? parse.GetValue(proxies) : null;
+                return ScoreFixture.Run(fixtureDirectory, listed, parse.GetValue(json), new GradSign.Backends.Managed.ManagedBackend(), parse.InvocationConfiguration.Output);
+            }
+
+            if (parse.GetValue(space) is null)
+            {
+                throw new ArgumentException("--space is required (nb201 or nb101), or give --fixture DIR.");
+            }
+
             var request = new ScoreRequest(
                 parse.GetValue(space)!,
                 parse.GetValue(variant),

@@ -5,7 +5,7 @@ using GradSign.Networks;
 namespace GradSign.Proxies;
 
 /// <summary>
-/// The number of parameter elements of the network (<see cref="NetworkSpec.ParameterCount"/>: every tensor the
+/// The number of parameter elements of the network (<see cref="NetworkCost.Parameters"/>: every tensor the
 /// network uses, weights, biases and BatchNorm γ/β). A classic baseline; needs neither data nor a backend pass.
 /// </summary>
 public sealed class ParamsProxy : IZeroCostProxy
@@ -22,6 +22,6 @@ public sealed class ParamsProxy : IZeroCostProxy
     public ProxyScore Compute(NetworkWeights weights, Batch batch, ProxyContext context, CancellationToken cancellationToken = default)
     {
         ProxyGuard.Validate(this, weights, batch, context);
-        return new ProxyScore(Id, weights.Spec.ParameterCount);
+        return new ProxyScore(Id, NetworkCost.Parameters(weights.Spec));
     }
 }

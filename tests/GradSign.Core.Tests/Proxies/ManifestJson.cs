@@ -39,20 +39,19 @@ internal static class ManifestJson
         return m;
     }
 
-    /// <summary>Case directories of a fixture folder (those holding a manifest.json).</summary>
+    /// <summary>Names of the case folders of a fixture folder (those holding a manifest.json), sorted; empty when absent.</summary>
+    public static IReadOnlyList<string> CaseNames(string folder)
+        => Directory.Exists(folder)
+            ? [.. Directory.GetDirectories(folder).Where(d => File.Exists(Path.Combine(d, "manifest.json"))).Select(d => Path.GetFileName(d)!).Order(StringComparer.Ordinal)]
+            : [];
+
+    /// <summary>Case folders of a fixture folder as theory data.</summary>
     public static TheoryData<string> Cases(string folder, Func<string, bool>? filter = null)
     {
         var data = new TheoryData<string>();
-        if (Directory.Exists(folder))
+        foreach (var name in CaseNames(folder).Where(n => filter?.Invoke(n) ?? true))
         {
-            foreach (var dir in Directory.GetDirectories(folder).Order(StringComparer.Ordinal))
-            {
-                var name = Path.GetFileName(dir);
-                if (File.Exists(Path.Combine(dir, "manifest.json")) && (filter?.Invoke(name) ?? true))
-                {
-                    data.Add(name);
-                }
-            }
+            data.Add(name);
         }
 
         return data;
