@@ -23,7 +23,7 @@ var results = runner.Run(inputs, proxies, (i, _) => sampler.GetBatch(rows[i].Ind
 
 // Target: CIFAR-10 test accuracy of the cifar10-valid runs, the column the zero-cost-proxy papers correlate against.
 var accuracy = rows.Select(r => r.Cifar10ValidSplitTest).ToArray();
-Console.WriteLine($"{rows.Count} cells     Spearman  Kendall   published Spearman (same cells, where scored)");
+Console.WriteLine($"{rows.Count + " cells",-14} {"Spearman",8} {"Kendall",8}   published scores' Spearman (same cells, where scored)");
 foreach (var (proxy, published) in new[] { ("synflow", "zc_c10_synflow"), ("naswot", "zc_c10_nwot"), ("snip", "zc_c10_snip") })
 {
     var ours = CorrelationSummary.Compute(results.Select(s => s[proxy]).ToArray(), accuracy);
