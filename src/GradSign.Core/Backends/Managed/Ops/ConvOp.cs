@@ -24,7 +24,7 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
 
     /// <inheritdoc />
     public override void Forward(Workspace<T> w)
-        => Conv2dForward.Run(_g, w.Batch, w.Values[Inputs[0]], w.Params[Weight], Bias(w.Params), w.Values[Output]);
+        => Conv2dForward.Run(_g, w.Batch, w.Values[Inputs[0]], w.Params[Weight], Bias(w.Params), w.Values[Output], maxDegreeOfParallelism: w.Degree);
 
     /// <inheritdoc />
     public override void Backward(Workspace<T> w)
@@ -33,7 +33,7 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
         if (w.NeedsGrad[x])
         {
             var acc = w.ClaimGrad(x);
-            Conv2dBackwardData.Run(_g, w.Batch, w.Grads[Output], w.Params[Weight], w.Grads[x], acc);
+            Conv2dBackwardData.Run(_g, w.Batch, w.Grads[Output], w.Params[Weight], w.Grads[x], acc, maxDegreeOfParallelism: w.Degree);
         }
     }
 
@@ -44,11 +44,12 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
         var dy = w.Grads[Output];
         if (sample < 0)
         {
-            Conv2dBackwardWeight.Run(_g, w.Batch, x, dy, destination[Weight]);
+            Conv2dBackwardWeight.Run(_g, w.Batch, x, dy, destination[Weight], maxDegreeOfParallelism: w.Degree);
         }
         else
         {
-            Conv2dBackwardWeight.Run(_g, 1, x.AsSpan(sample * _g.InputSize, _g.InputSize), dy.AsSpan(sample * _g.OutputSize, _g.OutputSize), destination[Weight]);
+            // Per-sample passes already run samples on separate threads; one thread per kernel avoids oversubscription.
+            Conv2dBackwardWeight.Run(_g, 1, x.AsSpan(sample * _g.InputSize, _g.InputSize), dy.AsSpan(sample * _g.OutputSize, _g.OutputSize), destination[Weight], maxDegreeOfParallelism: 1);
         }
 
         if (bias is { } b)
@@ -66,12 +67,12 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
         var bd = Bias(w.ParamTangents);
         if (w.TangentZero[x])
         {
-            Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], bd, yd);
+            Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], bd, yd, maxDegreeOfParallelism: w.Degree);
             return;
         }
 
-        Conv2dForward.Run(_g, w.Batch, w.Tangents[x], w.Params[Weight], bd, yd);
-        Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], ReadOnlySpan<T>.Empty, yd, accumulate: true);
+        Conv2dForward.Run(_g, w.Batch, w.Tangents[x], w.Params[Weight], bd, yd, maxDegreeOfParallelism: w.Degree);
+        Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], ReadOnlySpan<T>.Empty, yd, accumulate: true, maxDegreeOfParallelism: w.Degree);
     }
 
     /// <inheritdoc />
@@ -82,8 +83,8 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
         if (w.NeedsGrad[x])
         {
             var acc = w.ClaimGradTangent(x);
-            Conv2dBackwardData.Run(_g, w.Batch, w.GradTangents[Output], w.Params[Weight], w.GradTangents[x], acc);
-            Conv2dBackwardData.Run(_g, w.Batch, w.Grads[Output], w.ParamTangents[Weight], w.GradTangents[x], accumulate: true);
+            Conv2dBackwardData.Run(_g, w.Batch, w.GradTangents[Output], w.Params[Weight], w.GradTangents[x], acc, maxDegreeOfParallelism: w.Degree);
+            Conv2dBackwardData.Run(_g, w.Batch, w.Grads[Output], w.ParamTangents[Weight], w.GradTangents[x], accumulate: true, maxDegreeOfParallelism: w.Degree);
         }
     }
 
@@ -92,10 +93,10 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
     {
         // dẆ = Σ ḋy ⊗ x + dy ⊗ ẋ
         var x = Inputs[0];
-        Conv2dBackwardWeight.Run(_g, w.Batch, w.Values[x], w.GradTangents[Output], w.ParamGradTangents[Weight]);
+        Conv2dBackwardWeight.Run(_g, w.Batch, w.Values[x], w.GradTangents[Output], w.ParamGradTangents[Weight], maxDegreeOfParallelism: w.Degree);
         if (!w.TangentZero[x])
         {
-            Conv2dBackwardWeight.Run(_g, w.Batch, w.Tangents[x], w.Grads[Output], w.ParamGradTangents[Weight], accumulate: true);
+            Conv2dBackwardWeight.Run(_g, w.Batch, w.Tangents[x], w.Grads[Output], w.ParamGradTangents[Weight], accumulate: true, maxDegreeOfParallelism: w.Degree);
         }
 
         if (bias is { } b)
