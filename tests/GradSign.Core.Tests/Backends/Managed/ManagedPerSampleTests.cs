@@ -1,5 +1,7 @@
 using GradSign.Backends;
 using GradSign.Backends.Managed;
+using GradSign.Networks.Import;
+using GradSign.Tests.Infrastructure;
 
 namespace GradSign.Tests.Backends.Managed;
 
@@ -99,5 +101,44 @@ public sealed class ManagedPerSampleTests
             cts.Cancel();
         }, cts.Token));
         Assert.Equal(1, calls);
+    }
+
+    /// <summary>
+    /// Regression (nb101_d2_skip_one_vertex, sample 5): float32 per-sample gradients track float64 ones tensor by tensor.
+    /// One activation of layers.7.input_op.1 lies 2e-7·σ from its per-sample BatchNorm mean; BatchNorm statistics summed
+    /// in float32 (before the fix; 128-bit or no SIMD) shifted that mean enough to flip its ReLU, and every gradient
+    /// upstream moved by ~1e-2 relative (GradSign 381730 vs the oracle's 381706). Bound 1e-4 ≈ 800·ε₃₂: about 10× the
+    /// float32 error this network's forward pass accumulates by its last BatchNorm (~5e-6 relative after 33 conv–BN
+    /// stages), far below what a flipped ReLU does.
+    /// </summary>
+    [Fact]
+    public void PerSampleGradients_Nb101Float32_TrackFloat64PerTensor()
+    {
+        var fixture = OracleFixture.Load(Path.Combine(SharedPaths.FixturesExt, "nb101_d2_skip_one_vertex"));
+        double[][][] Run(Precision precision)
+        {
+            using var e = ManagedBackend.Instance.Compile(fixture.Weights, new ExecutionOptions { Precision = precision });
+            var all = new List<double[][]>();
+            e.PerSampleGradients(fixture.Batch, (_, g) => all.Add([.. g.Select(a => (double[])a.Clone())]));
+            return [.. all];
+        }
+
+        var f32 = Run(Precision.Float32);
+        var f64 = Run(Precision.Float64);
+        for (var n = 0; n < f64.Length; n++)
+        {
+            for (var p = 0; p < f64[n].Length; p++)
+            {
+                double error = 0, norm = 0;
+                for (var k = 0; k < f64[n][p].Length; k++)
+                {
+                    error += (f32[n][p][k] - f64[n][p][k]) * (f32[n][p][k] - f64[n][p][k]);
+                    norm += f64[n][p][k] * f64[n][p][k];
+                }
+
+                var relative = Math.Sqrt(error / norm);
+                Assert.True(relative <= 1e-4, $"sample {n} {fixture.Spec.Parameters[p].Name}: ‖g32 − g64‖/‖g64‖ = {relative:E3} > 1e-4");
+            }
+        }
     }
 }
