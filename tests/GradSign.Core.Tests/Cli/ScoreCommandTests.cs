@@ -62,4 +62,36 @@ public class ScoreCommandTests
         Assert.Equal(string.Empty, output);
         Assert.Contains(fragment, error, StringComparison.Ordinal);
     }
+
+    private const string AllSkip = "|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|";
+
+    [RequiresDataFact]
+    public void Score_Dataset_TinyAllSkipCell_PrintsRequestedProxiesDeterministically()
+    {
+        string[] args = ["score", "--space", "nb201", "--arch", AllSkip, "--dataset", "cifar10", "--batch", "8", "--seed", "3",
+            "--channels", "4", "--cells", "1", "--proxies", "params,snip,naswot", "--json"];
+        var (code, output, error) = CliRunner.Run(args);
+        Assert.True(code == 0, error);
+        var proxies = System.Text.Json.JsonDocument.Parse(output).RootElement.GetProperty("proxies");
+        Assert.Equal(["params", "snip", "naswot"], proxies.EnumerateObject().Select(p => p.Name));
+        Assert.True(proxies.GetProperty("snip").GetDouble() > 0);
+        Assert.Equal(output, CliRunner.Run(args).Out);
+        Assert.NotEqual(output, CliRunner.Run([.. args[..^1].Select(a => a == "3" ? "4" : a), "--json"]).Out);
+    }
+
+    [Theory]
+    [InlineData("--dataset", "score", "--space", "nb201", "--arch", Best, "--dataset", "mnist")]
+    [InlineData("--dataset supports --space nb201", "score", "--space", "nb101", "--spec", Issue23, "--dataset", "cifar10")]
+    [InlineData("--classes cannot be combined with --dataset", "score", "--space", "nb201", "--arch", Best, "--dataset", "cifar10", "--classes", "10")]
+    [InlineData("--batch applies to --dataset", "score", "--space", "nb201", "--arch", Best, "--batch", "8")]
+    [InlineData("--seed applies to --dataset", "score", "--space", "nb201", "--arch", Best, "--seed", "1")]
+    [InlineData("--batch must be a positive integer", "score", "--space", "nb201", "--arch", Best, "--dataset", "cifar10", "--batch", "0", "--data", ".")]
+    [InlineData("--proxies", "score", "--space", "nb201", "--arch", Best, "--dataset", "cifar10", "--proxies", "nope", "--data", ".")]
+    [InlineData("--proxies: 'snip' needs data", "score", "--space", "nb201", "--arch", Best, "--proxies", "snip")]
+    public void Score_DatasetOptionErrors_NameTheOptionAndExit2(string message, params string[] args)
+    {
+        var (code, _, error) = CliRunner.Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
 }
