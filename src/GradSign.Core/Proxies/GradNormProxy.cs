@@ -25,11 +25,7 @@ public sealed class GradNormProxy : IZeroCostProxy
     {
         ProxyGuard.Validate(this, weights, batch, context);
         cancellationToken.ThrowIfCancellationRequested();
-        GradientResult result;
-        using (var network = context.Backend.Compile(weights, context.ToExecutionOptions()))
-        {
-            result = network.Backward(batch, Objective.CrossEntropy);
-        }
+        var result = CrossEntropyGradients.Compute(weights, batch, context);
 
         return ScoredTensors.Sum(Id, weights.Spec, p => TensorPrimitives.Norm<double>(result.ParameterGradients[p]));
     }

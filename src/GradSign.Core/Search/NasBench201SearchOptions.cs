@@ -65,19 +65,6 @@ public sealed record NasBench201SearchOptions
         ArgumentNullException.ThrowIfNull(Reinforce);
         Evolution.Validate();
         Reinforce.Validate();
-        if (Candidates < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Candidates), Candidates, "Candidates per move must be at least 1.");
-        }
-
-        if (Warmup < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Warmup), Warmup, "Warm-up size must be 0 (off) or positive.");
-        }
-
-        if (WarmupTake is < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(WarmupTake), WarmupTake, "Warm-up take must be positive.");
-        }
+        ProxyAssist<int>.ValidateSettings(Candidates, Warmup, WarmupTake);
     }
 }

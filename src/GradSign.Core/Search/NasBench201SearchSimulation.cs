@@ -1,4 +1,5 @@
 using GradSign.Data;
+using GradSign.SearchSpaces.NasBench201;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -49,7 +50,7 @@ public sealed class NasBench201SearchSimulation
         SignalColumn = signalColumn;
         foreach (var row in finalTable.Rows)
         {
-            _final[NasBench201ArchCodes.ToCode(row.Arch)] = row;
+            _final[NasBench201Cell.Parse(row.Arch).Code] = row;
         }
 
         foreach (var row in signalTable.Rows)
@@ -60,7 +61,7 @@ public sealed class NasBench201SearchSimulation
                 throw new InvalidDataException($"Table '{signalTable.Source}': {signalColumn} of '{row.Arch}' is {value}.");
             }
 
-            _signal[NasBench201ArchCodes.ToCode(row.Arch)] = value;
+            _signal[NasBench201Cell.Parse(row.Arch).Code] = value;
         }
 
         if (_final.Count != CellCount || _signal.Count != CellCount)
@@ -119,7 +120,7 @@ public sealed class NasBench201SearchSimulation
                 int code;
                 try
                 {
-                    code = NasBench201ArchCodes.ToCode(arch);
+                    code = NasBench201Cell.Parse(arch).Code;
                 }
                 catch (FormatException ex)
                 {

@@ -42,19 +42,28 @@ public sealed record ProxyAssist<TArch>(IProxyScorer<TArch> Scorer)
     public void Validate()
     {
         ArgumentNullException.ThrowIfNull(Scorer);
-        if (Candidates < 1)
+        ValidateSettings(Candidates, Warmup, WarmupTake);
+    }
+
+    /// <summary>
+    /// Range checks of the assist settings, shared with options records that carry the same three values
+    /// (<see cref="NasBench201SearchOptions"/>) so both report them alike.
+    /// </summary>
+    internal static void ValidateSettings(int candidates, int warmup, int? warmupTake)
+    {
+        if (candidates < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(Candidates), Candidates, "Candidates per move must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(Candidates), candidates, "Candidates per move must be at least 1.");
         }
 
-        if (Warmup < 0)
+        if (warmup < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(Warmup), Warmup, "Warm-up size must be 0 (off) or positive.");
+            throw new ArgumentOutOfRangeException(nameof(Warmup), warmup, "Warm-up size must be 0 (off) or positive.");
         }
 
-        if (WarmupTake is < 1)
+        if (warmupTake is < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(WarmupTake), WarmupTake, "Warm-up take must be positive.");
+            throw new ArgumentOutOfRangeException(nameof(WarmupTake), warmupTake, "Warm-up take must be positive.");
         }
     }
 }

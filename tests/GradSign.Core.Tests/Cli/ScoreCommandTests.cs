@@ -1,3 +1,5 @@
+using GradSign.Tests.Infrastructure;
+
 namespace GradSign.Tests.Cli;
 
 public class ScoreCommandTests
@@ -6,21 +8,13 @@ public class ScoreCommandTests
     private const string AllConv3 = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|";
     private const string Issue23 = "{\"matrix\":[[0,1,1,0,0,1,1],[0,0,0,0,0,1,0],[0,0,0,1,0,0,0],[0,0,0,0,1,0,0],[0,0,0,0,0,1,0],[0,0,0,0,0,0,1],[0,0,0,0,0,0,0]],\"ops\":[\"input\",\"conv1x1-bn-relu\",\"conv3x3-bn-relu\",\"maxpool3x3\",\"conv3x3-bn-relu\",\"conv3x3-bn-relu\",\"output\"]}";
 
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        using var o = new StringWriter();
-        using var e = new StringWriter();
-        var code = GradSign.Benchmarks.Cli.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
-
     [Theory]
     [InlineData(Best, "10", "{\"proxies\":{\"params\":1288506}}")]
     [InlineData(AllConv3, "10", "{\"proxies\":{\"params\":1531546}}")]
     [InlineData(AllConv3, "120", "{\"proxies\":{\"params\":1538696}}")]
     public void Score_Nb201Official_PrintsBenchmarkParameterCount(string arch, string classes, string expected)
     {
-        var (code, output, error) = Run("score", "--space", "nb201", "--variant", "official", "--classes", classes, "--arch", arch, "--proxies", "params", "--json");
+        var (code, output, error) = CliRunner.Run("score", "--space", "nb201", "--variant", "official", "--classes", classes, "--arch", arch, "--proxies", "params", "--json");
         Assert.Equal(0, code);
         Assert.Equal(string.Empty, error);
         Assert.Equal(expected, output.Trim());
@@ -29,7 +23,7 @@ public class ScoreCommandTests
     [Fact]
     public void Score_Nb101_PrintsParamsAndFlops()
     {
-        var (code, output, _) = Run("score", "--space", "nb101", "--spec", Issue23, "--proxies", "params,flops", "--json");
+        var (code, output, _) = CliRunner.Run("score", "--space", "nb101", "--spec", Issue23, "--proxies", "params,flops", "--json");
         Assert.Equal(0, code);
         Assert.StartsWith("{\"proxies\":{\"params\":32426634,\"flops\":", output.Trim(), StringComparison.Ordinal);
     }
@@ -37,7 +31,7 @@ public class ScoreCommandTests
     [Fact]
     public void Score_TextOutput_OneLinePerProxy()
     {
-        var (code, output, _) = Run("score", "--space", "nb201", "--arch", Best, "--proxies", "params,flops");
+        var (code, output, _) = CliRunner.Run("score", "--space", "nb201", "--arch", Best, "--proxies", "params,flops");
         Assert.Equal(0, code);
         Assert.Equal(2, output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
         Assert.StartsWith("params\t", output, StringComparison.Ordinal);
@@ -63,9 +57,41 @@ public class ScoreCommandTests
     [InlineData("--classes", "score", "--space", "nb201", "--arch", Best, "--classes", "ten")]
     public void Score_MalformedInput_ExitsTwoNamingBadPart(string fragment, params string[] args)
     {
-        var (code, output, error) = Run(args);
+        var (code, output, error) = CliRunner.Run(args);
         Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
         Assert.Equal(string.Empty, output);
         Assert.Contains(fragment, error, StringComparison.Ordinal);
+    }
+
+    private const string AllSkip = "|skip_connect~0|+|skip_connect~0|skip_connect~1|+|skip_connect~0|skip_connect~1|skip_connect~2|";
+
+    [RequiresDataFact]
+    public void Score_Dataset_TinyAllSkipCell_PrintsRequestedProxiesDeterministically()
+    {
+        string[] args = ["score", "--space", "nb201", "--arch", AllSkip, "--dataset", "cifar10", "--batch", "8", "--seed", "3",
+            "--channels", "4", "--cells", "1", "--proxies", "params,snip,naswot", "--json"];
+        var (code, output, error) = CliRunner.Run(args);
+        Assert.True(code == 0, error);
+        var proxies = System.Text.Json.JsonDocument.Parse(output).RootElement.GetProperty("proxies");
+        Assert.Equal(["params", "snip", "naswot"], proxies.EnumerateObject().Select(p => p.Name));
+        Assert.True(proxies.GetProperty("snip").GetDouble() > 0);
+        Assert.Equal(output, CliRunner.Run(args).Out);
+        Assert.NotEqual(output, CliRunner.Run([.. args[..^1].Select(a => a == "3" ? "4" : a), "--json"]).Out);
+    }
+
+    [Theory]
+    [InlineData("--dataset", "score", "--space", "nb201", "--arch", Best, "--dataset", "mnist")]
+    [InlineData("--dataset supports --space nb201", "score", "--space", "nb101", "--spec", Issue23, "--dataset", "cifar10")]
+    [InlineData("--classes cannot be combined with --dataset", "score", "--space", "nb201", "--arch", Best, "--dataset", "cifar10", "--classes", "10")]
+    [InlineData("--batch applies to --dataset", "score", "--space", "nb201", "--arch", Best, "--batch", "8")]
+    [InlineData("--seed applies to --dataset", "score", "--space", "nb201", "--arch", Best, "--seed", "1")]
+    [InlineData("--batch must be a positive integer", "score", "--space", "nb201", "--arch", Best, "--dataset", "cifar10", "--batch", "0", "--data", ".")]
+    [InlineData("--proxies", "score", "--space", "nb201", "--arch", Best, "--dataset", "cifar10", "--proxies", "nope", "--data", ".")]
+    [InlineData("--proxies: 'snip' needs data", "score", "--space", "nb201", "--arch", Best, "--proxies", "snip")]
+    public void Score_DatasetOptionErrors_NameTheOptionAndExit2(string message, params string[] args)
+    {
+        var (code, _, error) = CliRunner.Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains(message, error, StringComparison.Ordinal);
     }
 }

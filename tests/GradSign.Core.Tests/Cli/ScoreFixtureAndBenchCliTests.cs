@@ -5,18 +5,10 @@ namespace GradSign.Tests.Cli;
 
 public class ScoreFixtureAndBenchCliTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        using var o = new StringWriter();
-        using var e = new StringWriter();
-        var code = GradSign.Benchmarks.Cli.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
-
     [Fact]
     public void ScoreFixture_AllNone_PrintsEveryManifestProxy_WithNonFiniteAsStrings()
     {
-        var (code, output, error) = Run("score", "--fixture", Path.Combine(SharedPaths.Fixtures, "c8n1_09_allnone"), "--json");
+        var (code, output, error) = CliRunner.Run("score", "--fixture", Path.Combine(SharedPaths.Fixtures, "c8n1_09_allnone"), "--json");
 
         Assert.True(code == 0, error);
         var proxies = JsonDocument.Parse(output).RootElement.GetProperty("proxies");
@@ -28,7 +20,7 @@ public class ScoreFixtureAndBenchCliTests
     [Fact]
     public void ScoreFixture_ProxySubset_PrintsOnlyThose()
     {
-        var (code, output, error) = Run("score", "--fixture", Path.Combine(SharedPaths.FixturesExt, "c8n1_09_allnone"), "--proxies", "jacob_cov,params", "--json");
+        var (code, output, error) = CliRunner.Run("score", "--fixture", Path.Combine(SharedPaths.FixturesExt, "c8n1_09_allnone"), "--proxies", "jacob_cov,params", "--json");
 
         Assert.True(code == 0, error);
         var proxies = JsonDocument.Parse(output).RootElement.GetProperty("proxies");
@@ -39,7 +31,7 @@ public class ScoreFixtureAndBenchCliTests
     [Fact]
     public void ScoreFixture_WithSpace_IsUsageError()
     {
-        var (code, _, error) = Run("score", "--fixture", Path.Combine(SharedPaths.Fixtures, "c8n1_09_allnone"), "--space", "nb201");
+        var (code, _, error) = CliRunner.Run("score", "--fixture", Path.Combine(SharedPaths.Fixtures, "c8n1_09_allnone"), "--space", "nb201");
         Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
         Assert.Contains("--fixture", error, StringComparison.Ordinal);
     }
@@ -48,7 +40,7 @@ public class ScoreFixtureAndBenchCliTests
     public void Bench_Params_PrintsMedianPerArchAndProxy()
     {
         const string arch = "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|";
-        var (code, output, error) = Run("bench", "--space", "nb201", "--arch", arch, "--batch", "2", "--proxies", "params,flops", "--repeats", "3", "--json");
+        var (code, output, error) = CliRunner.Run("bench", "--space", "nb201", "--arch", arch, "--batch", "2", "--proxies", "params,flops", "--repeats", "3", "--json");
 
         Assert.True(code == 0, error);
         var results = JsonDocument.Parse(output).RootElement.GetProperty("results").EnumerateArray().ToList();
@@ -61,7 +53,7 @@ public class ScoreFixtureAndBenchCliTests
     [Fact]
     public void Bench_BadRepeats_IsUsageError()
     {
-        var (code, _, error) = Run("bench", "--space", "nb201", "--arch", "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", "--repeats", "0");
+        var (code, _, error) = CliRunner.Run("bench", "--space", "nb201", "--arch", "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", "--repeats", "0");
         Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
         Assert.Contains("--repeats", error, StringComparison.Ordinal);
     }

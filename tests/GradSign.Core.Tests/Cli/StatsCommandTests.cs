@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using GradSign.Tests.Infrastructure;
 using GradSign.Tests.Statistics;
 
 namespace GradSign.Tests.Cli;
@@ -9,14 +10,6 @@ public sealed class StatsCommandTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("gradsign-stats-").FullName;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        using var o = new StringWriter();
-        using var e = new StringWriter();
-        var code = GradSign.Benchmarks.Cli.Run(args, o, e);
-        return (code, o.ToString(), e.ToString());
-    }
 
     private string WriteCsv(string name, string content)
     {
@@ -39,7 +32,7 @@ public sealed class StatsCommandTests : IDisposable
     public void Stats_JsonDefaultOmit_MatchesScipyGolden(string caseName)
     {
         var c = ScipyGolden.Cases[caseName];
-        var (code, output, error) = Run("stats", "--csv", WriteGoldenCase(c), "--x", "score", "--y", "acc", "--json");
+        var (code, output, error) = CliRunner.Run("stats", "--csv", WriteGoldenCase(c), "--x", "score", "--y", "acc", "--json");
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
@@ -54,7 +47,7 @@ public sealed class StatsCommandTests : IDisposable
     public void Stats_PropagateWithNaN_PrintsNullsAndAllPairs()
     {
         var path = WriteCsv("p.csv", "x,y\n1,2\n,3\nNaN,4\n5,6\n");
-        var (code, output, _) = Run("stats", "--csv", path, "--x", "x", "--y", "y", "--nan", "propagate", "--json");
+        var (code, output, _) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y", "--nan", "propagate", "--json");
         Assert.Equal(0, code);
         Assert.Equal("{\"n\":4,\"spearman\":null,\"kendall_tau_b\":null,\"pearson\":null}", output.Trim());
     }
@@ -63,7 +56,7 @@ public sealed class StatsCommandTests : IDisposable
     public void Stats_MissingColumn_ExitsTwoWithOneLineNamingIt()
     {
         var path = WriteCsv("m.csv", "x,y\n1,2\n2,3\n");
-        var (code, _, error) = Run("stats", "--csv", path, "--x", "x", "--y", "accuracy", "--json");
+        var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "accuracy", "--json");
         Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("'accuracy'", error, StringComparison.Ordinal);
@@ -73,7 +66,7 @@ public sealed class StatsCommandTests : IDisposable
     public void Stats_NonNumericCell_FailsNamingRowAndColumn()
     {
         var path = WriteCsv("bad.csv", "x,y\n1,2\n2,3\n3,oops\n");
-        var (code, _, error) = Run("stats", "--csv", path, "--x", "x", "--y", "y");
+        var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y");
         Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("row 3", error, StringComparison.Ordinal);
@@ -85,7 +78,7 @@ public sealed class StatsCommandTests : IDisposable
     public void Stats_ShortRow_FailsNamingRowAndColumn()
     {
         var path = WriteCsv("short.csv", "x,y\n1,2\n3\n4,5\n");
-        var (code, _, error) = Run("stats", "--csv", path, "--x", "x", "--y", "y");
+        var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y");
         Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("row 2", error, StringComparison.Ordinal);
@@ -96,7 +89,7 @@ public sealed class StatsCommandTests : IDisposable
     public void Stats_UnclosedQuote_FailsWithOneLine()
     {
         var path = WriteCsv("quote.csv", "x,y\n1,\"2\n3,4\n");
-        var (code, _, error) = Run("stats", "--csv", path, "--x", "x", "--y", "y");
+        var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y");
         Assert.Equal(GradSign.Benchmarks.Cli.Failure, code);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("quote.csv", error, StringComparison.Ordinal);
@@ -106,7 +99,7 @@ public sealed class StatsCommandTests : IDisposable
     public void Stats_InfinityCells_AreValues()
     {
         var path = WriteCsv("inf.csv", "x,y\n-inf,1\n2,2\ninf,4\nInfinity,3\n");
-        var (code, output, error) = Run("stats", "--csv", path, "--x", "x", "--y", "y", "--json");
+        var (code, output, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y", "--json");
         Assert.True(code == 0, error);
         using var json = JsonDocument.Parse(output);
         Assert.Equal(4, json.RootElement.GetProperty("n").GetInt32());
@@ -117,7 +110,7 @@ public sealed class StatsCommandTests : IDisposable
     public void Stats_WithoutJson_PrintsReadableTable()
     {
         var path = WriteCsv("t.csv", "score,acc\n1,1\n2,3\n3,2\n4,4\n");
-        var (code, output, error) = Run("stats", "--csv", path, "--x", "score", "--y", "acc");
+        var (code, output, error) = CliRunner.Run("stats", "--csv", path, "--x", "score", "--y", "acc");
         Assert.True(code == 0, error);
         Assert.Contains("Spearman", output, StringComparison.Ordinal);
         Assert.Contains("Kendall tau-b", output, StringComparison.Ordinal);
@@ -130,7 +123,7 @@ public sealed class StatsCommandTests : IDisposable
     public void Stats_BadNanValue_IsUsageError()
     {
         var path = WriteCsv("n.csv", "x,y\n1,2\n");
-        var (code, _, error) = Run("stats", "--csv", path, "--x", "x", "--y", "y", "--nan", "drop");
+        var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y", "--nan", "drop");
         Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
         Assert.Contains("drop", error, StringComparison.Ordinal);
     }
@@ -138,7 +131,7 @@ public sealed class StatsCommandTests : IDisposable
     [Fact]
     public void Stats_MissingFile_Fails()
     {
-        var (code, _, error) = Run("stats", "--csv", Path.Combine(_folder, "none.csv"), "--x", "x", "--y", "y");
+        var (code, _, error) = CliRunner.Run("stats", "--csv", Path.Combine(_folder, "none.csv"), "--x", "x", "--y", "y");
         Assert.Equal(GradSign.Benchmarks.Cli.Failure, code);
         Assert.Contains("none.csv", error, StringComparison.Ordinal);
     }
@@ -147,14 +140,14 @@ public sealed class StatsCommandTests : IDisposable
     public void Bdn_ListFlat_ForwardsToBenchmarkSwitcherWithoutRunning()
     {
         // BenchmarkDotNet prints the list to the process console; the exit code shows the arguments reached it.
-        var (code, _, error) = Run("bdn", "--list", "flat", "--filter", "*KendallBenchmarks*");
+        var (code, _, error) = CliRunner.Run("bdn", "--list", "flat", "--filter", "*KendallBenchmarks*");
         Assert.True(code == 0, error);
     }
 
     [Fact]
     public void Help_ListsStatsAndBdn()
     {
-        var (code, output, _) = Run("--help");
+        var (code, output, _) = CliRunner.Run("--help");
         Assert.Equal(0, code);
         Assert.Contains("stats", output, StringComparison.Ordinal);
         Assert.Contains("bdn", output, StringComparison.Ordinal);

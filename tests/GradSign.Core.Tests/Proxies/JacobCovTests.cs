@@ -1,4 +1,5 @@
 using GradSign.Backends;
+using GradSign.Networks.Import;
 using GradSign.Proxies;
 using GradSign.Tests.Infrastructure;
 
@@ -6,7 +7,7 @@ namespace GradSign.Tests.Proxies;
 
 public class JacobCovTests
 {
-    public static TheoryData<string> ExtCases() => ManifestJson.Cases(SharedPaths.FixturesExt);
+    public static TheoryData<string> ExtCases() => FixtureData.Of(SharedPaths.FixturesExt);
 
     [Fact]
     public void Corrcoef_HandComputedCase_MatchesNumPy()
@@ -62,9 +63,9 @@ public class JacobCovTests
     [MemberData(nameof(ExtCases))]
     public void Score_OracleCorrelationMatrices_MatchValue(string caseName)
     {
-        var jc = ManifestJson.Load(Path.Combine(SharedPaths.FixturesExt, caseName, "manifest.json")).GetProperty("proxies").GetProperty("jacob_cov");
-        var c = ManifestJson.Matrix(jc.GetProperty("corrcoef"));
-        var expected = ManifestJson.Number(jc.GetProperty("value"));
+        var fixture = OracleFixture.Load(Path.Combine(SharedPaths.FixturesExt, caseName));
+        var c = fixture.ExpectedMatrix(ProxyIds.JacobCov, "corrcoef");
+        var expected = fixture.ExpectedProxy(ProxyIds.JacobCov);
         var actual = JacobCovMath.Score(c);
         if (double.IsNaN(expected))
         {
@@ -74,7 +75,7 @@ public class JacobCovTests
         {
             Assert.True(Math.Abs(actual - expected) <= 1e-12 * Math.Abs(expected), $"score {actual:R}, expected {expected:R}");
             var eig = JacobCovMath.Eigenvalues(c);
-            var expectedEig = jc.GetProperty("eigenvalues_sorted").EnumerateArray().Select(ManifestJson.Number).ToArray();
+            var expectedEig = fixture.ExpectedPerLayer(ProxyIds.JacobCov, "eigenvalues_sorted");
             for (var i = 0; i < eig.Length; i++)
             {
                 Assert.True(Math.Abs(eig[i] - expectedEig[i]) <= 1e-12, $"eigenvalue {i}: {eig[i]:R} vs {expectedEig[i]:R}");

@@ -1,4 +1,5 @@
 using GradSign.Networks;
+using GradSign.Networks.Import;
 using GradSign.Proxies;
 using GradSign.Tests.Infrastructure;
 
@@ -6,9 +7,9 @@ namespace GradSign.Tests.Proxies;
 
 public class NaswotKernelTests
 {
-    public static TheoryData<string> FixtureCases() => ManifestJson.Cases(SharedPaths.Fixtures);
+    public static TheoryData<string> FixtureCases() => FixtureData.Of(SharedPaths.Fixtures);
 
-    public static TheoryData<string> ExtCases() => ManifestJson.Cases(SharedPaths.FixturesExt, n => n.StartsWith("nb101", StringComparison.Ordinal));
+    public static TheoryData<string> ExtCases() => FixtureData.Of(SharedPaths.FixturesExt, n => n.StartsWith("nb101", StringComparison.Ordinal));
 
     private static ulong[] Pack(bool[][] codes, int units)
     {
@@ -134,16 +135,14 @@ public class NaswotKernelTests
     [MemberData(nameof(FixtureCases))]
     public void LogAbsDeterminant_OracleKernels_MatchValue(string caseName)
     {
-        var naswot = ManifestJson.Load(Path.Combine(SharedPaths.Fixtures, caseName, "manifest.json")).GetProperty("proxies").GetProperty("naswot");
-        AssertOracleKernel(naswot);
+        AssertOracleKernel(OracleFixture.Load(Path.Combine(SharedPaths.Fixtures, caseName)));
     }
 
     [Theory]
     [MemberData(nameof(ExtCases))]
     public void LogAbsDeterminant_Nb101OracleKernels_MatchValue(string caseName)
     {
-        var naswot = ManifestJson.Load(Path.Combine(SharedPaths.FixturesExt, caseName, "manifest.json")).GetProperty("proxies").GetProperty("naswot");
-        AssertOracleKernel(naswot);
+        AssertOracleKernel(OracleFixture.Load(Path.Combine(SharedPaths.FixturesExt, caseName)));
     }
 
     [Fact]
@@ -157,10 +156,10 @@ public class NaswotKernelTests
         Assert.Equal(1, NaswotProxy.MultiplicityOf(wrapped, NaswotReluMultiplicity.Once));
     }
 
-    private static void AssertOracleKernel(System.Text.Json.JsonElement naswot)
+    private static void AssertOracleKernel(OracleFixture fixture)
     {
-        var k = ManifestJson.Matrix(naswot.GetProperty("K"));
-        var expected = ManifestJson.Number(naswot.GetProperty("value"));
+        var k = fixture.ExpectedMatrix(ProxyIds.Naswot, "K");
+        var expected = fixture.ExpectedProxy(ProxyIds.Naswot);
         var kernel = NaswotKernel.FromEntries(k.GetLength(0), (i, j) => checked((long)k[i, j]));
         var actual = kernel.LogAbsDeterminant();
         if (double.IsNegativeInfinity(expected))

@@ -23,10 +23,9 @@ public abstract class OracleFixtureProxyTests
     protected static TheoryData<string, string> CasesAndProxies(string folder, Func<string, string, bool> include)
     {
         var data = new TheoryData<string, string>();
-        foreach (var caseName in ManifestJson.CaseNames(folder))
+        foreach (var caseName in OracleFixture.CaseNames(folder))
         {
-            var manifest = ManifestJson.Load(Path.Combine(folder, caseName, "manifest.json"));
-            foreach (var proxy in manifest.GetProperty("proxies").EnumerateObject().Select(p => p.Name))
+            foreach (var proxy in OracleFixture.Load(Path.Combine(folder, caseName)).ProxyNames)
             {
                 if (include(caseName, proxy))
                 {
@@ -107,7 +106,7 @@ public abstract class OracleFixtureProxyTests
     {
         var proxy = (NaswotProxy)s_registry.Get(ProxyIds.Naswot);
         var k = proxy.ComputeKernel(fixture.Weights, fixture.Batch, Context);
-        var expectedK = ManifestJson.Matrix(fixture.Proxy(ProxyIds.Naswot).GetProperty(IsFloat64 ? "K_f64" : "K"));
+        var expectedK = fixture.ExpectedMatrix(ProxyIds.Naswot, IsFloat64 ? "K_f64" : "K");
         var n = k.GetLength(0);
         Assert.Equal(expectedK.GetLength(0), n);
         var differing = 0;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using GradSign.Data;
 using GradSign.Search;
+using GradSign.SearchSpaces.NasBench201;
 using GradSign.Tests.Data;
 using GradSign.Tests.Infrastructure;
 
@@ -29,8 +30,8 @@ public class NasBench201SearchSimulationTests
         var codes = new HashSet<int>();
         foreach (var row in Final.Value.Rows)
         {
-            var code = NasBench201ArchCodes.ToCode(row.Arch);
-            Assert.Equal(row.Arch, NasBench201ArchCodes.ToArch(code));
+            var code = NasBench201Cell.Parse(row.Arch).Code;
+            Assert.Equal(row.Arch, NasBench201Cell.FromCode(code).ToString());
             Assert.True(codes.Add(code));
         }
 

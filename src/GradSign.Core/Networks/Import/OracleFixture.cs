@@ -130,6 +130,45 @@ public sealed class OracleFixture
     public double[] ExpectedPerLayer(string proxy, string field = "per_layer")
         => [.. Proxy(proxy).GetProperty(field).EnumerateArray().Select(ReadNumber)];
 
+    /// <summary>A square matrix field of a proxy, e.g. NASWOT's <c>K</c> / <c>K_f64</c> or jacob_cov's <c>corrcoef</c>.</summary>
+    /// <param name="proxy">Proxy id.</param>
+    /// <param name="field">Field name (an array of equally long rows).</param>
+    /// <returns>The matrix.</returns>
+    /// <exception cref="KeyNotFoundException">No such proxy or field.</exception>
+    /// <exception cref="InvalidDataException">The field is not a square matrix.</exception>
+    public double[,] ExpectedMatrix(string proxy, string field)
+    {
+        var rows = Proxy(proxy).TryGetProperty(field, out var e)
+            ? e.EnumerateArray().Select(r => r.EnumerateArray().Select(ReadNumber).ToArray()).ToArray()
+            : throw new KeyNotFoundException($"Fixture '{Case}' proxy '{proxy}' has no field '{field}'.");
+        var m = new double[rows.Length, rows.Length];
+        for (var i = 0; i < rows.Length; i++)
+        {
+            if (rows[i].Length != rows.Length)
+            {
+                throw new InvalidDataException($"Fixture '{Case}' proxy '{proxy}' field '{field}': row {i} has {rows[i].Length} values; a square matrix of {rows.Length} rows needs {rows.Length}.");
+            }
+
+            for (var j = 0; j < rows.Length; j++)
+            {
+                m[i, j] = rows[i][j];
+            }
+        }
+
+        return m;
+    }
+
+    /// <summary>Names of the case folders (those holding a <c>manifest.json</c>) of a fixture folder, sorted ordinally.</summary>
+    /// <param name="fixturesFolder">E.g. <c>../shared/oracle/fixtures</c>.</param>
+    /// <returns>The names; empty when the folder does not exist.</returns>
+    public static IReadOnlyList<string> CaseNames(string fixturesFolder)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(fixturesFolder);
+        return Directory.Exists(fixturesFolder)
+            ? [.. Directory.GetDirectories(fixturesFolder).Where(d => File.Exists(Path.Combine(d, "manifest.json"))).Select(d => Path.GetFileName(d)).Order(StringComparer.Ordinal)]
+            : [];
+    }
+
     /// <summary>Reads a manifest number, mapping the strings "NaN", "Infinity" and "-Infinity".</summary>
     /// <param name="element">A JSON number or one of those strings.</param>
     /// <returns>The value.</returns>

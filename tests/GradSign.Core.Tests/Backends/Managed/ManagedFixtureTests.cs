@@ -1,5 +1,7 @@
 using GradSign.Backends;
 using GradSign.Backends.Managed;
+using GradSign.Networks.Import;
+using GradSign.Tests.Infrastructure;
 
 namespace GradSign.Tests.Backends.Managed;
 
@@ -31,14 +33,12 @@ public sealed class ManagedFixtureTests
     [MemberData(nameof(AllSmallCases))]
     public void Forward_Logits_MatchOracleBothPipelines(string name)
     {
-        var f = Nb201Fixture.Load(name);
-        var forward = f.Manifest.GetProperty("forward");
-        foreach (var (precision, field, tolerance) in new[] { (Precision.Float32, "logits", 1e-5), (Precision.Float64, "logits_f64", 1e-10) })
+        var f = Load(name);
+        foreach (var (precision, expected, tolerance) in new[] { (Precision.Float32, f.ForwardLogits, 1e-5), (Precision.Float64, f.ForwardLogitsF64, 1e-10) })
         {
             using var e = ManagedBackend.Instance.Compile(f.Weights, new ExecutionOptions { Precision = precision });
             var logits = new double[f.Batch.Count * f.Spec.NumClasses];
             e.Forward(f.Batch, logits);
-            var expected = forward.GetProperty(field).EnumerateArray().SelectMany(r => r.EnumerateArray().Select(v => v.GetDouble())).ToArray();
             Assert.Equal(expected.Length, logits.Length);
             for (var i = 0; i < logits.Length; i++)
             {
@@ -59,29 +59,29 @@ public sealed class ManagedFixtureTests
     [MemberData(nameof(AllSmallCases))]
     public void Backward_CrossEntropyGradients_MatchOracleGrads(string name)
     {
-        var f = Nb201Fixture.Load(name);
-        var oracle = f.ReadF32("grads.f32");
-        var loss = f.Manifest.GetProperty("forward").GetProperty("loss").GetDouble();
-        var gradNorm = f.Extended().GetProperty("proxies").GetProperty("grad_norm");
-        double[] perLayer = [.. gradNorm.GetProperty("per_layer").EnumerateArray().Select(v => v.GetDouble())];
-        double[] perLayer64 = [.. gradNorm.GetProperty("per_layer_f64").EnumerateArray().Select(v => v.GetDouble())];
+        var f = Load(name);
+        var oracle = f.Gradients ?? throw new InvalidOperationException($"{name} has no grads.f32.");
+        var loss = f.ForwardLoss;
+        var extended = LoadExtended(name);
+        var perLayer = extended.ExpectedPerLayer("grad_norm");
+        var perLayer64 = extended.ExpectedPerLayer("grad_norm", "per_layer_f64");
         using var e = ManagedBackend.Instance.Compile(f.Weights, ExecutionOptions.Default);
         var g = e.Backward(f.Batch, Objective.CrossEntropy);
         Assert.Equal(loss, g.Value, 1e-6);
-        if (gradNorm.GetProperty("rel_diff_f32_vs_f64").GetDouble() > 1e-7)
+        if (extended.ExpectedProxy("grad_norm", "rel_diff_f32_vs_f64") > 1e-7)
         {
-            var relative = Math.Max(1e-5, 10 * gradNorm.GetProperty("rel_diff_f32_vs_f64").GetDouble());
+            var relative = Math.Max(1e-5, 10 * extended.ExpectedProxy("grad_norm", "rel_diff_f32_vs_f64"));
             var total = f.Spec.Parameters.Where(p => p.IsScored).Sum(p => Math.Sqrt(g.ParameterGradients[p.Index].Sum(v => v * v)));
-            var value = gradNorm.GetProperty("value").GetDouble();
+            var value = extended.ExpectedProxy("grad_norm");
             Assert.True(Math.Abs(total - value) <= relative * value, $"{name}: grad_norm {total:R} vs oracle {value:R}");
             return;
         }
 
-        var scale = oracle.Max(Math.Abs);
+        var scale = oracle.SelectMany(t => t).Max(Math.Abs);
         var scored = 0;
         foreach (var p in f.Spec.Parameters)
         {
-            var expected = oracle.AsSpan(f.Offsets[p.Index], p.ElementCount).ToArray();
+            var expected = oracle[p.Index];
             var tolerance = 1e-5 * Math.Max(scale, 1e-30);
             if (p.IsScored)
             {
@@ -102,8 +102,8 @@ public sealed class ManagedFixtureTests
     [MemberData(nameof(AllSmallCases))]
     public void Backward_Float64WeightGradientNorms_MatchOracleFloat64Pipeline(string name)
     {
-        var f = Nb201Fixture.Load(name);
-        double[] expected = [.. f.Extended().GetProperty("proxies").GetProperty("grad_norm").GetProperty("per_layer_f64").EnumerateArray().Select(v => v.GetDouble())];
+        var f = Load(name);
+        var expected = LoadExtended(name).ExpectedPerLayer("grad_norm", "per_layer_f64");
         using var e = ManagedBackend.Instance.Compile(f.Weights, TestNets.F64);
         var g = e.Backward(f.Batch, Objective.CrossEntropy);
         var norms = f.Spec.Parameters.Where(p => p.IsScored).Select(p => Math.Sqrt(g.ParameterGradients[p.Index].Sum(v => v * v))).ToArray();
@@ -119,8 +119,7 @@ public sealed class ManagedFixtureTests
     [MemberData(nameof(ProxyCases))]
     public void GraspStyleHessianGradientProduct_MatchesOracle(string name, Precision precision)
     {
-        var f = Nb201Fixture.Load(name);
-        var grasp = f.Proxy("grasp");
+        var f = Load(name);
         using var e = ManagedBackend.Instance.Compile(f.Weights, new ExecutionOptions { Precision = precision });
         var g = e.Backward(f.Batch, Objective.CrossEntropy).ParameterGradients;
         var v = f.Spec.Parameters.Select(p => p.IsScored ? g[p.Index] : null).ToArray();
@@ -134,10 +133,10 @@ public sealed class ManagedFixtureTests
             }
         }
 
-        var absSum = grasp.GetProperty("abs_sum").GetDouble();
+        var absSum = f.ExpectedProxy("grasp", "abs_sum");
         var (expected, tolerance) = precision == Precision.Float32
-            ? (grasp.GetProperty("value").GetDouble(), Math.Max(1e-5 * absSum, 10 * grasp.GetProperty("abs_diff_f32_vs_f64").GetDouble()))
-            : (grasp.GetProperty("value_f64").GetDouble(), 1e-8 * absSum);
+            ? (f.ExpectedProxy("grasp"), Math.Max(1e-5 * absSum, 10 * f.ExpectedProxy("grasp", "abs_diff_f32_vs_f64")))
+            : (f.ExpectedProxy("grasp", "value_f64"), 1e-8 * absSum);
         Assert.True(Math.Abs(score - expected) <= tolerance, $"{name} {precision}: GraSP {score:R} vs oracle {expected:R} (tolerance {tolerance:E2})");
     }
 
@@ -145,8 +144,7 @@ public sealed class ManagedFixtureTests
     [MemberData(nameof(ProxyCases))]
     public void PerSampleSignSums_MatchOracleGradSign(string name, Precision precision)
     {
-        var f = Nb201Fixture.Load(name);
-        var gradsign = f.Proxy("gradsign");
+        var f = Load(name);
         using var e = ManagedBackend.Instance.Compile(f.Weights, new ExecutionOptions { Precision = precision });
         var scored = f.Spec.Parameters.Where(p => p.IsScored).ToArray();
         var counts = scored.Select(p => new long[p.ElementCount]).ToArray();
@@ -163,8 +161,13 @@ public sealed class ManagedFixtureTests
         });
         var score = counts.Sum(c => c.Sum(Math.Abs));
         var (expected, tolerance) = precision == Precision.Float32
-            ? (gradsign.GetProperty("value").GetDouble(), Math.Max(4, Math.Max(1e-5 * gradsign.GetProperty("value").GetDouble(), 4 * gradsign.GetProperty("abs_diff_f32_vs_f64").GetDouble())))
-            : (gradsign.GetProperty("value_f64").GetDouble(), Math.Max(2, 1e-6 * gradsign.GetProperty("value_f64").GetDouble()));
+            ? (f.ExpectedProxy("gradsign"), Math.Max(4, Math.Max(1e-5 * f.ExpectedProxy("gradsign"), 4 * f.ExpectedProxy("gradsign", "abs_diff_f32_vs_f64"))))
+            : (f.ExpectedProxy("gradsign", "value_f64"), Math.Max(2, 1e-6 * f.ExpectedProxy("gradsign", "value_f64")));
         Assert.True(Math.Abs(score - expected) <= tolerance, $"{name} {precision}: GradSign {score} vs oracle {expected} (tolerance {tolerance})");
     }
+
+    private static OracleFixture Load(string name) => OracleFixture.Load(Path.Combine(SharedPaths.Fixtures, name));
+
+    /// <summary>The fixtures_ext case of the same name (grad_norm, fisher, jacob_cov).</summary>
+    private static OracleFixture LoadExtended(string name) => OracleFixture.Load(Path.Combine(SharedPaths.FixturesExt, name));
 }

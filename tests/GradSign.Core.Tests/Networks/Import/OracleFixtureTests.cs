@@ -12,12 +12,9 @@ public class OracleFixtureTests
         var data = new TheoryData<string>();
         foreach (var root in new[] { SharedPaths.Fixtures, SharedPaths.FixturesExt })
         {
-            foreach (var dir in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
+            foreach (var name in OracleFixture.CaseNames(root))
             {
-                if (File.Exists(Path.Combine(dir, "manifest.json")))
-                {
-                    data.Add(Path.GetRelativePath(SharedPaths.Shared, dir));
-                }
+                data.Add(Path.GetRelativePath(SharedPaths.Shared, Path.Combine(root, name)));
             }
         }
 
