@@ -8,17 +8,7 @@ namespace GradSign.Tests.Backends.Managed;
 /// <summary>Analytic gradients against float64 central finite differences (exact float32 perturbations, see <see cref="TestNets"/>).</summary>
 public sealed class ManagedGradientTests
 {
-    public static TheoryData<string, Objective> Cases()
-    {
-        var data = new TheoryData<string, Objective>();
-        foreach (var (name, _) in TestNets.All())
-        {
-            data.Add(name, Objective.CrossEntropy);
-            data.Add(name, Objective.SumOfLogits);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, Objective> Cases() => TestNets.NetObjectiveCases();
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -8,17 +8,7 @@ namespace GradSign.Tests.Backends.Managed;
 /// <summary>Hessian-vector products against central differences of the float64 gradient.</summary>
 public sealed class ManagedHessianTests
 {
-    public static TheoryData<string, Objective> Cases()
-    {
-        var data = new TheoryData<string, Objective>();
-        foreach (var (name, _) in TestNets.All())
-        {
-            data.Add(name, Objective.CrossEntropy);
-            data.Add(name, Objective.SumOfLogits);
-        }
-
-        return data;
-    }
+    public static TheoryData<string, Objective> Cases() => TestNets.NetObjectiveCases();
 
     /// <summary>
     /// H·v ≈ (g(θ + εv) − g(θ − εv)) / 2ε. Exact for the smooth net up to O(ε²); the nets with ReLU and max pooling

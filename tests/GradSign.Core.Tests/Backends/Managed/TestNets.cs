@@ -17,6 +17,19 @@ internal static class TestNets
 
     public static ExecutionOptions F64 { get; } = new() { Precision = Precision.Float64 };
 
+    /// <summary>Every test net with each objective, for gradient and Hessian theories.</summary>
+    public static TheoryData<string, Objective> NetObjectiveCases()
+    {
+        var data = new TheoryData<string, Objective>();
+        foreach (var (name, _) in All())
+        {
+            data.Add(name, GradSign.Backends.Objective.CrossEntropy);
+            data.Add(name, GradSign.Backends.Objective.SumOfLogits);
+        }
+
+        return data;
+    }
+
     public static float Quantize(double v) => (float)(Math.Round(v * 4096) / 4096);
 
     /// <summary>Random weights: conv/linear U(±1/√fan_in), γ in [0.5, 1.5], β and biases U(±0.5).</summary>
