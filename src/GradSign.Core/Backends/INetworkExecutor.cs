@@ -39,6 +39,32 @@ public interface INetworkExecutor : IDisposable
     void PerSampleGradients(Batch batch, PerSampleGradientHandler handler, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// GradSign's sign votes of the per-sample gradients of <see cref="PerSampleGradients"/> (same capability): for each
+    /// requested parameter, <c>Σ_i sign(∂ℓ_i/∂θ[k])</c> and which elements saw a NaN. A backend can fuse the reduction
+    /// into its per-sample pass (the managed backend votes on its float32 gradients on every core and never converts
+    /// them); the default implementation streams <see cref="PerSampleGradients"/>.
+    /// </summary>
+    /// <param name="batch">Labelled batch.</param>
+    /// <param name="parameters">Indices of the parameters to count, distinct, in any order.</param>
+    /// <param name="cancellationToken">Checked between samples.</param>
+    /// <returns>One entry per requested parameter, in the order requested.</returns>
+    GradientSignVotes[] PerSampleGradientSignVotes(Batch batch, IReadOnlyList<int> parameters, CancellationToken cancellationToken = default)
+    {
+        var votes = GradientSignVotes.Allocate(Spec, parameters);
+        PerSampleGradients(
+            batch,
+            (_, gradients) =>
+            {
+                foreach (var v in votes)
+                {
+                    SignAccumulator.Accumulate<double>(gradients[v.Parameter], v.Votes, v.NanFlags);
+                }
+            },
+            cancellationToken);
+        return votes;
+    }
+
+    /// <summary>
     /// Exact Hessian-vector product H·v of the objective over the batch with respect to the parameters, including
     /// second derivatives through training-mode BatchNorm (ReLU'' = 0).
     /// </summary>

@@ -35,29 +35,11 @@ public sealed class GradSignProxy : IZeroCostProxy
     public ProxyScore Compute(NetworkWeights weights, Batch batch, ProxyContext context, CancellationToken cancellationToken = default)
     {
         ProxyGuard.Validate(this, weights, batch, context);
-        var spec = weights.Spec;
-        var scored = ScoredTensors.Indices(spec);
-        var counts = new int[scored.Length][];
-        var nanFlags = new int[scored.Length][];
-        for (var t = 0; t < scored.Length; t++)
-        {
-            var n = spec.Parameters[scored[t]].ElementCount;
-            counts[t] = new int[n];
-            nanFlags[t] = new int[n];
-        }
-
+        var scored = ScoredTensors.Indices(weights.Spec);
+        GradientSignVotes[] votes;
         using (var network = context.Backend.Compile(weights, context.ToExecutionOptions()))
         {
-            network.PerSampleGradients(
-                batch,
-                (_, gradients) =>
-                {
-                    for (var t = 0; t < scored.Length; t++)
-                    {
-                        SignAccumulator.Accumulate(gradients[scored[t]], counts[t], nanFlags[t]);
-                    }
-                },
-                cancellationToken);
+            votes = network.PerSampleGradientSignVotes(batch, scored, cancellationToken);
         }
 
         var perLayer = new double[scored.Length];
@@ -65,9 +47,9 @@ public sealed class GradSignProxy : IZeroCostProxy
         long kept = 0;
         for (var t = 0; t < scored.Length; t++)
         {
-            var (sum, nans) = SignAccumulator.AbsoluteSum(counts[t], nanFlags[t]);
+            var (sum, nans) = votes[t].Sum();
             total += sum;
-            kept += counts[t].Length - nans;
+            kept += votes[t].Votes.Length - nans;
             perLayer[t] = sum;
         }
 

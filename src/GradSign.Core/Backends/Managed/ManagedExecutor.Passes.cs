@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Numerics.Tensors;
 using GradSign.Backends.Managed.Kernels;
 using GradSign.Backends.Managed.Ops;
 using GradSign.Data;
@@ -66,28 +67,30 @@ internal sealed partial class ManagedExecutor<T>
         w.PerSample = true;
         try
         {
-            RunForward(w, batch);
-            StartBackward(w, inputGradient: false);
-            Seed(w, batch, Objective.CrossEntropy, perSample: true);
-            Sweep(w, tangents: false);
+            var live = PerSampleSweep(w, batch);
+            var liveParams = live.SelectMany(op => op.Parameters).ToArray();
+
             // Two buffer sets: with two or more threads, samples n and n+1 are computed concurrently (each sample's
             // gradients depend only on the workspace), then delivered in order.
             var sets = _degree > 1 ? 2 : 1;
-            var buffers = PerSampleBuffers(sets);
-            var live = _ops.Where(op => op is not null && w.GradWritten[op.Output]).Select(op => op!).ToArray();
-            var liveParams = live.SelectMany(op => op.Parameters).ToArray();
+            var grads = PerSampleBuffers(sets);
+            var doubles = _perSampleDoubles ??= [.. Enumerable.Range(0, 2).Select(_ => _params.Select(p => new double[p.Length]).ToArray())];
             void Compute(int sample, int set)
             {
-                var (grads, doubles) = buffers[set];
                 foreach (var op in live)
                 {
-                    op.ParameterGradients(w, sample, grads);
+                    op.ParameterGradients(w, sample, grads[set]);
                 }
 
                 foreach (var p in liveParams)
                 {
-                    ToDouble(grads[p], doubles[p]);
+                    ToDouble(grads[set][p], doubles[set][p]);
                 }
+            }
+
+            foreach (var d in doubles.SelectMany(set => set))
+            {
+                Array.Clear(d);
             }
 
             for (var n = 0; n < batch.Count; n += sets)
@@ -103,13 +106,68 @@ internal sealed partial class ManagedExecutor<T>
                     Compute(n, 0);
                 }
 
-                handler(n, buffers[0].Doubles);
+                handler(n, doubles[0]);
                 if (sets == 2 && n + 1 < batch.Count)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    handler(n + 1, buffers[1].Doubles);
+                    handler(n + 1, doubles[1]);
                 }
             }
+        }
+        finally
+        {
+            w.PerSample = false;
+        }
+    }
+
+    /// <inheritdoc />
+    public GradientSignVotes[] PerSampleGradientSignVotes(Batch batch, IReadOnlyList<int> parameters, CancellationToken cancellationToken = default)
+    {
+        var votes = GradientSignVotes.Allocate(Spec, parameters);
+        var w = Prepare(batch, needLabels: true);
+        w.PerSample = true;
+        try
+        {
+            var live = PerSampleSweep(w, batch);
+
+            // Each thread takes a contiguous range of samples with its own gradient buffers and vote counters (thread 0
+            // counts straight into the result); integer votes make the final merge order-independent and exact.
+            var parts = Math.Clamp(_degree, 1, batch.Count);
+            var grads = PerSampleBuffers(parts);
+            var partials = new GradientSignVotes[parts][];
+            partials[0] = votes;
+            for (var part = 1; part < parts; part++)
+            {
+                partials[part] = GradientSignVotes.Allocate(Spec, parameters);
+            }
+
+            KernelParallel.For(parts, part =>
+            {
+                var (start, end) = KernelParallel.Range(batch.Count, parts, part);
+                for (var n = start; n < end && !cancellationToken.IsCancellationRequested; n++)
+                {
+                    foreach (var op in live)
+                    {
+                        op.ParameterGradients(w, n, grads[part]);
+                    }
+
+                    foreach (var v in partials[part])
+                    {
+                        SignAccumulator.Accumulate<T>(grads[part][v.Parameter], v.Votes, v.NanFlags);
+                    }
+                }
+            });
+            cancellationToken.ThrowIfCancellationRequested();
+            for (var part = 1; part < parts; part++)
+            {
+                for (var i = 0; i < votes.Length; i++)
+                {
+                    TensorPrimitives.Add<int>(votes[i].Votes, partials[part][i].Votes, votes[i].Votes);
+                    TensorPrimitives.BitwiseOr<int>(votes[i].NanFlags, partials[part][i].NanFlags, votes[i].NanFlags);
+                }
+            }
+
+            return votes;
         }
         finally
         {
@@ -303,27 +361,33 @@ internal sealed partial class ManagedExecutor<T>
         }
     }
 
-    /// <summary>Zeroed gradient buffer sets for per-sample passes (parameters no live layer writes stay zero).</summary>
-    private (T[][] Grads, double[][] Doubles)[] PerSampleBuffers(int sets)
+    /// <summary>
+    /// The shared part of the per-sample passes: the forward pass with per-sample BatchNorm statistics, each sample's
+    /// own cross-entropy seed and the backward sweep; returns the layers whose outputs received gradients.
+    /// </summary>
+    private LayerOp<T>[] PerSampleSweep(Workspace<T> w, Batch batch)
     {
-        if (_perSample is null || _perSample.Length != sets)
+        RunForward(w, batch);
+        StartBackward(w, inputGradient: false);
+        Seed(w, batch, Objective.CrossEntropy, perSample: true);
+        Sweep(w, tangents: false);
+        return [.. _ops.Where(op => op is not null && w.GradWritten[op.Output]).Select(op => op!)];
+    }
+
+    /// <summary>
+    /// <paramref name="sets"/> zeroed per-sample gradient buffer sets (parameters no live layer writes stay zero), rented
+    /// from the pool and kept until the workspace is released.
+    /// </summary>
+    private T[][][] PerSampleBuffers(int sets)
+    {
+        if (_perSample.Length < sets)
         {
-            _perSample = [.. Enumerable.Range(0, sets).Select(_ => (
-                _params.Select(p => new T[p.Length]).ToArray(),
-                _params.Select(p => new double[p.Length]).ToArray()))];
+            _perSample = [.. _perSample, .. Enumerable.Range(0, sets - _perSample.Length).Select(_ => _params.Select(p => _pool.Rent<T>(p.Length)).ToArray())];
         }
 
-        foreach (var (g, d) in _perSample)
+        foreach (var a in _perSample.Take(sets).SelectMany(set => set))
         {
-            foreach (var a in g)
-            {
-                Array.Clear(a);
-            }
-
-            foreach (var a in d)
-            {
-                Array.Clear(a);
-            }
+            Array.Clear(a);
         }
 
         return _perSample;

@@ -22,7 +22,8 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private readonly int _degree;
     private readonly BufferPool _pool;
     private Workspace<T>? _workspace;
-    private (T[][] Grads, double[][] Doubles)[]? _perSample;
+    private T[][][] _perSample = [];
+    private double[][][]? _perSampleDoubles;
     private readonly Dictionary<int, ulong[]> _codes = [];
     private readonly HeldPass _held = new();
     private bool _disposed;
@@ -101,7 +102,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
 
         _disposed = true;
         ReleaseWorkspace();
-        _perSample = null;
+        _perSampleDoubles = null;
         _codes.Clear();
     }
 
@@ -221,6 +222,12 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         {
             _workspace = null;
             w.Release();
+            foreach (var set in _perSample)
+            {
+                _pool.ReturnAll(set);
+            }
+
+            _perSample = [];
             foreach (var op in _ops)
             {
                 op?.Release(_pool);

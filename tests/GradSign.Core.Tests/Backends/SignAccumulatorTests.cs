@@ -1,6 +1,6 @@
-using GradSign.Proxies;
+using GradSign.Backends;
 
-namespace GradSign.Tests.Proxies;
+namespace GradSign.Tests.Backends;
 
 [Trait("Category", "Kernels")]
 public class SignAccumulatorTests
@@ -20,29 +20,43 @@ public class SignAccumulatorTests
     [MemberData(nameof(Lengths))]
     public void Accumulate_RandomWithZerosAndNaN_MatchesScalarReference(int n)
     {
-        var rng = new Random(n); // test data only
         double[] special = [0.0, -0.0, double.NaN, double.Epsilon, -double.Epsilon, double.PositiveInfinity, double.NegativeInfinity, 1e-300];
+        AssertMatchesScalarReference(n, special, x => x);
+    }
+
+    [Theory]
+    [MemberData(nameof(Lengths))]
+    public void Accumulate_Float32RandomWithZerosAndNaN_MatchesScalarReference(int n)
+    {
+        float[] special = [0f, -0f, float.NaN, float.Epsilon, -float.Epsilon, float.PositiveInfinity, float.NegativeInfinity, 1e-40f];
+        AssertMatchesScalarReference(n, special, x => (float)x);
+    }
+
+    private static void AssertMatchesScalarReference<T>(int n, T[] special, Func<double, T> fromDouble)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        var rng = new Random(n); // test data only
         var counts = new int[n];
         var flags = new int[n];
         var expectedCounts = new int[n];
         var expectedNan = new bool[n];
         for (var sample = 0; sample < 5; sample++)
         {
-            var g = new double[n];
+            var g = new T[n];
             for (var k = 0; k < n; k++)
             {
-                g[k] = rng.Next(4) == 0 ? special[rng.Next(special.Length)] : rng.NextDouble() - 0.5;
-                if (double.IsNaN(g[k]))
+                g[k] = rng.Next(4) == 0 ? special[rng.Next(special.Length)] : fromDouble(rng.NextDouble() - 0.5);
+                if (T.IsNaN(g[k]))
                 {
                     expectedNan[k] = true;
                 }
                 else
                 {
-                    expectedCounts[k] += g[k] > 0 ? 1 : g[k] < 0 ? -1 : 0;
+                    expectedCounts[k] += g[k] > T.Zero ? 1 : g[k] < T.Zero ? -1 : 0;
                 }
             }
 
-            SignAccumulator.Accumulate(g, counts, flags);
+            SignAccumulator.Accumulate<T>(g, counts, flags);
         }
 
         for (var k = 0; k < n; k++)
@@ -61,7 +75,7 @@ public class SignAccumulatorTests
         var g = Enumerable.Repeat(-0.0, 11).ToArray();
         var counts = new int[11];
         var flags = new int[11];
-        SignAccumulator.Accumulate(g, counts, flags);
+        SignAccumulator.Accumulate<double>(g, counts, flags);
         Assert.All(counts, c => Assert.Equal(0, c));
         Assert.All(flags, f => Assert.Equal(0, f));
     }
@@ -79,5 +93,5 @@ public class SignAccumulatorTests
 
     [Fact]
     public void Accumulate_MismatchedLengths_Throws()
-        => Assert.Throws<ArgumentException>(() => SignAccumulator.Accumulate(new double[3], new int[2], new int[3]));
+        => Assert.Throws<ArgumentException>(() => SignAccumulator.Accumulate<double>(new double[3], new int[2], new int[3]));
 }
