@@ -10,6 +10,9 @@ namespace GradSign.Backends.Managed;
 /// <content>The <see cref="INetworkExecutor"/> passes.</content>
 internal sealed partial class ManagedExecutor<T>
 {
+    /// <summary>Batches below this size compute their layers' parameter gradients concurrently (see <see cref="ParameterGradients"/>).</summary>
+    private const int LayerParallelBatchLimit = 8;
+
     /// <inheritdoc />
     public void Forward(Batch batch, Span<double> logits)
     {
@@ -38,12 +41,22 @@ internal sealed partial class ManagedExecutor<T>
         var value = Seed(w, batch, objective, perSample: false);
         Sweep(w, tangents: false);
         _held.SetGradients(batch, objective);
-        ParameterGradients(w, -1);
+        ParameterGradients(w);
         var grads = new double[_params.Length][];
         for (var i = 0; i < grads.Length; i++)
         {
-            grads[i] = new double[_params[i].Length];
-            ToDouble(w.ParamGrads[i], grads[i]);
+            if (w.ParamGrads[i] is double[] own)
+            {
+                // Float64: hand the workspace's array to the caller instead of copying it; the workspace rents another
+                // when it needs one (most executors run one pass).
+                grads[i] = own;
+                w.ParamGrads[i] = [];
+            }
+            else
+            {
+                grads[i] = new double[_params[i].Length];
+                ToDouble(w.ParamGrads[i], grads[i]);
+            }
         }
 
         double[]? input = null;
@@ -79,7 +92,7 @@ internal sealed partial class ManagedExecutor<T>
             {
                 foreach (var op in live)
                 {
-                    op.ParameterGradients(w, sample, grads[set]);
+                    op.ParameterGradients(w, sample, grads[set], 1);
                 }
 
                 foreach (var p in liveParams)
@@ -148,7 +161,7 @@ internal sealed partial class ManagedExecutor<T>
                 {
                     foreach (var op in live)
                     {
-                        op.ParameterGradients(w, n, grads[part]);
+                        op.ParameterGradients(w, n, grads[part], 1);
                     }
 
                     foreach (var v in partials[part])
@@ -345,18 +358,64 @@ internal sealed partial class ManagedExecutor<T>
         return result;
     }
 
-    private void ParameterGradients(Workspace<T> w, int sample)
+    /// <summary>Batch parameter gradients of every layer that received a gradient; zeros for the others.</summary>
+    /// <remarks>
+    /// Layers' weight gradients are independent. With few samples a kernel has too little work to split across threads
+    /// (a fork-join per layer costs more than it saves), so the layers run concurrently instead, one thread each,
+    /// largest first onto the least-loaded thread; with many samples each kernel splits its own work. Each layer's
+    /// result is the same either way (kernels do not depend on their thread count).
+    /// </remarks>
+    private void ParameterGradients(Workspace<T> w)
     {
-        foreach (var p in w.ParamGrads)
+        for (var p = 0; p < _params.Length; p++)
         {
-            Array.Clear(p);
+            if (w.ParamGrads[p].Length != _params[p].Length)
+            {
+                w.ParamGrads[p] = _pool.Rent<T>(_params[p].Length);
+            }
         }
 
-        foreach (var op in _ops)
+        var live = _ops.Where(op => op is not null && w.GradWritten[op.Output]).Select(op => op!).ToArray();
+        if (w.Batch >= LayerParallelBatchLimit || _degree == 1)
         {
-            if (op is not null && w.GradWritten[op.Output])
+            foreach (var op in live)
             {
-                op.ParameterGradients(w, sample, w.ParamGrads);
+                op.ParameterGradients(w, -1, w.ParamGrads, _degree);
+            }
+        }
+        else
+        {
+            var bins = Enumerable.Range(0, _degree).Select(_ => new List<LayerOp<T>>()).ToArray();
+            var load = new long[_degree];
+            foreach (var op in live.OrderByDescending(op => op.ParameterGradientCost))
+            {
+                var b = Array.IndexOf(load, load.Min());
+                bins[b].Add(op);
+                load[b] += op.ParameterGradientCost;
+            }
+
+            KernelParallel.For(_degree, b =>
+            {
+                foreach (var op in bins[b])
+                {
+                    op.ParameterGradients(w, -1, w.ParamGrads, 1);
+                }
+            });
+        }
+
+        // Every op overwrites its parameters' gradients, so only the parameters of layers that received no gradient
+        // (dead edges, removed layers) need zeros.
+        var written = new bool[w.ParamGrads.Length];
+        foreach (var p in live.SelectMany(op => op.Parameters))
+        {
+            written[p] = true;
+        }
+
+        for (var p = 0; p < written.Length; p++)
+        {
+            if (!written[p])
+            {
+                Array.Clear(w.ParamGrads[p]);
             }
         }
     }

@@ -37,12 +37,13 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         _params = new T[Spec.Parameters.Count][];
         for (var i = 0; i < _params.Length; i++)
         {
+            // Pooled: most executors live for one proxy call, and fresh arrays cost page faults and zeroing.
             var source = weights[i];
-            var p = _params[i] = new T[source.Length];
-            for (var j = 0; j < source.Length; j++)
+            var p = _params[i] = pool.Rent<T>(source.Length);
+            TensorPrimitives.ConvertTruncating<float, T>(source, p);
+            if (options.ParameterTransform == ParameterTransform.Absolute)
             {
-                var v = T.CreateTruncating(source[j]);
-                p[j] = options.ParameterTransform == ParameterTransform.Absolute ? T.Abs(v) : v;
+                TensorPrimitives.Abs<T>(p, p);
             }
         }
 
@@ -102,6 +103,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
 
         _disposed = true;
         ReleaseWorkspace();
+        _pool.ReturnAll(_params);
         _perSampleDoubles = null;
         _codes.Clear();
     }

@@ -25,7 +25,7 @@ internal sealed class Workspace<T>
         GradTangentWritten = new bool[slotSizes.Length];
         NeedsGrad = new bool[slotSizes.Length];
         TangentZero = new bool[slotSizes.Length];
-        ParamGrads = [.. parameters.Select(p => new T[p.Length])];
+        ParamGrads = [.. parameters.Select(p => pool.Rent<T>(p.Length))];
     }
 
     /// <summary>Samples in the batch.</summary>
@@ -90,8 +90,8 @@ internal sealed class Workspace<T>
         {
             Tangents = [.. _slotSizes.Select((s, i) => TangentZero[i] ? _pool.RentZeroed<T>(s * Batch) : _pool.Rent<T>(s * Batch))];
             GradTangents = [.. _slotSizes.Select(s => _pool.Rent<T>(s * Batch))];
-            ParamTangents = [.. Params.Select(p => new T[p.Length])];
-            ParamGradTangents = [.. Params.Select(p => new T[p.Length])];
+            ParamTangents = [.. Params.Select(p => _pool.Rent<T>(p.Length))];
+            ParamGradTangents = [.. Params.Select(p => _pool.Rent<T>(p.Length))];
         }
     }
 
@@ -102,9 +102,14 @@ internal sealed class Workspace<T>
         _pool.ReturnAll(Grads);
         _pool.ReturnAll(Tangents);
         _pool.ReturnAll(GradTangents);
+        _pool.ReturnAll(ParamGrads);
+        _pool.ReturnAll(ParamTangents);
+        _pool.ReturnAll(ParamGradTangents);
         Grads = [];
         Tangents = [];
         GradTangents = [];
+        ParamTangents = [];
+        ParamGradTangents = [];
     }
 
     /// <summary>Marks a slot's gradient written and returns whether it already was (then the caller adds).</summary>

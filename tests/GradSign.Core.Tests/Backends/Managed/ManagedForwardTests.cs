@@ -230,6 +230,29 @@ public sealed class ManagedForwardTests
         }
     }
 
+    /// <summary>Below 8 samples the layers' parameter gradients run concurrently, one thread each; the result must not
+    /// depend on how they are spread.</summary>
+    [Theory]
+    [InlineData(1, Precision.Float64)]
+    [InlineData(3, Precision.Float32)]
+    [InlineData(9, Precision.Float32)]
+    public void Backward_EveryNet_ResultsIndependentOfThreadCount(int samples, Precision precision)
+    {
+        foreach (var (name, spec) in TestNets.All())
+        {
+            var weights = TestNets.Weights(spec, 5);
+            var batch = TestNets.RandomBatch(spec, samples, 6);
+            using var one = ManagedBackend.Instance.Compile(weights, new ExecutionOptions { Precision = precision, MaxDegreeOfParallelism = 1 });
+            using var three = ManagedBackend.Instance.Compile(weights, new ExecutionOptions { Precision = precision, MaxDegreeOfParallelism = 3 });
+            var g1 = one.Backward(batch, Objective.SumOfLogits);
+            var g3 = three.Backward(batch, Objective.SumOfLogits);
+            for (var p = 0; p < g1.ParameterGradients.Length; p++)
+            {
+                Assert.True(g1.ParameterGradients[p].AsSpan().SequenceEqual(g3.ParameterGradients[p]), $"{name}: parameter {p}");
+            }
+        }
+    }
+
     [Fact]
     public void Executor_AfterDispose_Throws()
     {

@@ -38,18 +38,17 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
     }
 
     /// <inheritdoc />
-    public override void ParameterGradients(Workspace<T> w, int sample, T[][] destination)
+    public override void ParameterGradients(Workspace<T> w, int sample, T[][] destination, int degree)
     {
         var x = w.Values[Inputs[0]];
         var dy = w.Grads[Output];
         if (sample < 0)
         {
-            Conv2dBackwardWeight.Run(_g, w.Batch, x, dy, destination[Weight], maxDegreeOfParallelism: w.Degree);
+            Conv2dBackwardWeight.Run(_g, w.Batch, x, dy, destination[Weight], maxDegreeOfParallelism: degree);
         }
         else
         {
-            // Per-sample passes already run samples on separate threads; one thread per kernel avoids oversubscription.
-            Conv2dBackwardWeight.Run(_g, 1, x.AsSpan(sample * _g.InputSize, _g.InputSize), dy.AsSpan(sample * _g.OutputSize, _g.OutputSize), destination[Weight], maxDegreeOfParallelism: 1);
+            Conv2dBackwardWeight.Run(_g, 1, x.AsSpan(sample * _g.InputSize, _g.InputSize), dy.AsSpan(sample * _g.OutputSize, _g.OutputSize), destination[Weight], maxDegreeOfParallelism: degree);
         }
 
         if (bias is { } b)
@@ -57,6 +56,10 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
             ChannelSums.Run<T>(dy, sample < 0 ? 0 : sample, sample < 0 ? w.Batch : 1, Channels, Spatial, destination[b]);
         }
     }
+
+    /// <inheritdoc />
+    /// <inheritdoc />
+    public override long ParameterGradientCost => (long)_g.WeightSize * Spatial;
 
     /// <inheritdoc />
     public override void TangentForward(Workspace<T> w)

@@ -40,11 +40,15 @@ internal abstract class LayerOp<T>(int layer, int output, int[] inputs)
     /// <summary>Propagates ∂L/∂output to the inputs.</summary>
     public abstract void Backward(Workspace<T> w);
 
-    /// <summary>Writes this layer's parameter gradients into <paramref name="destination"/> (indexed by parameter), for the whole
-    /// batch (<paramref name="sample"/> &lt; 0) or one sample. Reads only the workspace, so samples may run concurrently.</summary>
-    public virtual void ParameterGradients(Workspace<T> w, int sample, T[][] destination)
+    /// <summary>Overwrites this layer's parameter gradients in <paramref name="destination"/> (indexed by parameter), for the
+    /// whole batch (<paramref name="sample"/> &lt; 0) or one sample, on at most <paramref name="degree"/> threads. Reads only
+    /// the workspace, so samples (and layers) may run concurrently.</summary>
+    public virtual void ParameterGradients(Workspace<T> w, int sample, T[][] destination, int degree)
     {
     }
+
+    /// <summary>Relative cost of <see cref="ParameterGradients"/> per sample (multiply-adds), for balancing layers over threads.</summary>
+    public virtual long ParameterGradientCost => 0;
 
     /// <summary>Computes the output tangent from the input and parameter tangents.</summary>
     public abstract void TangentForward(Workspace<T> w);

@@ -34,7 +34,7 @@ internal sealed class LinearOp<T>(int layer, int output, int input, int inFeatur
     }
 
     /// <inheritdoc />
-    public override void ParameterGradients(Workspace<T> w, int sample, T[][] destination)
+    public override void ParameterGradients(Workspace<T> w, int sample, T[][] destination, int degree)
     {
         var first = sample < 0 ? 0 : sample;
         var count = sample < 0 ? w.Batch : 1;
@@ -42,12 +42,15 @@ internal sealed class LinearOp<T>(int layer, int output, int input, int inFeatur
         var x = w.Values[Inputs[0]].AsSpan(first * inFeatures, count * inFeatures);
 
         // dW = dyᵀ·x
-        Gemm.Multiply(true, false, outFeatures, inFeatures, count, dy, outFeatures, x, inFeatures, destination[Weight], inFeatures, false);
+        Gemm.Multiply(true, false, outFeatures, inFeatures, count, dy, outFeatures, x, inFeatures, destination[Weight], inFeatures, false, degree);
         if (bias is { } b)
         {
             RowSums(dy, count, destination[b], false);
         }
     }
+
+    /// <inheritdoc />
+    public override long ParameterGradientCost => (long)inFeatures * outFeatures;
 
     /// <inheritdoc />
     public override void TangentForward(Workspace<T> w)
