@@ -29,6 +29,27 @@ public interface INetworkExecutor : IDisposable
     GradientResult Backward(Batch batch, Objective objective, bool inputGradient = false);
 
     /// <summary>
+    /// One forward and backward pass that hands each parameter's gradient to <paramref name="handler"/> instead of
+    /// returning new arrays: for proxies that only reduce the gradients (Σ|θ·g|, ‖g‖), nothing the size of the network is
+    /// allocated per call. The default implementation delegates to <see cref="Backward(Batch, Objective, bool)"/>.
+    /// </summary>
+    /// <param name="batch">Input batch (labels required for <see cref="Objective.CrossEntropy"/>).</param>
+    /// <param name="objective">The scalar to differentiate.</param>
+    /// <param name="handler">Called once per parameter, in spec order; the span is valid only during the call.</param>
+    /// <returns>The objective's value.</returns>
+    double Backward(Batch batch, Objective objective, ParameterGradientHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var result = Backward(batch, objective);
+        for (var p = 0; p < result.ParameterGradients.Length; p++)
+        {
+            handler(p, result.ParameterGradients[p]);
+        }
+
+        return result.Value;
+    }
+
+    /// <summary>
     /// Cross-entropy gradients of every sample computed as if that sample were forwarded alone (batch of one:
     /// BatchNorm statistics over its own H×W), delivered one sample at a time so memory stays O(parameters).
     /// Samples are delivered in order 0..Count−1.
@@ -93,6 +114,11 @@ public interface INetworkExecutor : IDisposable
     IReadOnlyList<LayerSaliency> OutputSaliencies(Batch batch, Objective objective);
 }
 
+/// <summary>Receives the gradient of one parameter.</summary>
+/// <param name="parameter">Index of the parameter in <see cref="NetworkSpec.Parameters"/>.</param>
+/// <param name="gradient">Its gradient, as float64 whatever the precision; valid only during the call.</param>
+public delegate void ParameterGradientHandler(int parameter, ReadOnlySpan<double> gradient);
+
 /// <summary>Receives the gradients of one sample.</summary>
 /// <param name="sample">Sample index.</param>
 /// <param name="gradients">One span per parameter, in spec order; valid only during the call.</param>
@@ -122,7 +148,7 @@ public readonly ref struct ReluCodeBlock(int Layer, int Units, int WordsPerSampl
     public ReadOnlySpan<ulong> Bits { get; } = Bits;
 }
 
-/// <summary>Result of <see cref="INetworkExecutor.Backward"/>.</summary>
+/// <summary>Result of <see cref="INetworkExecutor.Backward(GradSign.Data.Batch, Objective, bool)"/>.</summary>
 /// <param name="Value">The objective's value.</param>
 /// <param name="ParameterGradients">One array per parameter, in spec order.</param>
 /// <param name="InputGradient">∂objective/∂input (NCHW), when requested.</param>

@@ -25,8 +25,7 @@ public sealed class GradNormProxy : IZeroCostProxy
     {
         ProxyGuard.Validate(this, weights, batch, context);
         cancellationToken.ThrowIfCancellationRequested();
-        var result = CrossEntropyGradients.Compute(weights, batch, context);
-
-        return ScoredTensors.Sum(Id, weights.Spec, p => TensorPrimitives.Norm<double>(result.ParameterGradients[p]));
+        using var network = context.Backend.Compile(weights, context.ToExecutionOptions());
+        return ScoredTensors.SumOverGradients(Id, weights, network, batch, Objective.CrossEntropy, static (_, gradient) => TensorPrimitives.Norm(gradient));
     }
 }

@@ -1,3 +1,5 @@
+using GradSign.Backends;
+using GradSign.Data;
 using GradSign.Networks;
 
 namespace GradSign.Proxies;
@@ -25,4 +27,40 @@ internal static class ScoredTensors
 
         return new ProxyScore(proxyId, total, perLayer);
     }
+
+    /// <summary>
+    /// One backward pass of <paramref name="objective"/> on <paramref name="network"/>, each scored tensor reduced to
+    /// <c>reduce(θ, ∂objective/∂θ)</c> as its gradient streams past (no gradient arrays are kept); the score is their sum.
+    /// </summary>
+    public static ProxyScore SumOverGradients(string proxyId, NetworkWeights weights, INetworkExecutor network, Batch batch, Objective objective, TensorReduction reduce)
+    {
+        var indices = Indices(weights.Spec);
+        var position = new int[weights.Spec.Parameters.Count];
+        Array.Fill(position, -1);
+        for (var i = 0; i < indices.Length; i++)
+        {
+            position[indices[i]] = i;
+        }
+
+        var perLayer = new double[indices.Length];
+        network.Backward(batch, objective, (p, gradient) =>
+        {
+            if (position[p] >= 0)
+            {
+                perLayer[position[p]] = reduce(weights[p], gradient);
+            }
+        });
+        var total = 0.0;
+        foreach (var v in perLayer)
+        {
+            total += v;
+        }
+
+        return new ProxyScore(proxyId, total, perLayer);
+    }
 }
+
+/// <summary>Reduces one tensor's values and gradient to a number.</summary>
+/// <param name="theta">The tensor's values.</param>
+/// <param name="gradient">Its gradient.</param>
+internal delegate double TensorReduction(ReadOnlySpan<float> theta, ReadOnlySpan<double> gradient);

@@ -23,8 +23,7 @@ public sealed class SnipProxy : IZeroCostProxy
     {
         ProxyGuard.Validate(this, weights, batch, context);
         cancellationToken.ThrowIfCancellationRequested();
-        var result = CrossEntropyGradients.Compute(weights, batch, context);
-
-        return ScoredTensors.Sum(Id, weights.Spec, p => ProductSums.AbsoluteProduct(weights[p], result.ParameterGradients[p]));
+        using var network = context.Backend.Compile(weights, context.ToExecutionOptions());
+        return ScoredTensors.SumOverGradients(Id, weights, network, batch, Objective.CrossEntropy, ProductSums.AbsoluteProduct);
     }
 }

@@ -41,13 +41,12 @@ public sealed class SynFlowProxy : IZeroCostProxy
         Array.Fill(ones, 1f);
         var input = new Batch(ones, null, 1, batch.Channels, batch.Height, batch.Width);
 
-        GradientResult result;
+        ProxyScore score;
         using (var network = context.Backend.Compile(weights, options))
         {
-            result = network.Backward(input, Objective.SumOfLogits);
+            score = ScoredTensors.SumOverGradients(Id, weights, network, input, Objective.SumOfLogits, ProductSums.AbsoluteProduct);
         }
 
-        var score = ScoredTensors.Sum(Id, weights.Spec, p => ProductSums.AbsoluteProduct(weights[p], result.ParameterGradients[p]));
         return Options.LogScaled ? score with { Value = LogScale(score.Value) } : score;
     }
 

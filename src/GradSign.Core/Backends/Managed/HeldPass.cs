@@ -9,7 +9,7 @@ namespace GradSign.Backends.Managed;
 /// for cross-entropy gradients) reuses them instead of recomputing: GraSP's Hessian-vector product follows a
 /// backward pass on the same batch. The batch is copied, so a caller changing its arrays in between is noticed.
 /// </summary>
-internal sealed class HeldPass
+internal sealed class HeldPass(BufferPool pool)
 {
     private float[] _images = [];
     private int[] _labels = [];
@@ -31,6 +31,14 @@ internal sealed class HeldPass
         _gradients = null;
     }
 
+    /// <summary>Forgets everything and gives the batch copy back to the pool (the executor is being disposed).</summary>
+    public void Release()
+    {
+        Clear();
+        pool.Return(_images);
+        _images = [];
+    }
+
     /// <summary>Forgets the gradients (call before overwriting them).</summary>
     public void ClearGradients() => _gradients = null;
 
@@ -39,7 +47,8 @@ internal sealed class HeldPass
     {
         if (_images.Length != batch.Images.Length)
         {
-            _images = new float[batch.Images.Length];
+            pool.Return(_images);
+            _images = pool.Rent<float>(batch.Images.Length);
         }
 
         batch.Images.CopyTo(_images, 0);

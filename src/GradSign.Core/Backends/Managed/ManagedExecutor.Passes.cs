@@ -34,14 +34,7 @@ internal sealed partial class ManagedExecutor<T>
     /// <inheritdoc />
     public GradientResult Backward(Batch batch, Objective objective, bool inputGradient = false)
     {
-        CheckObjective(objective);
-        var w = Prepare(batch, objective == Objective.CrossEntropy);
-        RunForward(w, batch);
-        StartBackward(w, inputGradient);
-        var value = Seed(w, batch, objective, perSample: false);
-        Sweep(w, tangents: false);
-        _held.SetGradients(batch, objective);
-        ParameterGradients(w);
+        var (w, value) = BackwardPass(batch, objective, inputGradient);
         var grads = new double[_params.Length][];
         for (var i = 0; i < grads.Length; i++)
         {
@@ -70,6 +63,40 @@ internal sealed partial class ManagedExecutor<T>
         }
 
         return new GradientResult(value, grads, input);
+    }
+
+    /// <inheritdoc />
+    public double Backward(Batch batch, Objective objective, ParameterGradientHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var (w, value) = BackwardPass(batch, objective, inputGradient: false);
+        if (typeof(T) == typeof(double))
+        {
+            for (var p = 0; p < _params.Length; p++)
+            {
+                handler(p, (double[])(object)w.ParamGrads[p]);
+            }
+
+            return value;
+        }
+
+        // Float32: each parameter is widened into one pooled scratch array in turn.
+        var scratch = _pool.Rent<double>(_params.Max(p => p.Length));
+        try
+        {
+            for (var p = 0; p < _params.Length; p++)
+            {
+                var g = scratch.AsSpan(0, _params[p].Length);
+                TensorPrimitives.ConvertTruncating<T, double>(w.ParamGrads[p], g);
+                handler(p, g);
+            }
+        }
+        finally
+        {
+            _pool.Return(scratch);
+        }
+
+        return value;
     }
 
     /// <inheritdoc />
@@ -356,6 +383,20 @@ internal sealed partial class ManagedExecutor<T>
         }
 
         return result;
+    }
+
+    /// <summary>Forward, seed, backward sweep and batch parameter gradients; returns the workspace and the objective's value.</summary>
+    private (Workspace<T> W, double Value) BackwardPass(Batch batch, Objective objective, bool inputGradient)
+    {
+        CheckObjective(objective);
+        var w = Prepare(batch, objective == Objective.CrossEntropy);
+        RunForward(w, batch);
+        StartBackward(w, inputGradient);
+        var value = Seed(w, batch, objective, perSample: false);
+        Sweep(w, tangents: false);
+        _held.SetGradients(batch, objective);
+        ParameterGradients(w);
+        return (w, value);
     }
 
     /// <summary>Batch parameter gradients of every layer that received a gradient; zeros for the others.</summary>

@@ -25,12 +25,13 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private T[][][] _perSample = [];
     private double[][][]? _perSampleDoubles;
     private readonly Dictionary<int, ulong[]> _codes = [];
-    private readonly HeldPass _held = new();
+    private readonly HeldPass _held;
     private bool _disposed;
 
     public ManagedExecutor(NetworkWeights weights, ExecutionOptions options, BufferPool pool)
     {
         _pool = pool;
+        _held = new HeldPass(pool);
         Spec = weights.Spec;
         Options = options;
         _degree = options.MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism;
@@ -103,6 +104,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
 
         _disposed = true;
         ReleaseWorkspace();
+        _held.Release();
         _pool.ReturnAll(_params);
         _perSampleDoubles = null;
         _codes.Clear();

@@ -8,69 +8,70 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
     : LayerOp<T>(layer, output, inputs)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Elements per block: 16 KiB of float32 per operand, so a block of the sum (forward) or of the output's
+    /// gradient (backward) stays in L1 while every input is added, and each tensor crosses memory once.</summary>
+    private const int Block = 1 << 12;
+
     /// <inheritdoc />
     public override void Forward(Workspace<T> w) => Sum(w, w.Values, w.Values[Output]);
 
     /// <inheritdoc />
-    public override void Backward(Workspace<T> w)
-    {
-        foreach (var i in Inputs)
-        {
-            if (w.NeedsGrad[i])
-            {
-                CopyOrAdd(w, w.Grads[Output], w.Grads[i], w.ClaimGrad(i));
-            }
-        }
-    }
+    public override void Backward(Workspace<T> w) => Scatter(w, w.Grads, w.ClaimGrad);
 
     /// <inheritdoc />
     public override void TangentForward(Workspace<T> w) => Sum(w, w.Tangents, w.Tangents[Output]);
 
     /// <inheritdoc />
-    public override void BackwardTangent(Workspace<T> w)
-    {
-        foreach (var i in Inputs)
-        {
-            if (w.NeedsGrad[i])
-            {
-                CopyOrAdd(w, w.GradTangents[Output], w.GradTangents[i], w.ClaimGradTangent(i));
-            }
-        }
-    }
+    public override void BackwardTangent(Workspace<T> w) => Scatter(w, w.GradTangents, w.ClaimGradTangent);
 
-    /// <summary>destination = source, or destination += source.</summary>
-    internal static void CopyOrAdd(Workspace<T> w, T[] source, T[] destination, bool accumulate)
+    /// <summary>
+    /// dx_i (+)= dy for every input that needs a gradient, block by block. Scalar equivalent, per input in order:
+    /// <c>for k: dx_i[k] = (claimed before ? dx_i[k] : 0) + dy[k]</c> (an input listed twice is copied, then added).
+    /// </summary>
+    private void Scatter(Workspace<T> w, T[][] buffers, Func<int, bool> claim)
     {
-        const int chunk = 1 << 14;
-        var length = source.Length;
-        Parallelism.For(w.Degree, (length + chunk - 1) / chunk, chunk, (s, e) =>
+        var targets = Inputs.Where(i => w.NeedsGrad[i]).ToArray();
+        var accumulate = targets.Select(claim).ToArray();
+        var dy = buffers[Output];
+        var length = dy.Length;
+        Parallelism.For(w.Degree, (length + Block - 1) / Block, (long)Block * (targets.Length + 1), (s, e) =>
         {
-            var a = s * chunk;
-            var b = Math.Min(e * chunk, length);
-            if (accumulate)
+            for (var b = s; b < e; b++)
             {
-                TensorPrimitives.Add(destination.AsSpan(a, b - a), source.AsSpan(a, b - a), destination.AsSpan(a, b - a));
-            }
-            else
-            {
-                source.AsSpan(a, b - a).CopyTo(destination.AsSpan(a, b - a));
+                var a = b * Block;
+                var source = dy.AsSpan(a, Math.Min(Block, length - a));
+                for (var t = 0; t < targets.Length; t++)
+                {
+                    var d = buffers[targets[t]].AsSpan(a, source.Length);
+                    if (accumulate[t])
+                    {
+                        TensorPrimitives.Add(d, source, d);
+                    }
+                    else
+                    {
+                        source.CopyTo(d);
+                    }
+                }
             }
         });
     }
 
+    /// <summary>y = Σ_i x_i, block by block (left to right, as the scalar <c>((x_0 + x_1) + x_2) + …</c>).</summary>
     private void Sum(Workspace<T> w, T[][] buffers, T[] y)
     {
-        const int chunk = 1 << 14;
         var length = y.Length;
         var inputs = Inputs;
-        Parallelism.For(w.Degree, (length + chunk - 1) / chunk, chunk * inputs.Length, (s, e) =>
+        Parallelism.For(w.Degree, (length + Block - 1) / Block, (long)Block * (inputs.Length + 1), (s, e) =>
         {
-            var a = s * chunk;
-            var d = y.AsSpan(a, Math.Min(e * chunk, length) - a);
-            TensorPrimitives.Add(buffers[inputs[0]].AsSpan(a, d.Length), buffers[inputs[1]].AsSpan(a, d.Length), d);
-            for (var k = 2; k < inputs.Length; k++)
+            for (var b = s; b < e; b++)
             {
-                TensorPrimitives.Add(d, buffers[inputs[k]].AsSpan(a, d.Length), d);
+                var a = b * Block;
+                var d = y.AsSpan(a, Math.Min(Block, length - a));
+                TensorPrimitives.Add(buffers[inputs[0]].AsSpan(a, d.Length), buffers[inputs[1]].AsSpan(a, d.Length), d);
+                for (var k = 2; k < inputs.Length; k++)
+                {
+                    TensorPrimitives.Add(d, buffers[inputs[k]].AsSpan(a, d.Length), d);
+                }
             }
         });
     }

@@ -29,9 +29,9 @@ internal sealed class BatchNormOp<T>(int layer, int output, int input, int chann
     public override void Prepare(int batch, BufferPool pool)
     {
         _xhat = Affine ? pool.Rent<T>(batch * channels * spatial) : [];
-        _invStd = new double[batch * channels];
-        _runSumDy = new double[batch * channels];
-        _runSumDyXhat = new double[batch * channels];
+        _invStd = pool.RentZeroed<double>(batch * channels);
+        _runSumDy = pool.RentZeroed<double>(batch * channels);
+        _runSumDyXhat = pool.RentZeroed<double>(batch * channels);
         _xhatDot = [];
         _invStdDot = [];
     }
@@ -42,9 +42,9 @@ internal sealed class BatchNormOp<T>(int layer, int output, int input, int chann
         if (_invStdDot.Length == 0 || (Affine && _xhatDot.Length == 0))
         {
             _xhatDot = Affine ? pool.Rent<T>(batch * channels * spatial) : [];
-            _invStdDot = new double[batch * channels];
-            _groupGammaDot = new double[batch * channels];
-            _groupBetaDot = new double[batch * channels];
+            _invStdDot = pool.RentZeroed<double>(batch * channels);
+            _groupGammaDot = pool.RentZeroed<double>(batch * channels);
+            _groupBetaDot = pool.RentZeroed<double>(batch * channels);
         }
     }
 
@@ -53,9 +53,20 @@ internal sealed class BatchNormOp<T>(int layer, int output, int input, int chann
     {
         pool.Return(_xhat);
         pool.Return(_xhatDot);
+        pool.Return(_invStd);
+        pool.Return(_runSumDy);
+        pool.Return(_runSumDyXhat);
+        pool.Return(_invStdDot);
+        pool.Return(_groupGammaDot);
+        pool.Return(_groupBetaDot);
         _xhat = [];
         _xhatDot = [];
+        _invStd = [];
+        _runSumDy = [];
+        _runSumDyXhat = [];
         _invStdDot = [];
+        _groupGammaDot = [];
+        _groupBetaDot = [];
     }
 
     /// <inheritdoc />

@@ -1,0 +1,50 @@
+using GradSign.Backends;
+using GradSign.Backends.Managed;
+
+namespace GradSign.Tests.Backends.Managed;
+
+/// <summary>The streaming <see cref="INetworkExecutor.Backward(GradSign.Data.Batch, Objective, ParameterGradientHandler)"/>
+/// delivers exactly what the array-returning pass returns, every parameter once and in spec order.</summary>
+public sealed class ManagedGradientHandlerTests
+{
+    public static TheoryData<string, Precision, Objective> Cases()
+    {
+        var data = new TheoryData<string, Precision, Objective>();
+        foreach (var (name, _) in TestNets.All())
+        {
+            data.Add(name, Precision.Float32, Objective.CrossEntropy);
+            data.Add(name, Precision.Float64, Objective.SumOfLogits);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Handler_EqualsReturnedGradients(string net, Precision precision, Objective objective)
+    {
+        var spec = TestNets.ByName(net);
+        var weights = TestNets.Weights(spec, 41);
+        var batch = TestNets.RandomBatch(spec, 4, 42);
+        var options = new ExecutionOptions { Precision = precision };
+        using var returning = ManagedBackend.Instance.Compile(weights, options);
+        var expected = returning.Backward(batch, objective);
+        using var streaming = ManagedBackend.Instance.Compile(weights, options);
+        var seen = new List<int>();
+        var value = streaming.Backward(batch, objective, (p, gradient) =>
+        {
+            seen.Add(p);
+            Assert.True(gradient.SequenceEqual(expected.ParameterGradients[p]), $"parameter {p}");
+        });
+        Assert.Equal(expected.Value, value);
+        Assert.Equal(Enumerable.Range(0, spec.Parameters.Count), seen);
+    }
+
+    [Fact]
+    public void Handler_Null_Throws()
+    {
+        var spec = TestNets.ConvBnRelu();
+        using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
+        Assert.Throws<ArgumentNullException>(() => e.Backward(TestNets.RandomBatch(spec, 2, 1), Objective.SumOfLogits, (ParameterGradientHandler)null!));
+    }
+}
