@@ -61,28 +61,35 @@ public interface INetworkExecutor : IDisposable
 
     /// <summary>
     /// GradSign's sign votes of the per-sample gradients of <see cref="PerSampleGradients"/> (same capability): for each
-    /// requested parameter, <c>Σ_i sign(∂ℓ_i/∂θ[k])</c> and which elements saw a NaN. A backend can fuse the reduction
-    /// into its per-sample pass (the managed backend votes on its float32 gradients on every core and never converts
-    /// them); the default implementation streams <see cref="PerSampleGradients"/>.
+    /// requested parameter element k, <c>votes[k] = Σ_i sign(∂ℓ_i/∂θ[k])</c> (<c>sign(±0) = 0</c>) and <c>nanFlags[k] ≠ 0</c>
+    /// where some sample's gradient was NaN. A backend can fuse the reduction into its per-sample pass (the managed
+    /// backend votes on its float32 gradients on every core and never converts or stores them); the default
+    /// implementation streams <see cref="PerSampleGradients"/>.
     /// </summary>
     /// <param name="batch">Labelled batch.</param>
     /// <param name="parameters">Indices of the parameters to count, distinct, in any order.</param>
+    /// <param name="handler">Called once per requested parameter, in the order requested, after all samples.</param>
     /// <param name="cancellationToken">Checked between samples.</param>
-    /// <returns>One entry per requested parameter, in the order requested.</returns>
-    GradientSignVotes[] PerSampleGradientSignVotes(Batch batch, IReadOnlyList<int> parameters, CancellationToken cancellationToken = default)
+    void PerSampleGradientSignVotes(Batch batch, IReadOnlyList<int> parameters, SignVoteHandler handler, CancellationToken cancellationToken = default)
     {
-        var votes = GradientSignVotes.Allocate(Spec, parameters);
+        ArgumentNullException.ThrowIfNull(handler);
+        SignAccumulator.CheckParameters(Spec, parameters);
+        var votes = parameters.Select(p => new int[Spec.Parameters[p].ElementCount]).ToArray();
+        var nanFlags = parameters.Select(p => new int[Spec.Parameters[p].ElementCount]).ToArray();
         PerSampleGradients(
             batch,
             (_, gradients) =>
             {
-                foreach (var v in votes)
+                for (var i = 0; i < votes.Length; i++)
                 {
-                    SignAccumulator.Accumulate<double>(gradients[v.Parameter], v.Votes, v.NanFlags);
+                    SignAccumulator.Accumulate<double>(gradients[parameters[i]], votes[i], nanFlags[i]);
                 }
             },
             cancellationToken);
-        return votes;
+        for (var i = 0; i < votes.Length; i++)
+        {
+            handler(parameters[i], votes[i], nanFlags[i]);
+        }
     }
 
     /// <summary>
@@ -118,6 +125,12 @@ public interface INetworkExecutor : IDisposable
 /// <param name="parameter">Index of the parameter in <see cref="NetworkSpec.Parameters"/>.</param>
 /// <param name="gradient">Its gradient, as float64 whatever the precision; valid only during the call.</param>
 public delegate void ParameterGradientHandler(int parameter, ReadOnlySpan<double> gradient);
+
+/// <summary>Receives the sign votes of one parameter (<see cref="INetworkExecutor.PerSampleGradientSignVotes"/>).</summary>
+/// <param name="parameter">Index of the parameter in <see cref="NetworkSpec.Parameters"/>.</param>
+/// <param name="votes">Per element, the sum over samples of the gradient's sign; valid only during the call.</param>
+/// <param name="nanFlags">Per element, non-zero where some sample's gradient was NaN; valid only during the call.</param>
+public delegate void SignVoteHandler(int parameter, ReadOnlySpan<int> votes, ReadOnlySpan<int> nanFlags);
 
 /// <summary>Receives the gradients of one sample.</summary>
 /// <param name="sample">Sample index.</param>

@@ -36,21 +36,23 @@ public sealed class GradSignProxy : IZeroCostProxy
     {
         ProxyGuard.Validate(this, weights, batch, context);
         var scored = ScoredTensors.Indices(weights.Spec);
-        GradientSignVotes[] votes;
-        using (var network = context.Backend.Compile(weights, context.ToExecutionOptions()))
-        {
-            votes = network.PerSampleGradientSignVotes(batch, scored, cancellationToken);
-        }
-
         var perLayer = new double[scored.Length];
         long total = 0;
         long kept = 0;
-        for (var t = 0; t < scored.Length; t++)
+        var t = 0;
+        using (var network = context.Backend.Compile(weights, context.ToExecutionOptions()))
         {
-            var (sum, nans) = votes[t].Sum();
-            total += sum;
-            kept += votes[t].Votes.Length - nans;
-            perLayer[t] = sum;
+            network.PerSampleGradientSignVotes(
+                batch,
+                scored,
+                (_, votes, nanFlags) =>
+                {
+                    var (sum, nans) = SignAccumulator.AbsoluteSum(votes, nanFlags);
+                    total += sum;
+                    kept += votes.Length - nans;
+                    perLayer[t++] = sum;
+                },
+                cancellationToken);
         }
 
         var value = Options.Aggregation switch

@@ -161,26 +161,28 @@ internal sealed partial class ManagedExecutor<T>
     }
 
     /// <inheritdoc />
-    public GradientSignVotes[] PerSampleGradientSignVotes(Batch batch, IReadOnlyList<int> parameters, CancellationToken cancellationToken = default)
+    public void PerSampleGradientSignVotes(Batch batch, IReadOnlyList<int> parameters, SignVoteHandler handler, CancellationToken cancellationToken = default)
     {
-        var votes = GradientSignVotes.Allocate(Spec, parameters);
+        ArgumentNullException.ThrowIfNull(handler);
+        SignAccumulator.CheckParameters(Spec, parameters);
         var w = Prepare(batch, needLabels: true);
         w.PerSample = true;
+
+        // Each thread takes a contiguous range of samples with its own gradient buffers and pooled vote counters;
+        // integer votes make the final merge (into thread 0's counters) exact and order-independent.
+        var parts = Math.Clamp(_degree, 1, batch.Count);
+        var votes = new int[parts][][];
+        var nanFlags = new int[parts][][];
+        for (var part = 0; part < parts; part++)
+        {
+            votes[part] = [.. parameters.Select(p => _pool.RentZeroed<int>(_params[p].Length))];
+            nanFlags[part] = [.. parameters.Select(p => _pool.RentZeroed<int>(_params[p].Length))];
+        }
+
         try
         {
             var live = PerSampleSweep(w, batch);
-
-            // Each thread takes a contiguous range of samples with its own gradient buffers and vote counters (thread 0
-            // counts straight into the result); integer votes make the final merge order-independent and exact.
-            var parts = Math.Clamp(_degree, 1, batch.Count);
             var grads = PerSampleBuffers(parts);
-            var partials = new GradientSignVotes[parts][];
-            partials[0] = votes;
-            for (var part = 1; part < parts; part++)
-            {
-                partials[part] = GradientSignVotes.Allocate(Spec, parameters);
-            }
-
             KernelParallel.For(parts, part =>
             {
                 var (start, end) = KernelParallel.Range(batch.Count, parts, part);
@@ -191,27 +193,33 @@ internal sealed partial class ManagedExecutor<T>
                         op.ParameterGradients(w, n, grads[part], 1);
                     }
 
-                    foreach (var v in partials[part])
+                    for (var i = 0; i < parameters.Count; i++)
                     {
-                        SignAccumulator.Accumulate<T>(grads[part][v.Parameter], v.Votes, v.NanFlags);
+                        SignAccumulator.Accumulate<T>(grads[part][parameters[i]], votes[part][i], nanFlags[part][i]);
                     }
                 }
             });
             cancellationToken.ThrowIfCancellationRequested();
-            for (var part = 1; part < parts; part++)
+            for (var i = 0; i < parameters.Count; i++)
             {
-                for (var i = 0; i < votes.Length; i++)
+                for (var part = 1; part < parts; part++)
                 {
-                    TensorPrimitives.Add<int>(votes[i].Votes, partials[part][i].Votes, votes[i].Votes);
-                    TensorPrimitives.BitwiseOr<int>(votes[i].NanFlags, partials[part][i].NanFlags, votes[i].NanFlags);
+                    TensorPrimitives.Add<int>(votes[0][i], votes[part][i], votes[0][i]);
+                    TensorPrimitives.BitwiseOr<int>(nanFlags[0][i], nanFlags[part][i], nanFlags[0][i]);
                 }
-            }
 
-            return votes;
+                var length = _params[parameters[i]].Length;
+                handler(parameters[i], votes[0][i].AsSpan(0, length), nanFlags[0][i].AsSpan(0, length));
+            }
         }
         finally
         {
             w.PerSample = false;
+            for (var part = 0; part < parts; part++)
+            {
+                _pool.ReturnAll(votes[part]);
+                _pool.ReturnAll(nanFlags[part]);
+            }
         }
     }
 
@@ -331,7 +339,12 @@ internal sealed partial class ManagedExecutor<T>
                 var total = words * batch.Count;
                 if (!_codes.TryGetValue(input, out var codes) || codes.Length != total)
                 {
-                    _codes[input] = codes = new ulong[total];
+                    if (codes is not null)
+                    {
+                        _pool.Return(codes);
+                    }
+
+                    _codes[input] = codes = _pool.Rent<ulong>(total);
                 }
 
                 if (packed.Add(input))

@@ -107,6 +107,11 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         _held.Release();
         _pool.ReturnAll(_params);
         _perSampleDoubles = null;
+        foreach (var codes in _codes.Values)
+        {
+            _pool.Return(codes);
+        }
+
         _codes.Clear();
     }
 

@@ -32,12 +32,12 @@ public sealed class ManagedSignVoteTests
         var batch = TestNets.RandomBatch(spec, 7, 32);
         var parameters = Enumerable.Range(0, spec.Parameters.Count).Reverse().ToArray();
         using var e = ManagedBackend.Instance.Compile(weights, new ExecutionOptions { Precision = precision, MaxDegreeOfParallelism = threads });
-        var fused = e.PerSampleGradientSignVotes(batch, parameters);
-        var streamed = ((INetworkExecutor)new StreamingOnly(e)).PerSampleGradientSignVotes(batch, parameters);
-        Assert.Equal(parameters.Length, fused.Length);
+        var fused = Votes(e, batch, parameters);
+        var streamed = Votes(new StreamingOnly(e), batch, parameters);
+        Assert.Equal(parameters, fused.Select(v => v.Parameter));
         for (var i = 0; i < parameters.Length; i++)
         {
-            Assert.Equal(parameters[i], fused[i].Parameter);
+            Assert.Equal(parameters[i], streamed[i].Parameter);
             Assert.Equal(streamed[i].Votes, fused[i].Votes);
             Assert.Equal(streamed[i].NanFlags.Select(f => f != 0), fused[i].NanFlags.Select(f => f != 0));
         }
@@ -48,16 +48,16 @@ public sealed class ManagedSignVoteTests
     {
         var fixture = OracleFixture.Load(Path.Combine(SharedPaths.FixturesExt, "nb101_d2_skip_one_vertex"));
         var parameters = Enumerable.Range(0, fixture.Weights.Spec.Parameters.Count).ToArray();
-        GradientSignVotes[] Run(int threads)
+        List<(int Parameter, int[] Votes, int[] NanFlags)> Run(int threads)
         {
             using var e = ManagedBackend.Instance.Compile(fixture.Weights, ExecutionOptions.Default with { MaxDegreeOfParallelism = threads });
-            return e.PerSampleGradientSignVotes(fixture.Batch, parameters);
+            return Votes(e, fixture.Batch, parameters);
         }
 
         var one = Run(1);
         var four = Run(4);
         Assert.Contains(one, v => v.Votes.Any(c => Math.Abs(c) > 1));
-        for (var i = 0; i < one.Length; i++)
+        for (var i = 0; i < one.Count; i++)
         {
             Assert.Equal(one[i].Votes, four[i].Votes);
             Assert.Equal(one[i].NanFlags, four[i].NanFlags);
@@ -71,7 +71,7 @@ public sealed class ManagedSignVoteTests
         using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
         using var cts = new CancellationTokenSource();
         cts.Cancel();
-        Assert.Throws<OperationCanceledException>(() => e.PerSampleGradientSignVotes(TestNets.RandomBatch(spec, 3, 1), [0], cts.Token));
+        Assert.Throws<OperationCanceledException>(() => e.PerSampleGradientSignVotes(TestNets.RandomBatch(spec, 3, 1), [0], (_, _, _) => { }, cts.Token));
     }
 
     [Theory]
@@ -81,7 +81,7 @@ public sealed class ManagedSignVoteTests
     {
         var spec = TestNets.ConvBnRelu();
         using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => e.PerSampleGradientSignVotes(TestNets.RandomBatch(spec, 2, 1), [parameter]));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => e.PerSampleGradientSignVotes(TestNets.RandomBatch(spec, 2, 1), [parameter], (_, _, _) => { }));
         Assert.Contains(parameter.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.Message);
     }
 
@@ -90,7 +90,14 @@ public sealed class ManagedSignVoteTests
     {
         var spec = TestNets.ConvBnRelu();
         using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
-        Assert.Throws<ArgumentException>(() => e.PerSampleGradientSignVotes(TestNets.RandomBatch(spec, 2, 1), [0, 0]));
+        Assert.Throws<ArgumentException>(() => e.PerSampleGradientSignVotes(TestNets.RandomBatch(spec, 2, 1), [0, 0], (_, _, _) => { }));
+    }
+
+    private static List<(int Parameter, int[] Votes, int[] NanFlags)> Votes(INetworkExecutor e, GradSign.Data.Batch batch, int[] parameters)
+    {
+        var all = new List<(int, int[], int[])>();
+        e.PerSampleGradientSignVotes(batch, parameters, (p, votes, nanFlags) => all.Add((p, votes.ToArray(), nanFlags.ToArray())));
+        return all;
     }
 
     /// <summary>Exposes only the streaming members, so the interface's default vote implementation runs.</summary>
