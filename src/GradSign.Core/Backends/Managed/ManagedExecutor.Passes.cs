@@ -10,7 +10,7 @@ namespace GradSign.Backends.Managed;
 /// <content>The <see cref="INetworkExecutor"/> passes.</content>
 internal sealed partial class ManagedExecutor<T>
 {
-    /// <summary>Batches below this size compute their layers' parameter gradients concurrently (see <see cref="ParameterGradients"/>).</summary>
+    /// <summary>Batches below this size compute their layers' parameter gradients concurrently (see <see cref="LayerParallelParameterGradients"/>).</summary>
     private const int LayerParallelBatchLimit = 8;
 
     /// <inheritdoc />
@@ -406,20 +406,25 @@ internal sealed partial class ManagedExecutor<T>
         RunForward(w, batch);
         StartBackward(w, inputGradient);
         var value = Seed(w, batch, objective, perSample: false);
-        Sweep(w, tangents: false);
+        RentParameterGradients(w);
+        if (w.Batch >= LayerParallelBatchLimit || _degree == 1)
+        {
+            // Each layer's weight gradient right after its backward pass, while its output gradient is still in cache.
+            Sweep(w, tangents: false, afterBackward: op => op.ParameterGradients(w, -1, w.ParamGrads, _degree));
+        }
+        else
+        {
+            Sweep(w, tangents: false);
+            LayerParallelParameterGradients(w);
+        }
+
         _held.SetGradients(batch, objective);
-        ParameterGradients(w);
+        ZeroUnwrittenParameterGradients(w);
         return (w, value);
     }
 
-    /// <summary>Batch parameter gradients of every layer that received a gradient; zeros for the others.</summary>
-    /// <remarks>
-    /// Layers' weight gradients are independent. With few samples a kernel has too little work to split across threads
-    /// (a fork-join per layer costs more than it saves), so the layers run concurrently instead, one thread each,
-    /// largest first onto the least-loaded thread; with many samples each kernel splits its own work. Each layer's
-    /// result is the same either way (kernels do not depend on their thread count).
-    /// </remarks>
-    private void ParameterGradients(Workspace<T> w)
+    /// <summary>Makes sure every parameter has a gradient buffer (a float64 <see cref="Backward(Batch, Objective, bool)"/> hands its buffers to the caller).</summary>
+    private void RentParameterGradients(Workspace<T> w)
     {
         for (var p = 0; p < _params.Length; p++)
         {
@@ -428,39 +433,41 @@ internal sealed partial class ManagedExecutor<T>
                 w.ParamGrads[p] = _pool.Rent<T>(_params[p].Length);
             }
         }
+    }
 
-        var live = _ops.Where(op => op is not null && w.GradWritten[op.Output]).Select(op => op!).ToArray();
-        if (w.Batch >= LayerParallelBatchLimit || _degree == 1)
+    /// <summary>Batch parameter gradients of every layer that received a gradient, layers running concurrently.</summary>
+    /// <remarks>
+    /// Layers' weight gradients are independent. With few samples a kernel has too little work to split across threads
+    /// (a fork-join per layer costs more than it saves), so the layers run concurrently instead, one thread each,
+    /// largest first onto the least-loaded thread. Each layer's result is the same as when its kernel splits its own
+    /// work (kernels do not depend on their thread count).
+    /// </remarks>
+    private void LayerParallelParameterGradients(Workspace<T> w)
+    {
+        var bins = Enumerable.Range(0, _degree).Select(_ => new List<LayerOp<T>>()).ToArray();
+        var load = new long[_degree];
+        foreach (var op in LiveOps(w).OrderByDescending(op => op.ParameterGradientCost))
         {
-            foreach (var op in live)
-            {
-                op.ParameterGradients(w, -1, w.ParamGrads, _degree);
-            }
-        }
-        else
-        {
-            var bins = Enumerable.Range(0, _degree).Select(_ => new List<LayerOp<T>>()).ToArray();
-            var load = new long[_degree];
-            foreach (var op in live.OrderByDescending(op => op.ParameterGradientCost))
-            {
-                var b = Array.IndexOf(load, load.Min());
-                bins[b].Add(op);
-                load[b] += op.ParameterGradientCost;
-            }
-
-            KernelParallel.For(_degree, b =>
-            {
-                foreach (var op in bins[b])
-                {
-                    op.ParameterGradients(w, -1, w.ParamGrads, 1);
-                }
-            });
+            var b = Array.IndexOf(load, load.Min());
+            bins[b].Add(op);
+            load[b] += op.ParameterGradientCost;
         }
 
-        // Every op overwrites its parameters' gradients, so only the parameters of layers that received no gradient
-        // (dead edges, removed layers) need zeros.
+        KernelParallel.For(_degree, b =>
+        {
+            foreach (var op in bins[b])
+            {
+                op.ParameterGradients(w, -1, w.ParamGrads, 1);
+            }
+        });
+    }
+
+    /// <summary>Every op overwrites its parameters' gradients, so only the parameters of layers that received no
+    /// gradient (dead edges, removed layers) need zeros.</summary>
+    private void ZeroUnwrittenParameterGradients(Workspace<T> w)
+    {
         var written = new bool[w.ParamGrads.Length];
-        foreach (var p in live.SelectMany(op => op.Parameters))
+        foreach (var p in LiveOps(w).SelectMany(op => op.Parameters))
         {
             written[p] = true;
         }
@@ -474,6 +481,9 @@ internal sealed partial class ManagedExecutor<T>
         }
     }
 
+    /// <summary>The layers whose outputs received gradients in the last sweep.</summary>
+    private IEnumerable<LayerOp<T>> LiveOps(Workspace<T> w) => _ops.Where(op => op is not null && w.GradWritten[op.Output]).Select(op => op!);
+
     /// <summary>
     /// The shared part of the per-sample passes: the forward pass with per-sample BatchNorm statistics, each sample's
     /// own cross-entropy seed and the backward sweep; returns the layers whose outputs received gradients.
@@ -484,7 +494,7 @@ internal sealed partial class ManagedExecutor<T>
         StartBackward(w, inputGradient: false);
         Seed(w, batch, Objective.CrossEntropy, perSample: true);
         Sweep(w, tangents: false);
-        return [.. _ops.Where(op => op is not null && w.GradWritten[op.Output]).Select(op => op!)];
+        return [.. LiveOps(w)];
     }
 
     /// <summary>

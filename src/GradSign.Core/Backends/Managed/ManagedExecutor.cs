@@ -298,9 +298,10 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
 
     /// <summary>
     /// Reverse sweep propagating activation gradients (unless <paramref name="gradients"/> is false: they are held
-    /// from an earlier pass) and, with <paramref name="tangents"/>, their tangents.
+    /// from an earlier pass) and, with <paramref name="tangents"/>, their tangents; <paramref name="afterBackward"/> runs
+    /// after each layer (its output gradient is final by then).
     /// </summary>
-    private void Sweep(Workspace<T> w, bool tangents, bool gradients = true)
+    private void Sweep(Workspace<T> w, bool tangents, bool gradients = true, Action<LayerOp<T>>? afterBackward = null)
     {
         for (var i = _ops.Length - 1; i >= 1; i--)
         {
@@ -319,6 +320,8 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
             {
                 op.Backward(w);
             }
+
+            afterBackward?.Invoke(op);
         }
     }
 
