@@ -42,16 +42,20 @@ public class Conv2dKernelTests
 
     [Theory]
     [InlineData(16, 16, 3, 1, 1, 4)]
-    [InlineData(16, 16, 3, 1, 1, 1)]
-    [InlineData(16, 16, 3, 2, 1, 3)]
-    [InlineData(16, 16, 1, 1, 0, 2)]
+    [InlineData(16, 32, 3, 1, 1, 1)]
+    [InlineData(16, 16, 3, 2, 1, 8)]
+    [InlineData(16, 16, 1, 1, 0, 16)]
     [InlineData(3, 32, 3, 1, 1, 20)]
     [InlineData(32, 8, 3, 1, 1, 3)]  // tap-GEMM weight gradient: chunks
-    [InlineData(32, 8, 3, 1, 1, 1)]  // … and taps split across threads
-    [InlineData(32, 16, 3, 2, 1, 1)] // … strided
+    [InlineData(64, 8, 3, 1, 1, 1)]  // … and taps split across threads
+    [InlineData(64, 16, 3, 2, 1, 1)] // … strided
     public void AllKernels_AnyThreadCount_GiveBitIdenticalResults(int channels, int size, int k, int stride, int pad, int batch)
     {
         var g = new ConvGeometry(channels, size, size, channels, k, stride, pad);
+
+        // Every case must be large enough for the kernels to split it, or the comparison below proves nothing.
+        var multiplyAdds = (long)batch * g.WeightSize * g.OutHeight * g.OutWidth;
+        Assert.True(Environment.ProcessorCount == 1 || KernelParallel.Threads(-1, multiplyAdds) > 1, $"{multiplyAdds} multiply-adds run serially");
         var x = Random<float>(batch * g.InputSize, 1);
         var wt = Random<float>(g.WeightSize, 2);
         var bias = Random<float>(channels, 3);
