@@ -29,21 +29,27 @@ public interface INetworkExecutor : IDisposable
     GradientResult Backward(Batch batch, Objective objective, bool inputGradient = false);
 
     /// <summary>
-    /// One forward and backward pass that hands each parameter's gradient to <paramref name="handler"/> instead of
+    /// One forward and backward pass that hands each wanted parameter's gradient to <paramref name="handler"/> instead of
     /// returning new arrays: for proxies that only reduce the gradients (Σ|θ·g|, ‖g‖), nothing the size of the network is
     /// allocated per call. The default implementation delegates to <see cref="Backward(Batch, Objective, bool)"/>.
     /// </summary>
     /// <param name="batch">Input batch (labels required for <see cref="Objective.CrossEntropy"/>).</param>
     /// <param name="objective">The scalar to differentiate.</param>
     /// <param name="handler">Called once per parameter, in spec order; the span is valid only during the call.</param>
+    /// <param name="parameters">The parameters whose gradients are wanted (null: all); a backend may skip the others'
+    /// work (the managed backend does: a weights-only proxy saves the bias and BatchNorm reductions).</param>
     /// <returns>The objective's value.</returns>
-    double Backward(Batch batch, Objective objective, ParameterGradientHandler handler)
+    double Backward(Batch batch, Objective objective, ParameterGradientHandler handler, IReadOnlyList<int>? parameters = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
+        var wanted = ParameterSubset.Mask(Spec, parameters);
         var result = Backward(batch, objective);
         for (var p = 0; p < result.ParameterGradients.Length; p++)
         {
-            handler(p, result.ParameterGradients[p]);
+            if (wanted[p])
+            {
+                handler(p, result.ParameterGradients[p]);
+            }
         }
 
         return result.Value;
@@ -73,7 +79,7 @@ public interface INetworkExecutor : IDisposable
     void PerSampleGradientSignVotes(Batch batch, IReadOnlyList<int> parameters, SignVoteHandler handler, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        SignAccumulator.CheckParameters(Spec, parameters);
+        ParameterSubset.Check(Spec, parameters);
         var votes = parameters.Select(p => new int[Spec.Parameters[p].ElementCount]).ToArray();
         var nanFlags = parameters.Select(p => new int[Spec.Parameters[p].ElementCount]).ToArray();
         PerSampleGradients(

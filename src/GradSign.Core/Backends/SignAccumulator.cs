@@ -77,26 +77,6 @@ internal static class SignAccumulator
         return (sum, nans);
     }
 
-    /// <summary>Throws unless <paramref name="parameters"/> are distinct parameter indices of <paramref name="spec"/>.</summary>
-    public static void CheckParameters(Networks.NetworkSpec spec, IReadOnlyList<int> parameters)
-    {
-        ArgumentNullException.ThrowIfNull(parameters);
-        var seen = new HashSet<int>();
-        for (var i = 0; i < parameters.Count; i++)
-        {
-            var p = parameters[i];
-            if ((uint)p >= (uint)spec.Parameters.Count)
-            {
-                throw new ArgumentOutOfRangeException(nameof(parameters), p, $"parameters[{i}] = {p} is not a parameter index of the network (0..{spec.Parameters.Count - 1}).");
-            }
-
-            if (!seen.Add(p))
-            {
-                throw new ArgumentException($"parameters[{i}] = {p} is requested twice.", nameof(parameters));
-            }
-        }
-    }
-
     /// <summary>Vectorised float32 part; returns the number of elements done (the scalar tail does the rest).</summary>
     private static int AccumulateSingle(ReadOnlySpan<float> gradient, Span<int> counts, Span<int> nanFlags)
     {

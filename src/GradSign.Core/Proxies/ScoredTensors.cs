@@ -30,7 +30,8 @@ internal static class ScoredTensors
 
     /// <summary>
     /// One backward pass of <paramref name="objective"/> on <paramref name="network"/>, each scored tensor reduced to
-    /// <c>reduce(θ, ∂objective/∂θ)</c> as its gradient streams past (no gradient arrays are kept); the score is their sum.
+    /// <c>reduce(θ, ∂objective/∂θ)</c> as its gradient streams past (no gradient arrays are kept, and the unscored
+    /// parameters' gradients are not computed); the score is their sum.
     /// </summary>
     public static ProxyScore SumOverGradients(string proxyId, NetworkWeights weights, INetworkExecutor network, Batch batch, Objective objective, TensorReduction reduce)
     {
@@ -43,13 +44,7 @@ internal static class ScoredTensors
         }
 
         var perLayer = new double[indices.Length];
-        network.Backward(batch, objective, (p, gradient) =>
-        {
-            if (position[p] >= 0)
-            {
-                perLayer[position[p]] = reduce(weights[p], gradient);
-            }
-        });
+        network.Backward(batch, objective, (p, gradient) => perLayer[position[p]] = reduce(weights[p], gradient), indices);
         var total = 0.0;
         foreach (var v in perLayer)
         {

@@ -34,7 +34,7 @@ internal sealed partial class ManagedExecutor<T>
     /// <inheritdoc />
     public GradientResult Backward(Batch batch, Objective objective, bool inputGradient = false)
     {
-        var (w, value) = BackwardPass(batch, objective, inputGradient);
+        var (w, value) = BackwardPass(batch, objective, inputGradient, ParameterSubset.Mask(Spec, null));
         var grads = new double[_params.Length][];
         for (var i = 0; i < grads.Length; i++)
         {
@@ -66,15 +66,19 @@ internal sealed partial class ManagedExecutor<T>
     }
 
     /// <inheritdoc />
-    public double Backward(Batch batch, Objective objective, ParameterGradientHandler handler)
+    public double Backward(Batch batch, Objective objective, ParameterGradientHandler handler, IReadOnlyList<int>? parameters = null)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        var (w, value) = BackwardPass(batch, objective, inputGradient: false);
+        var wanted = ParameterSubset.Mask(Spec, parameters);
+        var (w, value) = BackwardPass(batch, objective, inputGradient: false, wanted);
         if (typeof(T) == typeof(double))
         {
             for (var p = 0; p < _params.Length; p++)
             {
-                handler(p, (double[])(object)w.ParamGrads[p]);
+                if (wanted[p])
+                {
+                    handler(p, (double[])(object)w.ParamGrads[p]);
+                }
             }
 
             return value;
@@ -86,9 +90,12 @@ internal sealed partial class ManagedExecutor<T>
         {
             for (var p = 0; p < _params.Length; p++)
             {
-                var g = scratch.AsSpan(0, _params[p].Length);
-                TensorPrimitives.ConvertTruncating<T, double>(w.ParamGrads[p], g);
-                handler(p, g);
+                if (wanted[p])
+                {
+                    var g = scratch.AsSpan(0, _params[p].Length);
+                    TensorPrimitives.ConvertTruncating<T, double>(w.ParamGrads[p], g);
+                    handler(p, g);
+                }
             }
         }
         finally
@@ -105,6 +112,7 @@ internal sealed partial class ManagedExecutor<T>
         ArgumentNullException.ThrowIfNull(handler);
         var w = Prepare(batch, needLabels: true);
         w.PerSample = true;
+        Array.Fill(w.ParamNeeded, true);
         try
         {
             var live = PerSampleSweep(w, batch);
@@ -164,9 +172,10 @@ internal sealed partial class ManagedExecutor<T>
     public void PerSampleGradientSignVotes(Batch batch, IReadOnlyList<int> parameters, SignVoteHandler handler, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        SignAccumulator.CheckParameters(Spec, parameters);
+        var wanted = ParameterSubset.Mask(Spec, parameters);
         var w = Prepare(batch, needLabels: true);
         w.PerSample = true;
+        wanted.CopyTo(w.ParamNeeded, 0);
 
         // Each thread takes a contiguous range of samples with its own gradient buffers and pooled vote counters;
         // integer votes make the final merge (into thread 0's counters) exact and order-independent.
@@ -398,11 +407,13 @@ internal sealed partial class ManagedExecutor<T>
         return result;
     }
 
-    /// <summary>Forward, seed, backward sweep and batch parameter gradients; returns the workspace and the objective's value.</summary>
-    private (Workspace<T> W, double Value) BackwardPass(Batch batch, Objective objective, bool inputGradient)
+    /// <summary>Forward, seed, backward sweep and the <paramref name="wanted"/> batch parameter gradients; returns the
+    /// workspace and the objective's value.</summary>
+    private (Workspace<T> W, double Value) BackwardPass(Batch batch, Objective objective, bool inputGradient, bool[] wanted)
     {
         CheckObjective(objective);
         var w = Prepare(batch, objective == Objective.CrossEntropy);
+        wanted.CopyTo(w.ParamNeeded, 0);
         RunForward(w, batch);
         StartBackward(w, inputGradient);
         var value = Seed(w, batch, objective, perSample: false);
@@ -462,8 +473,8 @@ internal sealed partial class ManagedExecutor<T>
         });
     }
 
-    /// <summary>Every op overwrites its parameters' gradients, so only the parameters of layers that received no
-    /// gradient (dead edges, removed layers) need zeros.</summary>
+    /// <summary>Every op overwrites its wanted parameters' gradients, so only the wanted parameters of layers that
+    /// received no gradient (dead edges, removed layers) need zeros.</summary>
     private void ZeroUnwrittenParameterGradients(Workspace<T> w)
     {
         var written = new bool[w.ParamGrads.Length];
@@ -474,7 +485,7 @@ internal sealed partial class ManagedExecutor<T>
 
         for (var p = 0; p < written.Length; p++)
         {
-            if (!written[p])
+            if (!written[p] && w.ParamNeeded[p])
             {
                 Array.Clear(w.ParamGrads[p]);
             }

@@ -26,6 +26,7 @@ internal sealed class Workspace<T>
         NeedsGrad = new bool[slotSizes.Length];
         TangentZero = new bool[slotSizes.Length];
         ParamGrads = [.. parameters.Select(p => pool.Rent<T>(p.Length))];
+        ParamNeeded = [.. parameters.Select(_ => true)];
     }
 
     /// <summary>Samples in the batch.</summary>
@@ -66,6 +67,10 @@ internal sealed class Workspace<T>
 
     /// <summary>Parameter gradients.</summary>
     public T[][] ParamGrads { get; }
+
+    /// <summary>Which parameters' gradients the current pass must produce (a proxy that scores only the weights skips
+    /// biases and BatchNorm parameters); ops leave the others unwritten.</summary>
+    public bool[] ParamNeeded { get; }
 
     /// <summary>Parameter tangents (the direction v of a Hessian-vector product).</summary>
     public T[][] ParamTangents { get; private set; } = [];

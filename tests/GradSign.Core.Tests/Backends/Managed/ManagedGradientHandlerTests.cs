@@ -40,6 +40,39 @@ public sealed class ManagedGradientHandlerTests
         Assert.Equal(Enumerable.Range(0, spec.Parameters.Count), seen);
     }
 
+    /// <summary>A subset (every other parameter, given in reverse) gets exactly its gradients, in spec order, on the
+    /// managed backend and through the seam's default implementation.</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Handler_Subset_DeliversExactlyThoseGradients(string net, Precision precision, Objective objective)
+    {
+        var spec = TestNets.ByName(net);
+        var weights = TestNets.Weights(spec, 43);
+        var batch = TestNets.RandomBatch(spec, 3, 44);
+        var options = new ExecutionOptions { Precision = precision };
+        var subset = Enumerable.Range(0, spec.Parameters.Count).Where(p => p % 2 == 1).Reverse().ToArray();
+        using var e = ManagedBackend.Instance.Compile(weights, options);
+        var expected = e.Backward(batch, objective);
+        foreach (var executor in new[] { e, new DefaultsOnlyExecutor(e) })
+        {
+            var seen = new List<int>();
+            executor.Backward(batch, objective, (p, gradient) =>
+            {
+                seen.Add(p);
+                Assert.True(gradient.SequenceEqual(expected.ParameterGradients[p]), $"parameter {p}");
+            }, subset);
+            Assert.Equal(subset.Order(), seen);
+        }
+    }
+
+    [Fact]
+    public void Handler_SubsetOutOfRange_Throws()
+    {
+        var spec = TestNets.ConvBnRelu();
+        using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
+        Assert.Throws<ArgumentOutOfRangeException>(() => e.Backward(TestNets.RandomBatch(spec, 2, 1), Objective.SumOfLogits, (_, _) => { }, [spec.Parameters.Count]));
+    }
+
     [Fact]
     public void Handler_Null_Throws()
     {

@@ -33,7 +33,7 @@ public sealed class ManagedSignVoteTests
         var parameters = Enumerable.Range(0, spec.Parameters.Count).Reverse().ToArray();
         using var e = ManagedBackend.Instance.Compile(weights, new ExecutionOptions { Precision = precision, MaxDegreeOfParallelism = threads });
         var fused = Votes(e, batch, parameters);
-        var streamed = Votes(new StreamingOnly(e), batch, parameters);
+        var streamed = Votes(new DefaultsOnlyExecutor(e), batch, parameters);
         Assert.Equal(parameters, fused.Select(v => v.Parameter));
         for (var i = 0; i < parameters.Length; i++)
         {
@@ -98,30 +98,5 @@ public sealed class ManagedSignVoteTests
         var all = new List<(int, int[], int[])>();
         e.PerSampleGradientSignVotes(batch, parameters, (p, votes, nanFlags) => all.Add((p, votes.ToArray(), nanFlags.ToArray())));
         return all;
-    }
-
-    /// <summary>Exposes only the streaming members, so the interface's default vote implementation runs.</summary>
-    private sealed class StreamingOnly(INetworkExecutor inner) : INetworkExecutor
-    {
-        public GradSign.Networks.NetworkSpec Spec => inner.Spec;
-
-        public ExecutionOptions Options => inner.Options;
-
-        public void Dispose()
-        {
-        }
-
-        public void Forward(GradSign.Data.Batch batch, Span<double> logits) => inner.Forward(batch, logits);
-
-        public GradientResult Backward(GradSign.Data.Batch batch, Objective objective, bool inputGradient = false) => inner.Backward(batch, objective, inputGradient);
-
-        public void PerSampleGradients(GradSign.Data.Batch batch, PerSampleGradientHandler handler, CancellationToken cancellationToken = default)
-            => inner.PerSampleGradients(batch, handler, cancellationToken);
-
-        public double[][] HessianVectorProduct(GradSign.Data.Batch batch, Objective objective, IReadOnlyList<double[]?> vector) => inner.HessianVectorProduct(batch, objective, vector);
-
-        public void ReluCodes(GradSign.Data.Batch batch, ReluCodeHandler handler) => inner.ReluCodes(batch, handler);
-
-        public IReadOnlyList<LayerSaliency> OutputSaliencies(GradSign.Data.Batch batch, Objective objective) => inner.OutputSaliencies(batch, objective);
     }
 }

@@ -101,7 +101,7 @@ internal sealed class BatchNormOp<T>(int layer, int output, int input, int chann
     /// <inheritdoc />
     public override void ParameterGradients(Workspace<T> w, int sample, T[][] destination, int degree)
     {
-        if (gamma is not { } gi || beta is not { } bi)
+        if (gamma is not { } gi || beta is not { } bi || !(w.ParamNeeded[gi] || w.ParamNeeded[bi]))
         {
             return;
         }

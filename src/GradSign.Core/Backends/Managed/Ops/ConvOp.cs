@@ -42,16 +42,16 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
     {
         var x = w.Values[Inputs[0]];
         var dy = w.Grads[Output];
-        if (sample < 0)
+        if (w.ParamNeeded[Weight] && sample < 0)
         {
             Conv2dBackwardWeight.Run(_g, w.Batch, x, dy, destination[Weight], maxDegreeOfParallelism: degree);
         }
-        else
+        else if (w.ParamNeeded[Weight])
         {
             Conv2dBackwardWeight.Run(_g, 1, x.AsSpan(sample * _g.InputSize, _g.InputSize), dy.AsSpan(sample * _g.OutputSize, _g.OutputSize), destination[Weight], maxDegreeOfParallelism: degree);
         }
 
-        if (bias is { } b)
+        if (bias is { } b && w.ParamNeeded[b])
         {
             ChannelSums.Run<T>(dy, sample < 0 ? 0 : sample, sample < 0 ? w.Batch : 1, Channels, Spatial, destination[b]);
         }

@@ -42,8 +42,12 @@ internal sealed class LinearOp<T>(int layer, int output, int input, int inFeatur
         var x = w.Values[Inputs[0]].AsSpan(first * inFeatures, count * inFeatures);
 
         // dW = dyᵀ·x
-        Gemm.Multiply(true, false, outFeatures, inFeatures, count, dy, outFeatures, x, inFeatures, destination[Weight], inFeatures, false, degree);
-        if (bias is { } b)
+        if (w.ParamNeeded[Weight])
+        {
+            Gemm.Multiply(true, false, outFeatures, inFeatures, count, dy, outFeatures, x, inFeatures, destination[Weight], inFeatures, false, degree);
+        }
+
+        if (bias is { } b && w.ParamNeeded[b])
         {
             RowSums(dy, count, destination[b], false);
         }
