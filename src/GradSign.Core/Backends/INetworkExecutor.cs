@@ -35,7 +35,7 @@ public interface INetworkExecutor : IDisposable
     /// </summary>
     /// <param name="batch">Input batch (labels required for <see cref="Objective.CrossEntropy"/>).</param>
     /// <param name="objective">The scalar to differentiate.</param>
-    /// <param name="handler">Called once per parameter, in spec order; the span is valid only during the call.</param>
+    /// <param name="handler">Called once per wanted parameter, in spec order; the span is valid only during the call.</param>
     /// <param name="parameters">The parameters whose gradients are wanted (null: all); a backend may skip the others'
     /// work (the managed backend does: a weights-only proxy saves the bias and BatchNorm reductions).</param>
     /// <returns>The objective's value.</returns>

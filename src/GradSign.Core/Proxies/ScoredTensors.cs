@@ -18,14 +18,12 @@ internal static class ScoredTensors
     {
         var indices = Indices(spec);
         var perLayer = new double[indices.Length];
-        var total = 0.0;
         for (var i = 0; i < indices.Length; i++)
         {
             perLayer[i] = perTensor(indices[i]);
-            total += perLayer[i];
         }
 
-        return new ProxyScore(proxyId, total, perLayer);
+        return Total(proxyId, perLayer);
     }
 
     /// <summary>
@@ -45,6 +43,12 @@ internal static class ScoredTensors
 
         var perLayer = new double[indices.Length];
         network.Backward(batch, objective, (p, gradient) => perLayer[position[p]] = reduce(weights[p], gradient), indices);
+        return Total(proxyId, perLayer);
+    }
+
+    /// <summary>The score: the per-tensor values summed in spec order.</summary>
+    private static ProxyScore Total(string proxyId, double[] perLayer)
+    {
         var total = 0.0;
         foreach (var v in perLayer)
         {
