@@ -40,24 +40,21 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
     /// <inheritdoc />
     public override void ParameterGradients(Workspace<T> w, int sample, T[][] destination, int degree)
     {
-        var x = w.Values[Inputs[0]];
+        var first = sample < 0 ? 0 : sample;
+        var count = sample < 0 ? w.Batch : 1;
         var dy = w.Grads[Output];
-        if (w.ParamNeeded[Weight] && sample < 0)
+        if (w.ParamNeeded[Weight])
         {
-            Conv2dBackwardWeight.Run(_g, w.Batch, x, dy, destination[Weight], maxDegreeOfParallelism: degree);
-        }
-        else if (w.ParamNeeded[Weight])
-        {
-            Conv2dBackwardWeight.Run(_g, 1, x.AsSpan(sample * _g.InputSize, _g.InputSize), dy.AsSpan(sample * _g.OutputSize, _g.OutputSize), destination[Weight], maxDegreeOfParallelism: degree);
+            var x = w.Values[Inputs[0]].AsSpan(first * _g.InputSize, count * _g.InputSize);
+            Conv2dBackwardWeight.Run(_g, count, x, dy.AsSpan(first * _g.OutputSize, count * _g.OutputSize), destination[Weight], maxDegreeOfParallelism: degree);
         }
 
         if (bias is { } b && w.ParamNeeded[b])
         {
-            ChannelSums.Run<T>(dy, sample < 0 ? 0 : sample, sample < 0 ? w.Batch : 1, Channels, Spatial, destination[b]);
+            ChannelSums.Run<T>(dy, first, count, Channels, Spatial, destination[b]);
         }
     }
 
-    /// <inheritdoc />
     /// <inheritdoc />
     public override long ParameterGradientCost => (long)_g.WeightSize * Spatial;
 
