@@ -59,4 +59,50 @@ public static class DataFolder
     public static string Resolve(string? explicitPath = null)
         => TryResolve(explicitPath) ?? throw new DirectoryNotFoundException(
             $"No data folder: pass --data DIR, set {EnvironmentVariable}, or place the data at ../shared/data beside the repository root.");
+
+    /// <summary>The checksum list a data folder may hold: <c>sha256sum</c> output, one <c>HEX  ./relative/path</c> per line.</summary>
+    public const string ChecksumFile = "SHA256SUMS";
+
+    /// <summary>
+    /// Checks a file of the data folder against the folder's <see cref="ChecksumFile"/>, when the folder has one that
+    /// lists the file, so a truncated or modified copy fails with one line instead of giving other numbers. Files the
+    /// list does not name (or a folder without a list) pass unchecked.
+    /// </summary>
+    /// <param name="dataFolder">The data folder.</param>
+    /// <param name="relativePath">The file, relative to the folder.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">Its SHA-256 differs from the list's (file named).</exception>
+    public static void VerifyChecksum(string dataFolder, string relativePath)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(dataFolder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(relativePath);
+        var path = Path.Combine(dataFolder, relativePath);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"Data file '{path}' does not exist.", path);
+        }
+
+        var list = Path.Combine(dataFolder, ChecksumFile);
+        if (!File.Exists(list))
+        {
+            return;
+        }
+
+        var wanted = "./" + relativePath.Replace(Path.DirectorySeparatorChar, '/');
+        foreach (var line in File.ReadLines(list))
+        {
+            var parts = line.Split((char[]?)null, 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (parts.Length == 2 && string.Equals(parts[1].TrimStart('*'), wanted, StringComparison.Ordinal))
+            {
+                using var stream = File.OpenRead(path);
+                var actual = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+                if (!string.Equals(actual, parts[0], StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidDataException($"Data file '{path}' does not match its SHA-256 in '{list}' (a truncated or modified copy).");
+                }
+
+                return;
+            }
+        }
+    }
 }

@@ -28,6 +28,7 @@ public static class NasBench101Sample
     public static IReadOnlyList<NasBench101Row> LoadDefault(string dataFolder, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataFolder);
+        DataFolder.VerifyChecksum(dataFolder, DefaultFile);
         return Load(Path.Combine(dataFolder, DefaultFile), logger);
     }
 
@@ -48,14 +49,19 @@ public static class NasBench101Sample
         var names = numeric.Select(c => c.name).ToArray();
         var map = names.Select((name, i) => (name, i)).ToDictionary(c => c.name, c => c.i, StringComparer.Ordinal);
         var rows = new List<NasBench101Row>();
-        while (csv.Read())
+        CsvTable.ReadRows(csv, path, line =>
         {
-            var line = csv.Parser.Row;
             var matrix = ParseMatrix(csv.GetField("matrix"), path, line);
             var ops = ParseOps(csv.GetField("ops"), path, line);
             if (ops.Count != matrix.Count)
             {
                 throw new InvalidDataException($"Table '{path}', row {line}: {ops.Count} ops for a {matrix.Count}-vertex matrix.");
+            }
+
+            var hash = csv.GetField("nb101_hash") ?? string.Empty;
+            if (hash.Length != 32 || !hash.All(char.IsAsciiHexDigitLower))
+            {
+                throw new InvalidDataException($"Table '{path}', row {line}: nb101_hash '{CsvTable.Clip(hash)}' is not 32 lower-case hex digits.");
             }
 
             var values = new double[numeric.Length];
@@ -64,7 +70,12 @@ public static class NasBench101Sample
                 values[i] = CsvTable.ParseDouble(csv.GetField(numeric[i].position), path, line, numeric[i].name);
             }
 
-            rows.Add(new NasBench101Row(csv.GetField("nb101_hash") ?? string.Empty, matrix, ops, new ColumnValues(map, names, values)));
+            rows.Add(new NasBench101Row(hash, matrix, ops, new ColumnValues(map, names, values)));
+        });
+
+        if (rows.Count == 0)
+        {
+            throw new InvalidDataException($"Table '{path}' has a header but no rows.");
         }
 
         DataLog.TableLoaded(logger, rows.Count, names.Length, path);

@@ -1,3 +1,4 @@
+using GradSign.SearchSpaces.NasBench201;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -90,6 +91,7 @@ public sealed class NasBench201Table
     public static NasBench201Table LoadDefault(string dataFolder, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataFolder);
+        DataFolder.VerifyChecksum(dataFolder, DefaultFile);
         return Load(Path.Combine(dataFolder, DefaultFile), logger);
     }
 
@@ -100,11 +102,13 @@ public sealed class NasBench201Table
     public static NasBench201Table LoadTwelveEpoch(string dataFolder, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataFolder);
+        DataFolder.VerifyChecksum(dataFolder, TwelveEpochFile);
         return Load(Path.Combine(dataFolder, TwelveEpochFile), logger);
     }
 
     /// <summary>
-    /// Loads a table with CsvHelper (through <see cref="System.IO.Compression.GZipStream"/> for <c>.gz</c>). Needs <c>index</c> and
+    /// Loads a table with CsvHelper (through <see cref="System.IO.Compression.GZipStream"/> for <c>.gz</c>), checking that it is
+    /// whole: gzip integrity, a final line break, and every one of the 15,625 cells exactly once. Needs <c>index</c> and
     /// <c>arch</c> columns; <c>unique_str</c> and <c>has_dead_edge</c> are read when present; every other column is numeric
     /// (empty → NaN).
     /// </summary>
@@ -112,7 +116,9 @@ public sealed class NasBench201Table
     /// <param name="logger">Optional logger.</param>
     /// <returns>The table.</returns>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidDataException">Missing columns, a non-numeric cell, or duplicate indices/architectures (row and column named).</exception>
+    /// <exception cref="InvalidDataException">The file is truncated or corrupt, a column is missing or named twice, a cell
+    /// is malformed (row and column named), or the table does not hold each of the 15,625 cells exactly once (indices
+    /// 0..15,624, canonical architecture strings).</exception>
     public static NasBench201Table Load(string path, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -128,20 +134,20 @@ public sealed class NasBench201Table
         var map = names.Select((name, i) => (name, i)).ToDictionary(c => c.name, c => c.i, StringComparer.Ordinal);
         var hasUnique = Array.IndexOf(header, NasBench201Columns.UniqueStr) >= 0;
         var hasDead = Array.IndexOf(header, NasBench201Columns.HasDeadEdge) >= 0;
-        var rows = new List<NasBench201Row>(15625);
-        while (csv.Read())
+        var rows = new List<NasBench201Row>(NasBench201Cell.CellCount);
+        CsvTable.ReadRows(csv, path, line =>
         {
-            var line = csv.Parser.Row;
             var indexText = csv.GetField(NasBench201Columns.Index);
-            if (!int.TryParse(indexText, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var index) || index < 0)
+            if (!int.TryParse(indexText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+                || index >= NasBench201Cell.CellCount)
             {
-                throw new InvalidDataException($"Table '{path}', row {line}: index '{indexText}' is not a non-negative integer.");
+                throw new InvalidDataException($"Table '{path}', row {line}: index '{CsvTable.Clip(indexText)}' is not an integer in 0..{NasBench201Cell.CellCount - 1}.");
             }
 
-            var arch = csv.GetField(NasBench201Columns.Arch);
-            if (string.IsNullOrWhiteSpace(arch))
+            var arch = csv.GetField(NasBench201Columns.Arch) ?? string.Empty;
+            if (!IsCanonicalArch(arch))
             {
-                throw new InvalidDataException($"Table '{path}', row {line}: empty arch.");
+                throw new InvalidDataException($"Table '{path}', row {line}: arch '{CsvTable.Clip(arch)}' is not a canonical NAS-Bench-201 architecture string.");
             }
 
             var values = new double[numeric.Length];
@@ -156,9 +162,26 @@ public sealed class NasBench201Table
                 hasUnique ? csv.GetField(NasBench201Columns.UniqueStr) : null,
                 hasDead ? CsvTable.ParseBool(csv.GetField(NasBench201Columns.HasDeadEdge), path, line, NasBench201Columns.HasDeadEdge) : null,
                 new ColumnValues(map, names, values)));
+        });
+
+        if (rows.Count != NasBench201Cell.CellCount)
+        {
+            throw new InvalidDataException($"Table '{path}' is incomplete: {rows.Count} rows, but NAS-Bench-201 has {NasBench201Cell.CellCount} cells.");
         }
 
         DataLog.TableLoaded(logger, rows.Count, names.Length, path);
         return new NasBench201Table(path, names, rows);
+    }
+
+    private static bool IsCanonicalArch(string arch)
+    {
+        try
+        {
+            return string.Equals(NasBench201Cell.Parse(arch).ToString(), arch, StringComparison.Ordinal);
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
     }
 }
