@@ -11,11 +11,12 @@ using GradSign.SearchSpaces.NasBench201;
 
 var data = DataFolder.Resolve();
 var images = ImageDatasets.Load(data, DatasetKind.Cifar10, DatasetSplit.Train);
-var batch = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchSize: 16, Seed: 42)).GetBatch(0);
 
-// The benchmark's best CIFAR-10 cell (index 6111).
-var arch = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|";
-var weights = NetworkWeights.Initialize(NasBench201Network.Build(arch), seed: 0);
+// The benchmark's best CIFAR-10 cell (index 6111); its weights and batch are drawn from the seed and the cell's key,
+// as `gradsign score --dataset cifar10 --batch 16 --seed 42` draws them.
+var cell = NasBench201Cell.Parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|");
+var batch = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchSize: 16, Seed: 42)).GetBatch(cell.Key);
+var weights = NetworkWeights.Initialize(NasBench201Network.Build(cell), seed: 42, cell.Key);
 var context = new ProxyContext(ManagedBackend.Instance);
 
 Console.WriteLine($"{weights.Spec.ParameterCount:N0} parameters, batch of {batch.Count} images");
@@ -27,6 +28,6 @@ foreach (var proxy in ProxyRegistry.CreateDefault().Proxies)
 }
 
 // Check against the benchmark table: its parameter count is that of the official network variant.
-var row = NasBench201Table.LoadDefault(data).GetByArch(arch);
-var official = NasBench201Network.Build(arch, new NasBench201NetworkOptions(Variant: NasBench201Variant.Official));
+var row = NasBench201Table.LoadDefault(data).GetByArch(cell.ToString());
+var official = NasBench201Network.Build(cell, new NasBench201NetworkOptions(Variant: NasBench201Variant.Official));
 Console.WriteLine($"benchmark index {row.Index}: {row["zc_c10_params"]:F4} M parameters (official variant here: {official.ParameterCount / 1e6:F4} M), CIFAR-10 test accuracy {row.Cifar10Test:F2} %");

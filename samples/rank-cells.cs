@@ -19,7 +19,7 @@ var sampler = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(Bat
 var proxies = ProxyRegistry.CreateDefault().Resolve("synflow,naswot,snip");
 var runner = new ProxyRunner(new ProxyContext(ManagedBackend.Instance));
 var inputs = rows.Select(r => new ArchitectureInput(r.Arch, () => NasBench201Network.Build(r.Arch)));
-var results = runner.Run(inputs, proxies, (i, _) => sampler.GetBatch(rows[i].Index), new ProxyRunOptions { Seed = 0 }).ToList();
+var results = runner.Run(inputs, proxies, (a, _) => sampler.GetBatch(a.Key), new ProxyRunOptions { Seed = 0 }).ToList();
 
 // Target: CIFAR-10 test accuracy of the cifar10-valid runs, the column the zero-cost-proxy papers correlate against.
 var accuracy = rows.Select(r => r.Cifar10ValidSplitTest).ToArray();

@@ -15,7 +15,7 @@ var data = DataFolder.Resolve();
 var signal = NasBench201Table.LoadTwelveEpoch(data).Rows.ToDictionary(r => NasBench201Cell.Parse(r.Arch).Code, r => r["cifar10_valid_12ep"]);
 var test = NasBench201Table.LoadDefault(data).Rows.ToDictionary(r => NasBench201Cell.Parse(r.Arch).Code, r => r.Cifar10Test);
 var images = ImageDatasets.Load(data, DatasetKind.Cifar10, DatasetSplit.Train);
-var scorer = new GradSignScorer(new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchPipeline.Naswot, BatchSize: 8)).GetBatch(0));
+var scorer = new GradSignScorer(new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchPipeline.Naswot, BatchSize: 8)).GetBatch(default));
 foreach (var assist in new[] { null, new ProxyAssist<int>(scorer) })
 {
     var runs = Enumerable.Range(0, 5).Select(run => new RegularizedEvolution<int>().Search(new EdgeOperationSpace(6, 5),
@@ -31,9 +31,9 @@ sealed class GradSignScorer(Batch batch) : IProxyScorer<int>
     public GradSign.Search.ProxyScore Score(int code)
     {
         if (_cache.TryGetValue(code, out var cached)) return cached;
-        var started = DateTime.UtcNow;
-        var spec = NasBench201Network.Build(NasBench201Cell.FromCode(code), new NasBench201NetworkOptions(Channels: 8, CellsPerStage: 1));
-        var value = new GradSignProxy().Compute(NetworkWeights.Initialize(spec, seed: code), batch, new ProxyContext(ManagedBackend.Instance)).Value;
+        var (started, cell) = (DateTime.UtcNow, NasBench201Cell.FromCode(code));
+        var weights = NetworkWeights.Initialize(NasBench201Network.Build(cell, new NasBench201NetworkOptions(Channels: 8, CellsPerStage: 1)), seed: 42, cell.Key);
+        var value = new GradSignProxy().Compute(weights, batch, new ProxyContext(ManagedBackend.Instance)).Value;
         return _cache[code] = new(value, (DateTime.UtcNow - started).TotalSeconds);
     }
 }

@@ -26,7 +26,7 @@ internal static class BenchCommand
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Batch size (default 64)" };
         var proxies = new Option<string>("--proxies") { DefaultValueFactory = _ => ProxyIds.GradSign, Description = "Comma-separated proxy ids (default gradsign)" };
         var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => 3, Description = "Timed repetitions per proxy (default 3)" };
-        var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the random weights and batch (default 0)" };
+        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 42UL, Description = "Seed of the random weights and batch (default 42)" };
         var json = CommonOptions.Json();
         var command = new Command("bench", "Time proxies on NAS-Bench-201 networks with random weights and data")
         {
@@ -69,7 +69,7 @@ internal static class BenchCommand
     internal sealed record BenchResult(string Arch, string Proxy, double MedianSeconds, IReadOnlyList<double> Seconds, double Value);
 
     /// <summary>Times every proxy on every architecture.</summary>
-    internal static List<BenchResult> Measure(IReadOnlyList<(string Arch, NasBench201Cell Cell)> cells, IReadOnlyList<IZeroCostProxy> proxies, int batchSize, int repeats, int seed, ITensorBackend backend)
+    internal static List<BenchResult> Measure(IReadOnlyList<(string Arch, NasBench201Cell Cell)> cells, IReadOnlyList<IZeroCostProxy> proxies, int batchSize, int repeats, ulong seed, ITensorBackend backend)
     {
         var context = new ProxyContext(backend);
         var results = new List<BenchResult>();
@@ -77,7 +77,7 @@ internal static class BenchCommand
         var batch = RandomBatch(batchSize, 3, options.InputSize, options.NumClasses, seed);
         foreach (var (arch, cell) in cells)
         {
-            var weights = NetworkWeights.Initialize(NasBench201Network.Build(cell, options), seed);
+            var weights = NetworkWeights.Initialize(NasBench201Network.Build(cell, options), seed, cell.Key);
             foreach (var proxy in proxies)
             {
                 var value = proxy.Compute(weights, batch, context).Value; // warm-up (JIT, buffers)
@@ -99,9 +99,9 @@ internal static class BenchCommand
     }
 
     /// <summary>A batch of N(0, 1) pixels and uniform labels from SplitMix64.</summary>
-    internal static Batch RandomBatch(int count, int channels, int size, int classes, int seed)
+    internal static Batch RandomBatch(int count, int channels, int size, int classes, ulong seed)
     {
-        var rng = new Internal.SplitMix64(((ulong)(uint)seed << 1) | 1);
+        var rng = new Internal.SplitMix64((seed << 1) | 1);
         var images = new float[count * channels * size * size];
         for (var i = 0; i < images.Length; i++)
         {

@@ -12,10 +12,9 @@ namespace GradSign.Benchmarks.Commands;
 /// </summary>
 /// <remarks>
 /// The network takes its classes and input size from the dataset (cifar10 10/32, cifar100 100/32, imagenet16-120
-/// 120/16). The batch is drawn from the training split by <see cref="BatchSampler"/> keyed by the cell's
-/// <see cref="NasBench201Cell.Code"/> (so each cell gets its own batch under the zero-cost-nas pipeline, and every
-/// cell the same one under NASWOT's); the weights are initialised by <see cref="ProxyRunner"/> from the seed.
-/// A proxy that throws is printed as NaN, as <c>correlate</c> records it.
+/// 120/16). The batch is drawn from the training split by <see cref="BatchSampler"/> and the weights are initialised by
+/// <see cref="ProxyRunner"/>, both from the seed and the cell's <see cref="NasBench201Cell.Key"/> — the same draws
+/// <c>correlate</c> makes for the cell, so both print the same scores. A proxy that throws is an error.
 /// </remarks>
 internal static class ScoreDataset
 {
@@ -74,15 +73,9 @@ internal static class ScoreDataset
             request.Variant);
         var train = ImageDatasets.Load(folder, request.Dataset, DatasetSplit.Train);
         var sampler = new BatchSampler(train, request.Dataset, new BatchOptions(request.Pipeline, request.BatchSize, request.Seed));
-        var batch = sampler.GetBatch(request.Cell.Code);
-        var runOptions = new ProxyRunOptions
-        {
-            Seed = unchecked((int)(request.Seed ^ (request.Seed >> 32))),
-            OnProxyFailure = ProxyFailureMode.RecordNaN,
-        };
         var input = new ArchitectureInput(request.Cell.ToString(), () => NasBench201Network.Build(request.Cell, options));
         var scores = new ProxyRunner(new ProxyContext(backend))
-            .Run([input], proxies, batch, runOptions, null, cancellationToken)
+            .Run([input], proxies, (a, _) => sampler.GetBatch(a.Key), new ProxyRunOptions { Seed = request.Seed }, null, cancellationToken)
             .Single();
         return [.. scores.Results.Select(r => (r.ProxyId, r.Value))];
     }

@@ -2,15 +2,16 @@ using GradSign.Data;
 using GradSign.Networks;
 using GradSign.Proxies;
 using GradSign.Proxies.Evaluation;
+using GradSign.SearchSpaces.NasBench201;
 using Microsoft.Extensions.Logging;
 
 namespace GradSign.Benchmarks.Studies;
 
 /// <summary>
-/// Scores a cell with <see cref="ProxyRunner"/>: builds its network, initialises the weights with a seed derived from
-/// (study seed, cell index), draws the cell's batch from the <see cref="BatchSampler"/> (also keyed by the cell index),
-/// and runs every proxy on those weights and that batch. Nothing depends on the order cells are scored in.
-/// A proxy that throws is recorded as NaN (and logged), as BayesWatch's NASWOT scripts do.
+/// Scores a cell with <see cref="ProxyRunner"/>: builds its network, initialises the weights from (study seed, the
+/// cell's <see cref="NasBench201Cell.Key"/>), draws the cell's batch from the <see cref="BatchSampler"/> by the same key,
+/// and runs every proxy on those weights and that batch — exactly what <c>gradsign score --dataset</c> and the library
+/// do for the cell and seed. Nothing depends on the order cells are scored in. A proxy that throws ends the run.
 /// </summary>
 internal sealed class ProxyCellScorer : ICellScorer
 {
@@ -18,7 +19,7 @@ internal sealed class ProxyCellScorer : ICellScorer
     private readonly Func<string, NetworkSpec> _buildSpec;
     private readonly BatchSampler _sampler;
     private readonly ProxyRunner _runner;
-    private readonly int _seed;
+    private readonly ProxyRunOptions _options;
 
     /// <summary>Creates a scorer.</summary>
     /// <param name="proxies">Proxies, in column order.</param>
@@ -37,24 +38,18 @@ internal sealed class ProxyCellScorer : ICellScorer
         _buildSpec = buildSpec;
         _sampler = sampler;
         _runner = new ProxyRunner(context, logger);
-        _seed = unchecked((int)(seed ^ (seed >> 32)));
+        _options = new ProxyRunOptions { Seed = seed };
         ProxyIds = [.. proxies.Select(p => p.Id)];
     }
 
     /// <inheritdoc/>
     public IReadOnlyList<string> ProxyIds { get; }
 
-    /// <summary>The <see cref="ProxyRunOptions.Seed"/> of a cell: the runner then initialises the cell (position 0 of a
-    /// one-cell stream) with <see cref="ProxyRunner.DeriveWeightSeed"/>(this, 0).</summary>
-    internal static int CellSeed(int studySeed, int index) => ProxyRunner.DeriveWeightSeed(studySeed, index);
-
     /// <inheritdoc/>
     public CellScores Score(int index, string arch, CancellationToken cancellationToken)
     {
-        var batch = _sampler.GetBatch(index);
-        var options = new ProxyRunOptions { Seed = CellSeed(_seed, index), OnProxyFailure = ProxyFailureMode.RecordNaN };
-        var input = new ArchitectureInput(arch, () => _buildSpec(arch));
-        var scores = _runner.Run([input], _proxies, (_, _) => batch, options, null, cancellationToken).Single();
+        var input = new ArchitectureInput(NasBench201Cell.Parse(arch).ToString(), () => _buildSpec(arch));
+        var scores = _runner.Run([input], _proxies, (a, _) => _sampler.GetBatch(a.Key), _options, null, cancellationToken).Single();
         return new CellScores(
             [.. scores.Results.Select(r => r.Value)],
             [.. scores.Results.Select(r => r.Elapsed.TotalSeconds)]);

@@ -42,14 +42,15 @@ public sealed record ProxyScore(string ProxyId, double Value, IReadOnlyList<doub
 public sealed record ProxyContext(ITensorBackend Backend)
 {
     /// <summary>Threads a backend may use; −1 = all cores.</summary>
-    public int MaxDegreeOfParallelism { get; init; } = -1;
+    /// <exception cref="ArgumentOutOfRangeException">0 or below −1.</exception>
+    public int MaxDegreeOfParallelism { get; init => field = ExecutionOptions.CheckParallelism(value, nameof(MaxDegreeOfParallelism)); } = -1;
 
     /// <summary>
     /// Precision of the proxies that follow the references' float32 pipeline (every proxy except SynFlow, which
     /// always runs in float64). <see cref="Backends.Precision.Float64"/> needs <see cref="BackendCapabilities.Float64"/>
     /// and reproduces the oracles' <c>value_f64</c> pipeline.
     /// </summary>
-    public Precision Precision { get; init; } = Precision.Float32;
+    public Precision Precision { get; init => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Precision), value, $"Precision {value} is not defined."); } = Precision.Float32;
 
     /// <summary>Execution options for the proxies' compiled networks: <see cref="Precision"/> and <see cref="MaxDegreeOfParallelism"/>.</summary>
     /// <returns>New options; callers change BatchNorm mode or transform with <c>with</c>.</returns>

@@ -13,9 +13,9 @@ internal static class QuickStart
     {
         // README:begin
         var cell = NasBench201Cell.Parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|");
-        var weights = NetworkWeights.Initialize(NasBench201Network.Build(cell), seed: 0);
+        var weights = NetworkWeights.Initialize(NasBench201Network.Build(cell), seed: 42, cell.Key);
         var images = ImageDatasets.Load(DataFolder.Resolve(), DatasetKind.Cifar10, DatasetSplit.Train);
-        var batch = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchSize: 64)).GetBatch(cell.Code);
+        var batch = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(Seed: 42)).GetBatch(cell.Key);
         var context = new ProxyContext(ManagedBackend.Instance);
         foreach (var proxy in ProxyRegistry.CreateDefault().Proxies)
         {

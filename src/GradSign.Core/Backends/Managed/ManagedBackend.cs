@@ -53,11 +53,6 @@ public sealed class ManagedBackend : ITensorBackend
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxDegreeOfParallelism is 0 or < -1)
-        {
-            throw new ArgumentException($"MaxDegreeOfParallelism must be positive or -1; got {options.MaxDegreeOfParallelism}.", nameof(options));
-        }
-
         return options.Precision switch
         {
             Precision.Float32 => new ManagedExecutor<float>(weights, options, _pool),

@@ -1,4 +1,5 @@
 using System.Text;
+using GradSign.Networks;
 
 namespace GradSign.SearchSpaces.NasBench201;
 
@@ -75,6 +76,10 @@ public sealed partial class NasBench201Cell : IEquatable<NasBench201Cell>
             return code;
         }
     }
+
+    /// <summary>The key of this cell's random draws in a scoring run: <see cref="ArchitectureKey.FromName"/> of its canonical
+    /// architecture string, so every way of scoring the cell (command line, study, library) draws the same weights and batch.</summary>
+    public ArchitectureKey Key => ArchitectureKey.FromName(ToString());
 
     /// <summary>The cell with enumeration code <paramref name="code"/> (see <see cref="Code"/>).</summary>
     /// <param name="code">0..15,624.</param>
