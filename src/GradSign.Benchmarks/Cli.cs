@@ -9,7 +9,7 @@ public static class Cli
     /// <summary>Exit code for bad arguments.</summary>
     public const int UsageError = 2;
 
-    /// <summary>Exit code for a failure while running.</summary>
+    /// <summary>Exit code for a failure while running (bad data, I/O, a proxy's failure).</summary>
     public const int Failure = 1;
 
     /// <summary>Builds the root command with every sub-command.</summary>
@@ -44,10 +44,26 @@ public static class Cli
         {
             return parse.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
-        catch (Exception ex) when (ex is ArgumentException or FormatException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException or NotSupportedException or KeyNotFoundException)
+        catch (Exception ex)
         {
-            error.WriteLine($"gradsign: {ex.Message}");
-            return ex is ArgumentException or FormatException or KeyNotFoundException ? UsageError : Failure;
+            // One line, never a stack trace: bad arguments exit 2; bad data, I/O, a proxy's failure (e.g. out of memory) and
+            // anything unexpected exit 1. GRADSIGN_STACK_TRACE=1 prints the whole exception for debugging.
+            var usage = ex is ArgumentException or FormatException or KeyNotFoundException;
+            var expected = usage || ex is InvalidDataException or IOException or UnauthorizedAccessException or NotSupportedException or OutOfMemoryException;
+            error.WriteLine(expected ? $"gradsign: {OneLine(ex.Message)}" : $"gradsign: unexpected {ex.GetType().Name}: {OneLine(ex.Message)}");
+            if (Environment.GetEnvironmentVariable("GRADSIGN_STACK_TRACE") == "1")
+            {
+                error.WriteLine(ex);
+            }
+
+            return usage ? UsageError : Failure;
         }
+    }
+
+    /// <summary>The first line of a message, at most 300 characters, so no input can flood the terminal.</summary>
+    private static string OneLine(string message)
+    {
+        var line = message.Split('\n', 2)[0].TrimEnd('\r');
+        return line.Length <= 300 ? line : string.Concat(line.AsSpan(0, 300), "…");
     }
 }

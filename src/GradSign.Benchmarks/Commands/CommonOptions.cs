@@ -13,4 +13,12 @@ internal static class CommonOptions
 
     /// <summary><c>--json</c>: print machine-readable JSON.</summary>
     public static Option<bool> Json() => new("--json") { Description = "Print JSON" };
+
+    /// <summary>Checks a <c>--threads</c> value: a positive number of threads, or −1 for all cores.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="option">The option's name.</param>
+    /// <returns><paramref name="value"/>.</returns>
+    /// <exception cref="ArgumentException">0 or below −1.</exception>
+    public static int Threads(int value, string option)
+        => value is -1 or > 0 ? value : throw new ArgumentException($"{option} {value} must be a positive number of threads or -1 (all cores).");
 }

@@ -73,8 +73,15 @@ internal static class CorrelateCommand
                 BootstrapSamples = NonNegative(parse.GetValue(bootstrap), "--bootstrap"),
                 Channels = Positive(parse.GetValue(channels), "--channels"),
                 CellsPerStage = Positive(parse.GetValue(cells), "--cells"),
-                MaxDegreeOfParallelism = parse.GetValue(threads),
+                MaxDegreeOfParallelism = CommonOptions.Threads(parse.GetValue(threads), "--threads"),
             };
+            OutputFiles.EnsureDistinct(("--out", settings.OutputPath), ("--json", settings.JsonPath));
+            OutputFiles.EnsureWritable("--out", settings.OutputPath);
+            if (settings.JsonPath is { } jsonPath)
+            {
+                OutputFiles.EnsureWritable("--json", jsonPath);
+            }
+
             return Run(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
         });
         return command;
@@ -95,7 +102,7 @@ internal static class CorrelateCommand
             ? LoggerFactory.Create(b => b
                 .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
                 .AddFilter(level => level >= LogLevel.Information)
-                .AddFilter(ProxiesCategory, LogLevel.Warning) // the runner logs every cell at Information; keep its warnings (failed proxies)
+                .AddFilter(ProxiesCategory, LogLevel.Warning) // the runner logs every cell at Information
                 .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace))
             : NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("gradsign.correlate");
@@ -111,8 +118,9 @@ internal static class CorrelateCommand
         try
         {
             var table = NasBench201Table.LoadDefault(settings.DataFolder, logger);
-            var scorer = StudyScorers.Create(settings, backend ?? StudyScorers.DefaultBackend(), loggerFactory.CreateLogger(ProxiesCategory));
-            var options = new StudyRunOptions(settings.OutputPath, settings.Target, settings.SampleSize, settings.Seed)
+            backend ??= StudyScorers.DefaultBackend();
+            var scorer = StudyScorers.Create(settings, backend, loggerFactory.CreateLogger(ProxiesCategory));
+            var options = new StudyRunOptions(settings.OutputPath, settings.Target, settings.SampleSize, settings.Seed, settings.ToStudySettings(backend.Name))
             {
                 Shard = settings.Shard,
                 Resume = settings.Resume,

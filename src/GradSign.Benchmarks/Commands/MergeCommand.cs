@@ -5,8 +5,9 @@ namespace GradSign.Benchmarks.Commands;
 
 /// <summary>
 /// <c>gradsign merge --out all.csv shard-0.csv shard-1.csv …</c>: combines the results files of a sharded (or restarted)
-/// study: same columns required, duplicate cells dropped, rows ordered by index; two different results for one cell
-/// are an error.
+/// study: same settings and columns required, duplicate cells dropped, rows ordered by index; two different results for
+/// one cell are an error. The output is written whole or not at all, and may not be one of the inputs (symbolic links
+/// followed).
 /// </summary>
 internal static class MergeCommand
 {
@@ -19,14 +20,14 @@ internal static class MergeCommand
         {
             var files = parse.GetValue(inputs) ?? [];
             var target = parse.GetValue(output)!;
-            var full = Path.GetFullPath(target);
-            if (files.Any(f => string.Equals(Path.GetFullPath(f), full, StringComparison.Ordinal)))
+            foreach (var file in files)
             {
-                throw new ArgumentException($"--out '{target}' is also an input; write the merge to a new file.");
+                OutputFiles.EnsureDistinct(("--out", target), ("input", file));
             }
 
-            var (schema, rows, duplicates) = StudyResultsFile.Merge(files);
-            StudyResultsFile.Write(target, schema, rows);
+            OutputFiles.EnsureWritable("--out", target);
+            var (settings, schema, rows, duplicates) = StudyResultsFile.Merge(files);
+            StudyResultsFile.Write(target, settings, schema, rows);
             parse.InvocationConfiguration.Output.WriteLine(
                 $"merged {rows.Count} cells from {files.Length} file(s) ({duplicates} duplicate row(s) dropped) -> {target}");
             return 0;

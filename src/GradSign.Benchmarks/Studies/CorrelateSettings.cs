@@ -47,4 +47,30 @@ internal sealed record CorrelateSettings(
 
     /// <summary>Backend threads; −1 = all cores.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary>
+    /// The settings recorded in the results file and compared on <c>--resume</c> and <c>merge</c>: everything that changes a
+    /// cell's scores (not the sample, shard or thread count, which change only which cells are scored and how fast).
+    /// </summary>
+    /// <param name="backend">The backend's name (backends round differently).</param>
+    /// <returns>The settings, with the build as an informational entry.</returns>
+    public StudySettings ToStudySettings(string backend) => new(new Dictionary<string, string>
+    {
+        ["space"] = "nb201",
+        ["dataset"] = Dataset.ToId(),
+        ["variant"] = Variant == Nb201Variant.Official ? "official" : "zerocostnas",
+        ["pipeline"] = Pipeline == BatchPipeline.Naswot ? "naswot" : "zerocostnas",
+        ["batch"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["channels"] = Channels.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["cells"] = CellsPerStage.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["precision"] = "float32",
+        ["backend"] = backend,
+        [StudySettings.InformationalPrefix + "build"] = BuildVersion,
+    });
+
+    /// <summary>This program's version and commit (the assembly's informational version).</summary>
+    public static string BuildVersion { get; } =
+        typeof(CorrelateSettings).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false)
+            .OfType<System.Reflection.AssemblyInformationalVersionAttribute>().FirstOrDefault()?.InformationalVersion ?? "unknown";
 }

@@ -10,7 +10,8 @@ namespace GradSign.Benchmarks.Studies;
 /// <param name="Target">Target accuracy column of the benchmark table.</param>
 /// <param name="SampleSize">Cells to sample; null = all.</param>
 /// <param name="Seed">Seed of the sample (and, through the scorer, of batches and weights).</param>
-internal sealed record StudyRunOptions(string OutputPath, string Target, int? SampleSize, ulong Seed)
+/// <param name="Settings">Every setting that changes the scores, recorded in the file and checked on resume.</param>
+internal sealed record StudyRunOptions(string OutputPath, string Target, int? SampleSize, ulong Seed, StudySettings Settings)
 {
     /// <summary>Which part of the sample this process scores.</summary>
     public ShardSpec Shard { get; init; } = ShardSpec.All;
@@ -56,7 +57,9 @@ internal static class StudyRun
     /// <param name="cancellationToken">Checked between cells; rows written so far stay in the file.</param>
     /// <returns>The file's rows.</returns>
     /// <exception cref="ArgumentException">Unknown target column, or the output exists without <c>--resume</c>.</exception>
-    /// <exception cref="InvalidDataException">The existing output has other columns or cells outside this sample/shard.</exception>
+    /// <exception cref="InvalidDataException">The existing output has other settings or columns, cells outside this
+    /// sample/shard, or a row whose arch or target differs from the table's.</exception>
+    /// <exception cref="IOException">Another process is writing the output.</exception>
     public static StudyRunResult Execute(
         StudyRunOptions options,
         NasBench201Table table,
@@ -82,7 +85,7 @@ internal static class StudyRun
         var sample = StudySample.Select(table.Rows.Select(r => r.Index).ToList(), options.SampleSize, options.Seed);
         var cells = options.Shard.Select(sample);
         var schema = new StudyResultsSchema(scorer.ProxyIds, options.Target);
-        var existing = StudyResultsFile.PrepareForAppend(options.OutputPath, schema, logger);
+        using var writer = StudyResultsWriter.OpenForAppend(options.OutputPath, options.Settings, schema, out var existing, logger);
         var wanted = cells.ToHashSet();
         var done = new HashSet<int>();
         foreach (var row in existing)
@@ -97,31 +100,47 @@ internal static class StudyRun
             {
                 throw new InvalidDataException($"'{options.OutputPath}' holds cell {row.Index} twice.");
             }
+
+            CheckAgainstTable(row, table, options);
         }
 
         var rows = new List<StudyRow>(existing);
         var todo = cells.Where(c => !done.Contains(c)).ToList();
         StudyRunLog.Started(logger, cells.Count, options.Shard.ToString(), existing.Count, todo.Count, options.OutputPath);
         var clock = Stopwatch.StartNew();
-        using (var writer = new StudyResultsWriter(options.OutputPath, schema))
+        var scored = 0;
+        foreach (var index in todo)
         {
-            var scored = 0;
-            foreach (var index in todo)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var cell = table.GetByIndex(index);
-                var scores = scorer.Score(index, cell.Arch, cancellationToken);
-                var row = new StudyRow(index, cell.Arch, scores.Values, cell[options.Target], scores.Seconds);
-                writer.Append(row);
-                rows.Add(row);
-                scored++;
-                var report = new StudyProgress(existing.Count + scored, cells.Count, scored, clock.Elapsed, index);
-                StudyRunLog.CellScored(logger, index, report.Done, report.Total, report.CellsPerSecond, report.Eta?.ToString(@"d\.hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture) ?? "?");
-                progress?.Report(report);
-            }
+            cancellationToken.ThrowIfCancellationRequested();
+            var cell = table.GetByIndex(index);
+            var scores = scorer.Score(index, cell.Arch, cancellationToken);
+            var row = new StudyRow(index, cell.Arch, scores.Values, cell[options.Target], scores.Seconds);
+            writer.Append(row);
+            rows.Add(row);
+            scored++;
+            var report = new StudyProgress(existing.Count + scored, cells.Count, scored, clock.Elapsed, index);
+            StudyRunLog.CellScored(logger, index, report.Done, report.Total, report.CellsPerSecond, report.Eta?.ToString(@"d\.hh\:mm\:ss", System.Globalization.CultureInfo.InvariantCulture) ?? "?");
+            progress?.Report(report);
+        }
 
-            StudyRunLog.Finished(logger, scored, clock.Elapsed.TotalSeconds, options.OutputPath);
-            return new StudyRunResult(schema, rows, existing.Count, scored);
+        StudyRunLog.Finished(logger, scored, clock.Elapsed.TotalSeconds, options.OutputPath);
+        return new StudyRunResult(schema, rows, existing.Count, scored);
+    }
+
+    /// <summary>A resumed row must be the table's cell with the table's target: an edited arch or accuracy would
+    /// silently change the correlation.</summary>
+    private static void CheckAgainstTable(StudyRow row, NasBench201Table table, StudyRunOptions options)
+    {
+        var cell = table.GetByIndex(row.Index);
+        if (!string.Equals(cell.Arch, row.Arch, StringComparison.Ordinal))
+        {
+            throw new InvalidDataException($"'{options.OutputPath}': cell {row.Index} has arch '{CsvTable.Clip(row.Arch)}', but the table has '{cell.Arch}'.");
+        }
+
+        var target = cell[options.Target];
+        if (!target.Equals(row.Target))
+        {
+            throw new InvalidDataException($"'{options.OutputPath}': cell {row.Index} has {options.Target} {row.Target.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, but the table has {target.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.");
         }
     }
 }

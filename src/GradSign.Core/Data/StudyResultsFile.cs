@@ -9,22 +9,29 @@ namespace GradSign.Data;
 
 /// <summary>The rows of a results file and what reading it found.</summary>
 /// <param name="Path">The file.</param>
+/// <param name="Settings">The settings line, or null for a file without one (written by hand or by another tool).</param>
 /// <param name="Schema">Its columns.</param>
 /// <param name="Rows">Complete rows in file order.</param>
 /// <param name="PartialTailBytes">Bytes of an unterminated last line (a run killed mid-write) that were not read; 0 when the file ends cleanly.</param>
-public sealed record StudyResults(string Path, StudyResultsSchema Schema, IReadOnlyList<StudyRow> Rows, long PartialTailBytes);
+public sealed record StudyResults(string Path, StudySettings? Settings, StudyResultsSchema Schema, IReadOnlyList<StudyRow> Rows, long PartialTailBytes);
 
 /// <summary>
-/// Reads, repairs and merges correlation-study results files (see <see cref="StudyResultsSchema"/>). Every complete row
-/// ends with a newline; the writer flushes after each row, so a killed run leaves at most one unterminated last line.
+/// Reads and merges correlation-study results files: a settings line (<see cref="SettingsPrefix"/> and the
+/// <see cref="StudySettings"/> as JSON), the header (<see cref="StudyResultsSchema"/>), then one row per cell. Every
+/// complete row ends with a newline; <see cref="StudyResultsWriter"/> flushes after each row, so a killed run leaves
+/// at most one unterminated last line. A UTF-8 byte-order mark and CRLF line ends (a file saved by a spreadsheet) are
+/// accepted when reading.
 /// </summary>
 public static class StudyResultsFile
 {
+    /// <summary>Start of the first line, which holds the study's settings as JSON.</summary>
+    public const string SettingsPrefix = "# gradsign-study ";
+
     /// <summary>Reads a results file. An unterminated last line is ignored and reported in <see cref="StudyResults.PartialTailBytes"/>.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The rows.</returns>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidDataException">A bad header or a malformed complete row (file and line named).</exception>
+    /// <exception cref="InvalidDataException">A bad settings line or header, or a malformed complete row (file and line named).</exception>
     public static StudyResults Read(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -33,80 +40,69 @@ public static class StudyResultsFile
             throw new FileNotFoundException($"Results file '{path}' does not exist.", path);
         }
 
-        var bytes = File.ReadAllBytes(path);
-        var end = Array.LastIndexOf(bytes, (byte)'\n') + 1;
-        using var csv = new CsvReader(new StringReader(Encoding.UTF8.GetString(bytes, 0, end)), CsvConfiguration());
-        if (end == 0 || !csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
-        {
-            throw new InvalidDataException($"Results file '{path}' has no complete header line.");
-        }
-
-        var schema = StudyResultsSchema.FromHeader(header, path);
-        var rows = new List<StudyRow>();
-        while (csv.Read())
-        {
-            rows.Add(ParseRow(csv, schema, path));
-        }
-
-        return new StudyResults(path, schema, rows, bytes.Length - end);
+        return Parse(File.ReadAllBytes(path), path);
     }
 
-    /// <summary>
-    /// Prepares a file for appending: creates it with the header when missing; otherwise checks its header equals
-    /// <paramref name="schema"/>, cuts off an unterminated last line, and returns the rows already there.
-    /// </summary>
-    /// <param name="path">The file.</param>
-    /// <param name="schema">The columns the run will write.</param>
-    /// <param name="logger">Optional logger (the repair is logged as a warning).</param>
-    /// <returns>The complete rows already present (empty for a new file).</returns>
-    /// <exception cref="InvalidDataException">The existing header differs (both named) or a complete row is malformed.</exception>
-    public static IReadOnlyList<StudyRow> PrepareForAppend(string path, StudyResultsSchema schema, ILogger? logger = null)
+    /// <summary>Parses the bytes of a results file (see <see cref="Read"/>).</summary>
+    /// <param name="bytes">The file's bytes.</param>
+    /// <param name="path">The file's name, for messages.</param>
+    /// <returns>The rows.</returns>
+    /// <exception cref="InvalidDataException">A bad settings line or header, or a malformed complete row (file and line named).</exception>
+    public static StudyResults Parse(ReadOnlySpan<byte> bytes, string path)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        ArgumentNullException.ThrowIfNull(schema);
-        logger ??= NullLogger.Instance;
-        if (!File.Exists(path) || new FileInfo(path).Length == 0)
+        var end = bytes.LastIndexOf((byte)'\n') + 1;
+        var start = bytes.StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
+        string text;
+        try
         {
-            var folder = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
-            if (!string.IsNullOrEmpty(folder))
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes[start..Math.Max(start, end)]);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new InvalidDataException($"Results file '{path}' is not UTF-8 text.", ex);
+        }
+
+        StudySettings? settings = null;
+        if (text.StartsWith(SettingsPrefix, StringComparison.Ordinal))
+        {
+            var lineEnd = text.IndexOf('\n', StringComparison.Ordinal);
+            settings = StudySettings.FromJson(text[SettingsPrefix.Length..lineEnd].TrimEnd('\r'), path);
+            text = text[(lineEnd + 1)..];
+        }
+
+        using var csv = new CsvReader(new StringReader(text), new CsvConfiguration(CultureInfo.InvariantCulture) { HasHeaderRecord = true });
+        var rows = new List<StudyRow>();
+        try
+        {
+            if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { Length: > 0 } header)
             {
-                Directory.CreateDirectory(folder);
+                throw new InvalidDataException($"Results file '{path}' has no complete header line.");
             }
 
-            using var stream = new FileStream(path, FileMode.Create, FileAccess.Write);
-            using var writer = new StudyResultsWriter(stream, schema, writeHeader: true);
-            return [];
-        }
-
-        var existing = Read(path);
-        if (!existing.Schema.Equals(schema))
-        {
-            throw new InvalidDataException($"Results file '{path}' has columns '{existing.Schema}', but this run writes '{schema}'; use another --out or the same proxies and target.");
-        }
-
-        if (existing.PartialTailBytes > 0)
-        {
-            var keep = new FileInfo(path).Length - existing.PartialTailBytes;
-            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Write))
+            var schema = StudyResultsSchema.FromHeader(header, path);
+            while (csv.Read())
             {
-                stream.SetLength(keep);
+                rows.Add(ParseRow(csv, schema, path, settings is null ? 0 : 1));
             }
 
-            StudyLog.PartialLineDropped(logger, path, existing.PartialTailBytes);
+            return new StudyResults(path, settings, schema, rows, bytes.Length - end);
         }
-
-        return existing.Rows;
+        catch (CsvHelperException ex)
+        {
+            throw new InvalidDataException($"Results file '{path}', line {ex.Context?.Parser?.RawRow + (settings is null ? 0 : 1)}: malformed CSV (a stray or unbalanced quote).", ex);
+        }
     }
 
     /// <summary>
-    /// Merges results files (e.g. the shards of one study): same columns required; rows deduplicated by index; output in
-    /// index order. Two rows of one index that disagree (arch, a score or the target; timings may differ) are an error.
+    /// Merges results files (e.g. the shards of one study): same settings and columns required; rows deduplicated by
+    /// index; output in index order. Two rows of one index that disagree (arch, a score or the target; timings may
+    /// differ) are an error.
     /// </summary>
     /// <param name="paths">Input files (at least one).</param>
     /// <param name="logger">Optional logger (unterminated last lines are skipped with a warning).</param>
-    /// <returns>The merged rows, the schema, and how many duplicates were dropped.</returns>
-    /// <exception cref="InvalidDataException">Different columns, or conflicting duplicates (index and files named).</exception>
-    public static (StudyResultsSchema Schema, IReadOnlyList<StudyRow> Rows, int DuplicatesDropped) Merge(IReadOnlyList<string> paths, ILogger? logger = null)
+    /// <returns>The merged results (the first file's settings, informational ones included) and how many duplicates were dropped.</returns>
+    /// <exception cref="InvalidDataException">A file without a settings line, different settings or columns, or conflicting duplicates (index and files named).</exception>
+    public static (StudySettings Settings, StudyResultsSchema Schema, IReadOnlyList<StudyRow> Rows, int DuplicatesDropped) Merge(IReadOnlyList<string> paths, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(paths);
         if (paths.Count == 0)
@@ -115,7 +111,7 @@ public static class StudyResultsFile
         }
 
         logger ??= NullLogger.Instance;
-        StudyResultsSchema? schema = null;
+        StudyResults? first = null;
         var byIndex = new SortedDictionary<int, (StudyRow Row, string Path)>();
         var duplicates = 0;
         foreach (var path in paths)
@@ -126,13 +122,20 @@ public static class StudyResultsFile
                 StudyLog.PartialLineSkipped(logger, path, file.PartialTailBytes);
             }
 
-            if (schema is null)
+            if (file.Settings is null)
             {
-                schema = file.Schema;
+                throw new InvalidDataException($"'{path}' has no settings line, so it cannot be checked against the other files; only files written by 'gradsign correlate' can be merged.");
             }
-            else if (!schema.Equals(file.Schema))
+
+            first ??= file;
+            if (first.Settings!.FirstDifference(file.Settings) is { } difference)
             {
-                throw new InvalidDataException($"'{path}' has columns '{file.Schema}', but '{paths[0]}' has '{schema}'.");
+                throw new InvalidDataException($"'{path}' was scored with {difference.Replace("(here:", $"('{first.Path}':", StringComparison.Ordinal)}; merge only files of one study.");
+            }
+
+            if (!first.Schema.Equals(file.Schema))
+            {
+                throw new InvalidDataException($"'{path}' has columns '{CsvTable.Clip(file.Schema.ToString())}', but '{first.Path}' has '{CsvTable.Clip(first.Schema.ToString())}'.");
             }
 
             foreach (var row in file.Rows)
@@ -152,23 +155,40 @@ public static class StudyResultsFile
             }
         }
 
-        return (schema!, [.. byIndex.Values.Select(v => v.Row)], duplicates);
+        return (first!.Settings!, first.Schema, [.. byIndex.Values.Select(v => v.Row)], duplicates);
     }
 
-    /// <summary>Writes rows to a new file (overwriting), header first.</summary>
-    /// <param name="path">The file.</param>
+    /// <summary>
+    /// Writes a complete results file: settings line, header, rows. The file appears whole or not at all: the rows go to a
+    /// temporary file beside it, which then replaces <paramref name="path"/>.
+    /// </summary>
+    /// <param name="path">The file (replaced when it exists).</param>
+    /// <param name="settings">The study's settings.</param>
     /// <param name="schema">Columns.</param>
     /// <param name="rows">Rows, written in the given order.</param>
-    public static void Write(string path, StudyResultsSchema schema, IEnumerable<StudyRow> rows)
+    public static void Write(string path, StudySettings settings, StudyResultsSchema schema, IEnumerable<StudyRow> rows)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(rows);
-        using var stream = new FileStream(path, FileMode.Create, FileAccess.Write);
-        using var writer = new StudyResultsWriter(stream, schema, writeHeader: true);
-        foreach (var row in rows)
+        var full = System.IO.Path.GetFullPath(path);
+        var temporary = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full)!, $".{System.IO.Path.GetFileName(full)}.{Environment.ProcessId}.tmp");
+        try
         {
-            writer.Append(row);
+            using (var writer = new StudyResultsWriter(new FileStream(temporary, FileMode.CreateNew, FileAccess.Write), settings, schema))
+            {
+                foreach (var row in rows)
+                {
+                    writer.Append(row);
+                }
+            }
+
+            File.Move(temporary, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
         }
     }
 
@@ -186,7 +206,7 @@ public static class StudyResultsFile
             throw new ArgumentException($"Row {row.Index} has {row.Scores.Count} scores and {row.Seconds.Count} timings; the file has {schema.Proxies.Count} proxies.", nameof(row));
         }
 
-        // A line break inside a field would defeat the "one complete line per row" repair of PrepareForAppend.
+        // A line break inside a field would defeat the "one complete line per row" repair of StudyResultsWriter.OpenForAppend.
         if (row.Arch.AsSpan().IndexOfAny("\r\n") >= 0)
         {
             throw new ArgumentException($"Row {row.Index}: arch '{row.Arch}' contains a line break.", nameof(row));
@@ -199,14 +219,15 @@ public static class StudyResultsFile
         return fields;
     }
 
-    /// <summary>CsvHelper settings of results files: invariant culture, header, <c>\n</c> line ends.</summary>
+    /// <summary>CsvHelper settings for writing results files: invariant culture, header, <c>\n</c> line ends (reading
+    /// accepts CRLF too).</summary>
     internal static CsvConfiguration CsvConfiguration() => new(CultureInfo.InvariantCulture) { HasHeaderRecord = true, NewLine = "\n" };
 
     private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 
-    private static StudyRow ParseRow(CsvReader csv, StudyResultsSchema schema, string path)
+    private static StudyRow ParseRow(CsvReader csv, StudyResultsSchema schema, string path, int linesBefore)
     {
-        var line = csv.Parser.RawRow;
+        var line = csv.Parser.RawRow + linesBefore;
         if (csv.Parser.Count != schema.Header.Count)
         {
             throw new InvalidDataException($"Results file '{path}', line {line}: {csv.Parser.Count} fields, expected {schema.Header.Count}.");
@@ -215,7 +236,7 @@ public static class StudyResultsFile
         var indexText = csv.GetField(0);
         if (!int.TryParse(indexText, NumberStyles.Integer, CultureInfo.InvariantCulture, out var index) || index < 0)
         {
-            throw new InvalidDataException($"Results file '{path}', line {line}: index '{indexText}' is not a non-negative integer.");
+            throw new InvalidDataException($"Results file '{path}', line {line}: index '{CsvTable.Clip(indexText)}' is not a non-negative integer.");
         }
 
         var p = schema.Proxies.Count;

@@ -20,7 +20,7 @@ public class NasBench201SearchSimulationTests
         var rows = Final.Value.Rows.Where(keep).Select(r => new StudyRow(
             r.Index, r.Arch, [r[scoreColumn], (r.Index * 7919) % 1000], r.Cifar10ValidSplitTest, [0.25, 0.01]));
         var path = Path.Combine(dir.Path, "scores.csv");
-        StudyResultsFile.Write(path, schema, rows);
+        StudyResultsFile.Write(path, new StudySettings(new Dictionary<string, string> { ["seed"] = "42" }), schema, rows);
         return path;
     }
 
