@@ -5,8 +5,8 @@
 // safetensors.torch.save_file produces), loads them back with GradSign's importer and scores the network.
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using GradSign.Backends;
 using GradSign.Backends.Managed;
-using GradSign.Data;
 using GradSign.Networks;
 using GradSign.Networks.Import;
 using GradSign.Proxies;
@@ -36,4 +36,4 @@ File.Delete(path);
 var rng = new Random(0); // a random labelled batch of 8 images: this network needs no data set
 var batch = new Batch([.. Enumerable.Range(0, 8 * 3 * 32 * 32).Select(_ => (float)rng.NextDouble() - 0.5f)], [.. Enumerable.Range(0, 8).Select(i => i % 10)], 8, 3, 32, 32);
 foreach (var proxy in ProxyRegistry.CreateDefault().Resolve("gradsign,synflow,snip,naswot,params"))
-    Console.WriteLine($"{proxy.Id,-9} {proxy.Compute(loaded, batch, new ProxyContext(ManagedBackend.Instance)).Value,12:G6}");
+    Console.WriteLine($"{proxy.Id,-9} {proxy.Compute(loaded, batch, new ProxyContext(new ManagedBackend())).Value,12:G6}");

@@ -2,7 +2,7 @@
 #:property PublishAot=false
 
 // Scores one NAS-Bench-201 cell with every built-in proxy on 16 real CIFAR-10 training images.
-// Data: GRADSIGN_DATA, else ../shared/data beside the repository (see docs/getting-started.md).
+// Data: the folder GRADSIGN_DATA names (see docs/getting-started.md).
 using GradSign.Backends.Managed;
 using GradSign.Data;
 using GradSign.Networks;
@@ -17,7 +17,7 @@ var images = ImageDatasets.Load(data, DatasetKind.Cifar10, DatasetSplit.Train);
 var cell = NasBench201Cell.Parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|");
 var batch = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchSize: 16, Seed: 42)).GetBatch(cell.Key);
 var weights = NetworkWeights.Initialize(NasBench201Network.Build(cell), seed: 42, cell.Key);
-var context = new ProxyContext(ManagedBackend.Instance);
+var context = new ProxyContext(new ManagedBackend());
 
 Console.WriteLine($"{weights.Spec.ParameterCount:N0} parameters, batch of {batch.Count} images");
 foreach (var proxy in ProxyRegistry.CreateDefault().Proxies)

@@ -17,7 +17,7 @@ var images = ImageDatasets.Load(data, DatasetKind.Cifar10, DatasetSplit.Train);
 var sampler = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchSize: 16, Seed: 0));
 
 var proxies = ProxyRegistry.CreateDefault().Resolve("synflow,naswot,snip");
-var runner = new ProxyRunner(new ProxyContext(ManagedBackend.Instance));
+var runner = new ProxyRunner(new ProxyContext(new ManagedBackend()));
 var inputs = rows.Select(r => new ArchitectureInput(r.Arch, () => NasBench201Network.Build(r.Arch)));
 var results = runner.Run(inputs, proxies, (a, _) => sampler.GetBatch(a.Key), new ProxyRunOptions { Seed = 0 }).ToList();
 

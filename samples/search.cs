@@ -5,6 +5,7 @@
 // live GradSign score on a small network (C 8, N 1) and 8 CIFAR-10 images picks one, and only that one is "trained" (its
 // 12-epoch accuracy looked up). Vanilla REA runs with the same seeds; runs are judged by their best cell's 200-epoch accuracy.
 using GradSign.Backends.Managed;
+using GradSign.Backends;
 using GradSign.Data;
 using GradSign.Networks;
 using GradSign.Proxies;
@@ -26,14 +27,13 @@ foreach (var assist in new[] { null, new ProxyAssist<int>(scorer) })
 
 sealed class GradSignScorer(Batch batch) : IProxyScorer<int>
 {
-    private readonly Dictionary<int, GradSign.Search.ProxyScore> _cache = []; // GradSign.Proxies has a ProxyScore too
+    private readonly Dictionary<int, ProxyScore> _cache = [];
     public string Name => ProxyIds.GradSign;
-    public GradSign.Search.ProxyScore Score(int code)
+    public ProxyScore Score(int code)
     {
         if (_cache.TryGetValue(code, out var cached)) return cached;
         var (started, cell) = (DateTime.UtcNow, NasBench201Cell.FromCode(code));
         var weights = NetworkWeights.Initialize(NasBench201Network.Build(cell, new NasBench201NetworkOptions(Channels: 8, CellsPerStage: 1)), seed: 42, cell.Key);
-        var value = new GradSignProxy().Compute(weights, batch, new ProxyContext(ManagedBackend.Instance)).Value;
-        return _cache[code] = new(value, (DateTime.UtcNow - started).TotalSeconds);
+        return _cache[code] = new GradSignProxy().Compute(weights, batch, new ProxyContext(new ManagedBackend())) with { Elapsed = DateTime.UtcNow - started };
     }
 }

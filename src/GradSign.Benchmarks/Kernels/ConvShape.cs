@@ -1,4 +1,5 @@
 using GradSign.Backends.Managed.Kernels;
+using GradSign.Backends;
 
 namespace GradSign.Benchmarks.Kernels;
 

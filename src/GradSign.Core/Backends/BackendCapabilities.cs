@@ -13,7 +13,7 @@ public enum BackendCapabilities
     PerSampleGradients = 1 << 1,
     /// <summary><see cref="INetworkExecutor.HessianVectorProduct"/>.</summary>
     HessianVectorProducts = 1 << 2,
-    /// <summary>Gradients with respect to the input (<see cref="INetworkExecutor.Backward(GradSign.Data.Batch, Objective, bool)"/> with <c>inputGradient: true</c>).</summary>
+    /// <summary>Gradients with respect to the input (<see cref="INetworkExecutor.Backward(Batch, Objective, bool)"/> with <c>inputGradient: true</c>).</summary>
     InputGradients = 1 << 3,
     /// <summary><see cref="INetworkExecutor.ReluCodes"/>.</summary>
     ReluCodes = 1 << 4,

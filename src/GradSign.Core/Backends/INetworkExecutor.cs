@@ -167,7 +167,7 @@ public readonly ref struct ReluCodeBlock(int Layer, int Units, int WordsPerSampl
     public ReadOnlySpan<ulong> Bits { get; } = Bits;
 }
 
-/// <summary>Result of <see cref="INetworkExecutor.Backward(GradSign.Data.Batch, Objective, bool)"/>.</summary>
+/// <summary>Result of <see cref="INetworkExecutor.Backward(Batch, Objective, bool)"/>.</summary>
 /// <param name="Value">The objective's value.</param>
 /// <param name="ParameterGradients">One array per parameter, in spec order.</param>
 /// <param name="InputGradient">∂objective/∂input (NCHW), when requested.</param>

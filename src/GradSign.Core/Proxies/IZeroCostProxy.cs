@@ -31,11 +31,15 @@ public interface IZeroCostProxy
 /// <param name="Capabilities">Backend capabilities used.</param>
 public sealed record ProxyRequirements(bool NeedsLabels, BackendCapabilities Capabilities);
 
-/// <summary>A proxy's result.</summary>
+/// <summary>A proxy's score of one architecture.</summary>
 /// <param name="ProxyId">The proxy's id.</param>
-/// <param name="Value">The score.</param>
+/// <param name="Value">The score (higher predicts better).</param>
 /// <param name="PerLayer">Contribution of each scored tensor (conv/linear weights in spec order), when the proxy is a sum over them.</param>
-public sealed record ProxyScore(string ProxyId, double Value, IReadOnlyList<double>? PerLayer = null);
+public sealed record ProxyScore(string ProxyId, double Value, IReadOnlyList<double>? PerLayer = null)
+{
+    /// <summary>What computing it cost: the wall time measured by a runner, or recorded in a score table; zero when unknown.</summary>
+    public TimeSpan Elapsed { get; init; }
+}
 
 /// <summary>Settings shared by every proxy evaluation. Immutable.</summary>
 /// <param name="Backend">The backend that compiles networks.</param>

@@ -24,7 +24,6 @@ internal sealed class SearchRun<TArch>
         ArgumentNullException.ThrowIfNull(evaluator);
         ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfLessThan(budget, 1);
-        assist?.Validate();
         if (space.Count == 0)
         {
             throw new ArgumentException($"Search space '{space.Name}' is empty.", nameof(space));
@@ -142,7 +141,7 @@ internal sealed class SearchRun<TArch>
     {
         var score = Assist!.Scorer.Score(arch);
         ProxyCalls++;
-        ProxySeconds += score.Seconds;
+        ProxySeconds += score.Elapsed.TotalSeconds;
         return score.Value;
     }
 }

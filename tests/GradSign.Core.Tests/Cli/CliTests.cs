@@ -1,4 +1,4 @@
-using GradSign.Benchmarks;
+using GradSign.Cli;
 using GradSign.Tests.Infrastructure;
 
 namespace GradSign.Tests.Cli;
@@ -17,7 +17,7 @@ public class CliTests
     public void UnknownOption_ExitsWithUsageErrorAndOneLine()
     {
         var (code, _, error) = CliRunner.Run("data", "--no-such-option");
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("--no-such-option", error, StringComparison.Ordinal);
     }

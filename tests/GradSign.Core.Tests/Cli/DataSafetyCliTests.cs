@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using GradSign.Backends;
-using GradSign.Benchmarks.Commands;
+using GradSign.Cli.Commands;
+using GradSign.Cli.Results;
 using GradSign.Data;
 using GradSign.Networks;
 using GradSign.Proxies;
@@ -25,7 +26,7 @@ public class DataSafetyCliTests
         using var dir = new TempDirectory();
         var results = Path.Combine(dir.Path, "x.csv");
         var (code, _, err) = CliRunner.Run(Correlate(results, "--json", results));
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
         Assert.Contains("--json", err, StringComparison.Ordinal);
         Assert.Contains("--out", err, StringComparison.Ordinal);
         Assert.False(File.Exists(results));
@@ -39,7 +40,7 @@ public class DataSafetyCliTests
         var link = Path.Combine(dir.Path, "sub");
         Directory.CreateSymbolicLink(link, dir.Path);
         var (code, _, err) = CliRunner.Run(Correlate(results, "--json", Path.Combine(link, "x.csv")));
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
         Assert.Contains("same file", err, StringComparison.Ordinal);
     }
 
@@ -50,7 +51,7 @@ public class DataSafetyCliTests
     {
         using var dir = new TempDirectory();
         var (code, _, err) = CliRunner.Run(Correlate(Path.Combine(dir.Path, "x.csv"), "--threads", threads));
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
         Assert.Contains($"--threads {threads}", err, StringComparison.Ordinal);
     }
 
@@ -66,7 +67,7 @@ public class DataSafetyCliTests
             ? Correlate(dir.Path)
             : Correlate(results, "--json", Path.Combine(file, "summary.json"));
         var (code, _, err) = CliRunner.Run(args);
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
         Assert.Contains(option, err, StringComparison.Ordinal);
         Assert.Single(err.Trim().Split('\n'));
         Assert.False(File.Exists(results));
@@ -82,7 +83,7 @@ public class DataSafetyCliTests
         var link = Path.Combine(dir.Path, "link.csv");
         File.CreateSymbolicLink(link, input);
         var (code, _, err) = CliRunner.Run("merge", "--out", link, input);
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
         Assert.Contains("same file", err, StringComparison.Ordinal);
         Assert.Equal(before, File.ReadAllBytes(input));
     }
@@ -96,7 +97,7 @@ public class DataSafetyCliTests
         StudyResultsFile.Write(a, new StudySettings(new Dictionary<string, string> { ["seed"] = "1" }), new StudyResultsSchema(["alpha"], "t"), [new StudyRow(0, "|a~0|", [1], 2, [0])]);
         var merged = Path.Combine(dir.Path, "m.csv");
         var (code, _, err) = CliRunner.Run("merge", "--out", merged, a, b);
-        Assert.Equal(GradSign.Benchmarks.Cli.Failure, code);
+        Assert.Equal(GradSign.Cli.Cli.Failure, code);
         Assert.Single(err.Trim().Split('\n'));
         Assert.False(File.Exists(merged));
     }
@@ -111,7 +112,7 @@ public class DataSafetyCliTests
         using (new FileStream(results, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
         {
             var (code, _, err) = CliRunner.Run(Correlate(results, "--resume"));
-            Assert.Equal(GradSign.Benchmarks.Cli.Failure, code);
+            Assert.Equal(GradSign.Cli.Cli.Failure, code);
             Assert.Contains("locked", err, StringComparison.Ordinal);
         }
 
@@ -127,7 +128,7 @@ public class DataSafetyCliTests
         var args = Correlate(results, "--resume");
         args[Array.IndexOf(args, "--batch") + 1] = "5";
         var (code, _, err) = CliRunner.Run(args);
-        Assert.Equal(GradSign.Benchmarks.Cli.Failure, code);
+        Assert.Equal(GradSign.Cli.Cli.Failure, code);
         Assert.Contains("batch=4 (here: 5)", err, StringComparison.Ordinal);
     }
 

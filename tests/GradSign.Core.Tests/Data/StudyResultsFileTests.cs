@@ -1,3 +1,4 @@
+using GradSign.Cli.Results;
 using GradSign.Data;
 
 namespace GradSign.Tests.Data;

@@ -1,3 +1,4 @@
+using GradSign.Cli.Fixtures;
 using GradSign.Networks;
 using GradSign.Networks.Import;
 using GradSign.Proxies;

@@ -16,7 +16,7 @@ internal static class QuickStart
         var weights = NetworkWeights.Initialize(NasBench201Network.Build(cell), seed: 42, cell.Key);
         var images = ImageDatasets.Load(DataFolder.Resolve(), DatasetKind.Cifar10, DatasetSplit.Train);
         var batch = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(Seed: 42)).GetBatch(cell.Key);
-        var context = new ProxyContext(ManagedBackend.Instance);
+        var context = new ProxyContext(new ManagedBackend());
         foreach (var proxy in ProxyRegistry.CreateDefault().Proxies)
         {
             Console.WriteLine($"{proxy.Id}: {proxy.Compute(weights, batch, context).Value}");

@@ -1,5 +1,6 @@
 using GradSign.Data;
 using GradSign.Search;
+using GradSign.SearchSpaces.NasBench101;
 using GradSign.Tests.Infrastructure;
 
 namespace GradSign.Tests.Search;

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using GradSign.Cli.Results;
+using GradSign.Cli.Search;
 using GradSign.Data;
 using GradSign.Search;
 using GradSign.SearchSpaces.NasBench201;
@@ -118,7 +120,7 @@ public class NasBench201SearchSimulationTests
     {
         using var o = new StringWriter();
         using var e = new StringWriter();
-        var code = GradSign.Benchmarks.Cli.Run(["search", "--algo", "rea", "--proxy", "synflow", "--scores", "published", "--runs", "3", "--budget", "15", "--json"], o, e);
+        var code = GradSign.Cli.Cli.Run(["search", "--algo", "rea", "--proxy", "synflow", "--scores", "published", "--runs", "3", "--budget", "15", "--json"], o, e);
         Assert.Equal(0, code);
         Assert.Contains("restricted to the 9,445", e.ToString(), StringComparison.Ordinal);
         using var doc = JsonDocument.Parse(o.ToString());
@@ -147,7 +149,7 @@ public class NasBench201SearchSimulationTests
 
         using var o = new StringWriter();
         using var e = new StringWriter();
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, GradSign.Benchmarks.Cli.Run(args, o, e));
+        Assert.Equal(GradSign.Cli.Cli.UsageError, GradSign.Cli.Cli.Run(args, o, e));
         Assert.StartsWith("gradsign: ", e.ToString(), StringComparison.Ordinal);
     }
 }

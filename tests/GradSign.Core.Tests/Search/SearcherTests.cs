@@ -136,9 +136,10 @@ public class SearcherTests
     public void Search_BadBudgetOrAssist_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new RandomSearch<int>().Search(ToyProblems.Grid(), new LookupEvaluator<int>(Signal), 0, new SearchRandom(1)));
-        var bad = new ProxyAssist<int>(ToyProblems.Oracle(Signal)) { Candidates = 0 };
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new RandomSearch<int>().Search(ToyProblems.Grid(), new LookupEvaluator<int>(Signal), 5, new SearchRandom(1), bad));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new ProxyAssist<int>(ToyProblems.Oracle(Signal)) { Candidates = 0 });
         Assert.Equal("Candidates", ex.ParamName);
+        Assert.Equal("Warmup", Assert.Throws<ArgumentOutOfRangeException>(() => new ProxyAssist<int>(ToyProblems.Oracle(Signal)) { Warmup = -1 }).ParamName);
+        Assert.Equal("WarmupTake", Assert.Throws<ArgumentOutOfRangeException>(() => new ProxyAssist<int>(ToyProblems.Oracle(Signal)) { WarmupTake = 0 }).ParamName);
     }
 
     [Fact]

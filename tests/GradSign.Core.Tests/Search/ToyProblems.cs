@@ -1,3 +1,4 @@
+using GradSign.Proxies;
 using GradSign.Search;
 
 namespace GradSign.Tests.Search;
@@ -26,7 +27,7 @@ internal static class ToyProblems
 
     /// <summary>A proxy that returns the training signal itself (a perfect oracle), charging 0.5 s per call.</summary>
     public static LookupProxyScorer<int> Oracle(IReadOnlyDictionary<int, double> signal)
-        => new("oracle", signal.ToDictionary(p => p.Key, p => new ProxyScore(p.Value, 0.5)));
+        => new("oracle", signal.ToDictionary(p => p.Key, p => new ProxyScore("oracle", p.Value) { Elapsed = TimeSpan.FromSeconds(0.5) }));
 
     /// <summary>Counts operations that differ between two codes of a grid.</summary>
     public static int EdgesDiffering(EdgeOperationSpace space, int a, int b)

@@ -1,7 +1,9 @@
 using System.Text.Json;
-using GradSign.Benchmarks.Commands;
-using GradSign.Benchmarks.Studies;
+using GradSign.Cli.Commands;
+using GradSign.Cli.Results;
+using GradSign.Cli.Studies;
 using GradSign.Data;
+using GradSign.SearchSpaces.NasBench201;
 using GradSign.Tests.Backends.Reference;
 using GradSign.Tests.Data;
 using GradSign.Tests.Infrastructure;
@@ -69,7 +71,7 @@ public class CorrelateCommandTests
             return path;
         }).ToArray();
         var merged = Path.Combine(dir.Path, "merged.csv");
-        Assert.Equal(0, GradSign.Benchmarks.Cli.Run(["merge", "--out", merged, .. shards], TextWriter.Null, TextWriter.Null));
+        Assert.Equal(0, GradSign.Cli.Cli.Run(["merge", "--out", merged, .. shards], TextWriter.Null, TextWriter.Null));
         Assert.Equal(WithoutTimings(full), WithoutTimings(merged));
     }
 
@@ -94,8 +96,8 @@ public class CorrelateCommandTests
     public void Cli_BadOption_ExitsWithUsageErrorNamingValue(string option, string value)
     {
         using var error = new StringWriter();
-        var code = GradSign.Benchmarks.Cli.Run(["correlate", "--out", "x.csv", "--data", Path.GetTempPath(), option, value], TextWriter.Null, error);
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        var code = GradSign.Cli.Cli.Run(["correlate", "--out", "x.csv", "--data", Path.GetTempPath(), option, value], TextWriter.Null, error);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
         Assert.Contains(value, error.ToString(), StringComparison.Ordinal);
     }
 }

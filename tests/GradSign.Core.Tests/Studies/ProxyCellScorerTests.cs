@@ -1,9 +1,11 @@
 using System.Text;
-using GradSign.Benchmarks.Studies;
+using GradSign.Cli.Results;
+using GradSign.Cli.Studies;
 using GradSign.Data;
 using GradSign.Internal;
 using GradSign.Networks;
 using GradSign.Proxies;
+using GradSign.SearchSpaces.NasBench201;
 using GradSign.Tests.Backends.Reference;
 using GradSign.Tests.Data;
 

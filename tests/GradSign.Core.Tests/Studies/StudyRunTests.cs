@@ -1,6 +1,8 @@
 using System.Text;
-using GradSign.Benchmarks.Studies;
+using GradSign.Cli.Results;
+using GradSign.Cli.Studies;
 using GradSign.Data;
+using GradSign.SearchSpaces.NasBench201;
 using GradSign.Tests.Data;
 
 namespace GradSign.Tests.Studies;
@@ -196,7 +198,7 @@ public class StudyRunTests
         var merged = Path.Combine(dir.Path, "merged.csv");
         using var o = new StringWriter();
         using var e = new StringWriter();
-        var code = GradSign.Benchmarks.Cli.Run(["merge", "--out", merged, .. shardFiles, shardFiles[0]], o, e);
+        var code = GradSign.Cli.Cli.Run(["merge", "--out", merged, .. shardFiles, shardFiles[0]], o, e);
         Assert.True(code == 0, e.ToString());
         Assert.Contains("17 cells", o.ToString(), StringComparison.Ordinal);
         Assert.Equal(WithoutTimings(full), WithoutTimings(merged));
@@ -222,7 +224,7 @@ public class StudyRunTests
         StudyResultsFile.Write(a, Settings, new StudyResultsSchema(["alpha"], "t"), []);
         using var o = new StringWriter();
         using var e = new StringWriter();
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, GradSign.Benchmarks.Cli.Run(["merge", "--out", a, a], o, e));
+        Assert.Equal(GradSign.Cli.Cli.UsageError, GradSign.Cli.Cli.Run(["merge", "--out", a, a], o, e));
     }
 
     /// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; posts asynchronously).</summary>

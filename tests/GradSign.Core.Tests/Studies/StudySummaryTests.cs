@@ -1,7 +1,9 @@
 using System.Text;
 using System.Text.Json;
-using GradSign.Benchmarks.Studies;
+using GradSign.Cli.Results;
+using GradSign.Cli.Studies;
 using GradSign.Data;
+using GradSign.SearchSpaces.NasBench201;
 using GradSign.Tests.Data;
 
 namespace GradSign.Tests.Studies;

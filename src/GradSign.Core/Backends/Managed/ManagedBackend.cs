@@ -33,9 +33,6 @@ public sealed class ManagedBackend : ITensorBackend
         _pool = new BufferPool(maxRetainedBufferBytes);
     }
 
-    /// <summary>A shared instance.</summary>
-    public static ManagedBackend Instance { get; } = new();
-
     /// <summary>Bytes of released buffers the backend currently keeps for the next networks it compiles.</summary>
     public long RetainedBufferBytes => _pool.RetainedBytes;
 

@@ -1,18 +1,12 @@
 namespace GradSign.Proxies.Evaluation;
 
-/// <summary>The result of one proxy on one architecture.</summary>
-/// <param name="ProxyId">The proxy's id.</param>
-/// <param name="Value">The score.</param>
-/// <param name="Elapsed">Wall-clock time of the proxy's <see cref="IZeroCostProxy.Compute"/>.</param>
-/// <param name="PerLayer">Per scored tensor contributions, when the proxy reports them.</param>
-public sealed record ProxyResult(string ProxyId, double Value, TimeSpan Elapsed, IReadOnlyList<double>? PerLayer = null);
-
 /// <summary>Every proxy's result on one architecture.</summary>
 /// <param name="Index">Position of the architecture in the input stream.</param>
 /// <param name="Name">The architecture's name.</param>
 /// <param name="WeightSeed">The seed its weights were initialised with, or null when the input carried fixed weights.</param>
-/// <param name="Results">One result per proxy, in the order the proxies were given.</param>
-public sealed record ArchitectureScores(int Index, string Name, ulong? WeightSeed, IReadOnlyList<ProxyResult> Results)
+/// <param name="Results">One score per proxy, in the order the proxies were given, each with the wall time of its
+/// <see cref="IZeroCostProxy.Compute"/> in <see cref="ProxyScore.Elapsed"/>.</param>
+public sealed record ArchitectureScores(int Index, string Name, ulong? WeightSeed, IReadOnlyList<ProxyScore> Results)
 {
     /// <summary>The value of a proxy.</summary>
     /// <param name="proxyId">The proxy's id.</param>

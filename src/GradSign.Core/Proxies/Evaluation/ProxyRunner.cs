@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GradSign.Backends;
 using GradSign.Data;
 using GradSign.Networks;
 using Microsoft.Extensions.Logging;
@@ -172,14 +173,14 @@ public sealed class ProxyRunner
         var batch = batches(architecture, weights.Spec) ?? throw new InvalidOperationException($"The batch provider returned null for '{architecture.Name}'.");
         EnsureLabels(proxies, batch);
 
-        var results = new ProxyResult[proxies.Count];
+        var results = new ProxyScore[proxies.Count];
         for (var p = 0; p < proxies.Count; p++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var proxy = proxies[p];
             var clock = Stopwatch.StartNew();
             var score = proxy.Compute(weights, batch, _context, cancellationToken);
-            var result = new ProxyResult(proxy.Id, score.Value, clock.Elapsed, score.PerLayer);
+            var result = score with { Elapsed = clock.Elapsed };
             ProxyRunnerLog.ProxyScored(_logger, index, architecture.Name, proxy.Id, score.Value, result.Elapsed.TotalMilliseconds);
             results[p] = result;
             progress?.Report(new ProxyProgressInfo(index, architecture.Name, proxy.Id, p + 1, proxies.Count, index + (p + 1 == proxies.Count ? 1 : 0), result.Elapsed));

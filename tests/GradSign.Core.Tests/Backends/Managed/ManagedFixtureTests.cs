@@ -1,5 +1,6 @@
 using GradSign.Backends;
 using GradSign.Backends.Managed;
+using GradSign.Cli.Fixtures;
 using GradSign.Networks.Import;
 using GradSign.Tests.Infrastructure;
 
@@ -36,7 +37,7 @@ public sealed class ManagedFixtureTests
         var f = Load(name);
         foreach (var (precision, expected, tolerance) in new[] { (Precision.Float32, f.ForwardLogits, 1e-5), (Precision.Float64, f.ForwardLogitsF64, 1e-10) })
         {
-            using var e = ManagedBackend.Instance.Compile(f.Weights, new ExecutionOptions { Precision = precision });
+            using var e = TestNets.Managed.Compile(f.Weights, new ExecutionOptions { Precision = precision });
             var logits = new double[f.Batch.Count * f.Spec.NumClasses];
             e.Forward(f.Batch, logits);
             Assert.Equal(expected.Length, logits.Length);
@@ -65,7 +66,7 @@ public sealed class ManagedFixtureTests
         var extended = LoadExtended(name);
         var perLayer = extended.ExpectedPerLayer("grad_norm");
         var perLayer64 = extended.ExpectedPerLayer("grad_norm", "per_layer_f64");
-        using var e = ManagedBackend.Instance.Compile(f.Weights, ExecutionOptions.Default);
+        using var e = TestNets.Managed.Compile(f.Weights, ExecutionOptions.Default);
         var g = e.Backward(f.Batch, Objective.CrossEntropy);
         Assert.Equal(loss, g.Value, 1e-6);
         if (extended.ExpectedProxy("grad_norm", "rel_diff_f32_vs_f64") > 1e-7)
@@ -104,7 +105,7 @@ public sealed class ManagedFixtureTests
     {
         var f = Load(name);
         var expected = LoadExtended(name).ExpectedPerLayer("grad_norm", "per_layer_f64");
-        using var e = ManagedBackend.Instance.Compile(f.Weights, TestNets.F64);
+        using var e = TestNets.Managed.Compile(f.Weights, TestNets.F64);
         var g = e.Backward(f.Batch, Objective.CrossEntropy);
         var norms = f.Spec.Parameters.Where(p => p.IsScored).Select(p => Math.Sqrt(g.ParameterGradients[p.Index].Sum(v => v * v))).ToArray();
         Assert.Equal(expected.Length, norms.Length);
@@ -120,7 +121,7 @@ public sealed class ManagedFixtureTests
     public void GraspStyleHessianGradientProduct_MatchesOracle(string name, Precision precision)
     {
         var f = Load(name);
-        using var e = ManagedBackend.Instance.Compile(f.Weights, new ExecutionOptions { Precision = precision });
+        using var e = TestNets.Managed.Compile(f.Weights, new ExecutionOptions { Precision = precision });
         var g = e.Backward(f.Batch, Objective.CrossEntropy).ParameterGradients;
         var v = f.Spec.Parameters.Select(p => p.IsScored ? g[p.Index] : null).ToArray();
         var hg = e.HessianVectorProduct(f.Batch, Objective.CrossEntropy, v);
@@ -145,7 +146,7 @@ public sealed class ManagedFixtureTests
     public void PerSampleSignSums_MatchOracleGradSign(string name, Precision precision)
     {
         var f = Load(name);
-        using var e = ManagedBackend.Instance.Compile(f.Weights, new ExecutionOptions { Precision = precision });
+        using var e = TestNets.Managed.Compile(f.Weights, new ExecutionOptions { Precision = precision });
         var scored = f.Spec.Parameters.Where(p => p.IsScored).ToArray();
         var counts = scored.Select(p => new long[p.ElementCount]).ToArray();
         e.PerSampleGradients(f.Batch, (_, grads) =>

@@ -13,6 +13,9 @@ namespace GradSign.Tests.Backends.Managed;
 /// </summary>
 internal static class TestNets
 {
+    /// <summary>The managed backend the tests share (its buffer pool is a cache; results never depend on it).</summary>
+    public static ManagedBackend Managed { get; } = new();
+
     public const double Epsilon = 1.0 / (1 << 17);
 
     public static ExecutionOptions F64 { get; } = new() { Precision = Precision.Float64 };
@@ -77,7 +80,7 @@ internal static class TestNets
 
     public static double Objective(NetworkWeights weights, Batch batch, Objective objective, ExecutionOptions? options = null)
     {
-        using var e = ManagedBackend.Instance.Compile(weights, options ?? F64);
+        using var e = TestNets.Managed.Compile(weights, options ?? F64);
         return e.Backward(batch, objective).Value;
     }
 

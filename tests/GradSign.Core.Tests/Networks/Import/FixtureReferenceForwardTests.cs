@@ -1,4 +1,5 @@
 using GradSign.Backends;
+using GradSign.Cli.Fixtures;
 using GradSign.Networks.Import;
 using GradSign.Tests.Backends.Reference;
 using GradSign.Tests.Infrastructure;

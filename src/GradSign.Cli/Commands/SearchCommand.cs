@@ -1,0 +1,200 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using GradSign.Cli.Results;
+using GradSign.Cli.Search;
+using GradSign.Data;
+using GradSign.Search;
+using Spectre.Console;
+using GradSign.SearchSpaces.NasBench201;
+
+namespace GradSign.Cli.Commands;
+
+/// <summary>
+/// <c>gradsign search --algo rs|rea|reinforce --proxy none|gradsign|synflow|… [--scores FILE|published] --runs R --budget B
+/// --seed S [--warmup W] [--candidates K] [--json]</c>: simulated NAS-Bench-201 searches (12-epoch validation accuracy as
+/// the training signal, a budget of trained cells, precomputed proxy scores), summarised as mean ± std over runs of the
+/// best cell's 200-epoch test accuracies.
+/// </summary>
+internal static class SearchCommand
+{
+    /// <summary>The <c>--scores</c> value that selects the published NAS-Bench-Suite-Zero scores in <c>nb201.csv.gz</c>.</summary>
+    public const string Published = "published";
+
+    public static Command Create()
+    {
+        var algo = new Option<string>("--algo") { Required = true, Description = "Search algorithm: rs, rea or reinforce" };
+        var proxy = new Option<string>("--proxy") { DefaultValueFactory = _ => "none", Description = "Proxy steering the search (a column of --scores), or none" };
+        var scores = new Option<string?>("--scores") { Description = "Proxy scores: a 'gradsign correlate' results CSV, or 'published' (NAS-Bench-Suite-Zero CIFAR-10 scores). Restricts the space to the scored cells, also for --proxy none" };
+        var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 100, Description = "Independent runs" };
+        var budget = new Option<int>("--budget") { DefaultValueFactory = _ => 100, Description = "Trained cells (12-epoch lookups) per run" };
+        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL, Description = "Experiment seed (run r uses a seed derived from it)" };
+        var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 0, Description = "Warm-up: score W random cells and train the best-scored first (0 = off)" };
+        var warmupTake = new Option<int?>("--warmup-take") { Description = "Warm-up cells trained first (default: rs the whole budget, rea the population, reinforce 10)" };
+        var candidates = new Option<int>("--candidates") { DefaultValueFactory = _ => ProxyAssist<int>.DefaultCandidates, Description = "Move proposal: candidates scored per trained cell (1 = off)" };
+        var population = new Option<int>("--population") { DefaultValueFactory = _ => RegularizedEvolutionOptions.Default.Population, Description = "REA population" };
+        var sampleSize = new Option<int>("--sample-size") { DefaultValueFactory = _ => RegularizedEvolutionOptions.Default.SampleSize, Description = "REA tournament size" };
+        var learningRate = new Option<double>("--learning-rate") { DefaultValueFactory = _ => ReinforceOptions.Default.LearningRate, Description = "REINFORCE Adam learning rate" };
+        var signal = new Option<string>("--signal") { DefaultValueFactory = _ => NasBench201SearchOptions.DefaultSignalColumn, Description = "Search-signal column of nb201_12epoch.csv.gz" };
+        var data = CommonOptions.Data();
+        var json = CommonOptions.Json();
+        var command = new Command("search", "Simulated NAS-Bench-201 search (RS, REA, REINFORCE), vanilla or proxy-assisted; mean ± std of the best cell's 200-epoch test accuracies")
+        {
+            algo, proxy, scores, runs, budget, seed, warmup, warmupTake, candidates, population, sampleSize, learningRate, signal, data, json,
+        };
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var proxyId = parse.GetValue(proxy)!;
+            var useProxy = !string.Equals(proxyId, "none", StringComparison.Ordinal);
+            var scoresArg = parse.GetValue(scores);
+            if (useProxy && scoresArg is null)
+            {
+                throw new ArgumentException($"--proxy {proxyId} needs --scores FILE (a 'gradsign correlate' results CSV) or --scores {Published}.");
+            }
+
+            var options = new NasBench201SearchOptions
+            {
+                Algorithm = SearchAlgorithms.Parse(parse.GetValue(algo)!),
+                Runs = parse.GetValue(runs),
+                Budget = parse.GetValue(budget),
+                Seed = parse.GetValue(seed),
+                SignalColumn = parse.GetValue(signal)!,
+                UseProxy = useProxy,
+                Candidates = parse.GetValue(candidates),
+                Warmup = parse.GetValue(warmup),
+                WarmupTake = parse.GetValue(warmupTake),
+                Evolution = new RegularizedEvolutionOptions(parse.GetValue(population), parse.GetValue(sampleSize)),
+                Reinforce = ReinforceOptions.Default with { LearningRate = parse.GetValue(learningRate) },
+            };
+            options.Validate();
+            if (!useProxy && (options.Warmup > 0 || parse.GetResult(candidates) is { Implicit: false }))
+            {
+                throw new ArgumentException("--warmup and --candidates need a --proxy.");
+            }
+
+            var folder = CliDataFolder.Resolve(parse.GetValue(data));
+            var finalTable = NasBench201Table.LoadDefault(folder);
+            var simulation = new NasBench201SearchSimulation(finalTable, NasBench201Table.LoadTwelveEpoch(folder), options.SignalColumn);
+            var table = scoresArg is null ? null : LoadScores(scoresArg, useProxy ? proxyId : null, finalTable);
+            var report = simulation.Run(options, table);
+            if (report.Note is not null)
+            {
+                error.WriteLine($"note: {report.Note}");
+            }
+
+            if (parse.GetValue(json))
+            {
+                output.WriteLine(ToJson(report));
+            }
+            else
+            {
+                WriteTable(report, output);
+            }
+
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>Scores for <paramref name="proxyId"/>, or (for a vanilla run) just the set of scored cells.</summary>
+    private static ProxyScoreTable LoadScores(string source, string? proxyId, NasBench201Table finalTable)
+    {
+        if (string.Equals(source, Published, StringComparison.Ordinal))
+        {
+            // Every published column covers the same 9,445 cells without dead edges; synflow stands for them in a vanilla run.
+            return ProxyScoreTable.FromPublished(finalTable, proxyId ?? GradSign.Proxies.ProxyIds.SynFlow);
+        }
+
+        if (proxyId is null)
+        {
+            var first = StudyResultsFile.Read(source).Schema.Proxies[0];
+            return ProxyScoreTable.FromStudyResults(source, first);
+        }
+
+        return ProxyScoreTable.FromStudyResults(source, proxyId);
+    }
+
+    internal static string ToJson(NasBench201SearchReport report)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false }))
+        {
+            writer.WriteStartObject();
+            foreach (var column in NasBench201SearchSimulation.ReportColumns)
+            {
+                WriteMeanStd(writer, column, report.Summary(column));
+            }
+
+            writer.WriteStartObject("search");
+            writer.WriteString("algo", report.Options.Algorithm.ToId());
+            writer.WriteString("proxy", report.Proxy ?? "none");
+            if (report.ScoreSource is null)
+            {
+                writer.WriteNull("scores");
+            }
+            else
+            {
+                writer.WriteString("scores", report.ScoreSource);
+            }
+
+            writer.WriteNumber("runs", report.Runs.Count);
+            writer.WriteNumber("budget", report.Options.Budget);
+            writer.WriteNumber("seed", report.Options.Seed);
+            writer.WriteString("signal", report.Options.SignalColumn);
+            writer.WriteNumber("cells", report.SpaceSize);
+            writer.WriteNumber("candidates", report.Proxy is null ? 1 : report.Options.Candidates);
+            writer.WriteNumber("warmup", report.Proxy is null ? 0 : report.Options.Warmup);
+            WriteMeanStd(writer, "best_signal", report.BestSignal);
+            writer.WriteNumber("proxy_calls_per_run", report.ProxyCallsPerRun);
+            writer.WriteNumber("proxy_seconds_per_run", report.ProxySecondsPerRun);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteMeanStd(Utf8JsonWriter writer, string name, MeanStd value)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteNumber("mean", value.Mean);
+        if (double.IsNaN(value.Std))
+        {
+            writer.WriteNull("std");
+        }
+        else
+        {
+            writer.WriteNumber("std", value.Std);
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteTable(NasBench201SearchReport report, TextWriter output)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.NoColors,
+            Out = new AnsiConsoleOutput(output),
+        });
+        var o = report.Options;
+        var title = $"{o.Algorithm.ToId()} + {report.Proxy ?? "none"}: {report.Runs.Count} runs × {o.Budget} trained cells, {report.SpaceSize:N0} cells, seed {o.Seed}";
+        var grid = new Table { Title = new TableTitle(Markup.Escape(title)) };
+        grid.AddColumn("metric");
+        grid.AddColumn(new TableColumn("mean ± std").RightAligned());
+        foreach (var column in NasBench201SearchSimulation.ReportColumns)
+        {
+            grid.AddRow(column, Format(report.Summary(column)));
+        }
+
+        grid.AddRow($"best {Markup.Escape(o.SignalColumn)}", Format(report.BestSignal));
+        grid.AddRow("proxy calls / run", report.ProxyCallsPerRun.ToString("F1", CultureInfo.InvariantCulture));
+        grid.AddRow("proxy seconds / run", report.ProxySecondsPerRun.ToString("F2", CultureInfo.InvariantCulture));
+        console.Write(grid);
+    }
+
+    private static string Format(MeanStd value) => string.Create(CultureInfo.InvariantCulture, $"{value.Mean:F2} ± {value.Std:F2}");
+}

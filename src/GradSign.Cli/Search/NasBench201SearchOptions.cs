@@ -1,0 +1,71 @@
+using GradSign.Search;
+
+namespace GradSign.Cli.Search;
+
+/// <summary>Settings of a simulated NAS-Bench-201 search experiment (<see cref="NasBench201SearchSimulation"/>).</summary>
+/// <threadsafety>Immutable.</threadsafety>
+public sealed record NasBench201SearchOptions
+{
+    /// <summary>The search signal used by NAS-Bench-201's search protocol on CIFAR-10: 12-epoch validation accuracy of the <c>cifar10-valid</c> runs.</summary>
+    public const string DefaultSignalColumn = "cifar10_valid_12ep";
+
+    /// <summary>The algorithm.</summary>
+    public SearchAlgorithm Algorithm { get; init; } = SearchAlgorithm.RandomSearch;
+
+    /// <summary>Independent runs (run r uses <see cref="SearchRandom.RunSeed"/>(<see cref="Seed"/>, r)), at least 1.</summary>
+    public int Runs { get; init; } = 100;
+
+    /// <summary>Trained cells per run, at least 1.</summary>
+    public int Budget { get; init; } = 100;
+
+    /// <summary>The experiment's seed.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Column of the 12-epoch table that plays "training" (default <see cref="DefaultSignalColumn"/>).</summary>
+    public string SignalColumn { get; init; } = DefaultSignalColumn;
+
+    /// <summary>Whether the proxy scores steer the search; when false, scores only restrict the space (a vanilla baseline on the same cells).</summary>
+    public bool UseProxy { get; init; } = true;
+
+    /// <summary>Move-proposal candidates (<see cref="ProxyAssist{TArch}.Candidates"/>; 1 = off).</summary>
+    public int Candidates { get; init; } = ProxyAssist<int>.DefaultCandidates;
+
+    /// <summary>Warm-up cells (<see cref="ProxyAssist{TArch}.Warmup"/>; 0 = off).</summary>
+    public int Warmup { get; init; }
+
+    /// <summary>Warm-up cells trained first (<see cref="ProxyAssist{TArch}.WarmupTake"/>; null = the algorithm's default).</summary>
+    public int? WarmupTake { get; init; }
+
+    /// <summary>Evolution settings.</summary>
+    public RegularizedEvolutionOptions Evolution { get; init; } = RegularizedEvolutionOptions.Default;
+
+    /// <summary>REINFORCE settings.</summary>
+    public ReinforceOptions Reinforce { get; init; } = ReinforceOptions.Default;
+
+    /// <summary>Checks the values.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A value out of range (named).</exception>
+    /// <exception cref="ArgumentException">An empty signal column.</exception>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Algorithm))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Algorithm), Algorithm, "Unknown search algorithm.");
+        }
+
+        if (Runs < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Runs), Runs, "Runs must be at least 1.");
+        }
+
+        if (Budget < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Budget), Budget, "Budget must be at least 1 trained cell.");
+        }
+
+        ArgumentException.ThrowIfNullOrWhiteSpace(SignalColumn);
+        ArgumentNullException.ThrowIfNull(Evolution);
+        ArgumentNullException.ThrowIfNull(Reinforce);
+        Evolution.Validate();
+        Reinforce.Validate();
+    }
+}
