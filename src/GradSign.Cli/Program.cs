@@ -1,4 +1,3 @@
-using System.CommandLine;
 using GradSign.Cli.Commands;
 
 namespace GradSign.Cli;

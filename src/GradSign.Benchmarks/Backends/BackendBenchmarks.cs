@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
+using GradSign.Backends.Execution;
 using GradSign.Backends;
 using GradSign.Backends.Managed;
-using GradSign.Data;
 using GradSign.Networks;
 using GradSign.SearchSpaces.NasBench201;
 

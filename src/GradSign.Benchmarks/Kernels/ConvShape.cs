@@ -1,5 +1,4 @@
 using GradSign.Backends.Managed.Kernels;
-using GradSign.Backends;
 
 namespace GradSign.Benchmarks.Kernels;
 

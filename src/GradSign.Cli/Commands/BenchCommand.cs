@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Networks;
 using GradSign.Proxies;
 using GradSign.Search;

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using GradSign.Data;
 
 namespace GradSign.Cli.Commands;
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using GradSign.Cli.Results;
-using GradSign.Data;
 
 namespace GradSign.Cli.Commands;
 

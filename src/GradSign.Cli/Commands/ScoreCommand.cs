@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using GradSign.Backends;
 using GradSign.Data;
 using GradSign.Networks;
 using GradSign.Proxies;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using GradSign.Backends;
 using GradSign.Cli.Fixtures;
-using GradSign.Networks.Import;
 using GradSign.Proxies;
 using GradSign.Proxies.Evaluation;
 

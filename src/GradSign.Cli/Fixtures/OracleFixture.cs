@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Networks;
 using GradSign.SearchSpaces.NasBench101;
 using GradSign.SearchSpaces.NasBench201;

@@ -1,5 +1,4 @@
 using GradSign.Cli.Results;
-using GradSign.Data;
 using GradSign.Proxies;
 using GradSign.SearchSpaces.NasBench201;
 

@@ -1,4 +1,3 @@
-using GradSign.Backends;
 using GradSign.Cli.Results;
 using GradSign.Data;
 

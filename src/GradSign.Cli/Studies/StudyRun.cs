@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using GradSign.Cli.Results;
-using GradSign.Data;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using GradSign.SearchSpaces.NasBench201;

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Networks;
 
 namespace GradSign.Proxies;

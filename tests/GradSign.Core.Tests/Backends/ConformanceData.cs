@@ -1,5 +1,4 @@
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Internal;
 using GradSign.Networks;
 

@@ -1,4 +1,3 @@
-using GradSign.Cli;
 using GradSign.Tests.Infrastructure;
 
 namespace GradSign.Tests.Cli;

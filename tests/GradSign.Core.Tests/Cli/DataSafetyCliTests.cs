@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using GradSign.Backends.Execution;
 using GradSign.Backends;
 using GradSign.Cli.Commands;
 using GradSign.Cli.Results;

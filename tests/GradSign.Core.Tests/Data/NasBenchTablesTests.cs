@@ -1,4 +1,3 @@
-using GradSign.Data;
 using GradSign.SearchSpaces.NasBench101;
 using GradSign.SearchSpaces.NasBench201;
 using GradSign.Tests.Infrastructure;

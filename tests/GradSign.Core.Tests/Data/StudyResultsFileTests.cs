@@ -1,5 +1,4 @@
 using GradSign.Cli.Results;
-using GradSign.Data;
 
 namespace GradSign.Tests.Data;
 

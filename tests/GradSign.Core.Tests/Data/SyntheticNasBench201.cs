@@ -1,5 +1,4 @@
 using System.Text;
-using GradSign.Data;
 using GradSign.SearchSpaces.NasBench201;
 
 namespace GradSign.Tests.Data;

@@ -1,5 +1,4 @@
 using GradSign.Cli.Fixtures;
-using GradSign.Networks.Import;
 
 namespace GradSign.Tests.Infrastructure;
 

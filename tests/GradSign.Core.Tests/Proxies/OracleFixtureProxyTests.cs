@@ -1,5 +1,4 @@
 using GradSign.Cli.Fixtures;
-using GradSign.Networks.Import;
 using GradSign.Proxies;
 using GradSign.Proxies.Evaluation;
 using GradSign.Tests.Infrastructure;

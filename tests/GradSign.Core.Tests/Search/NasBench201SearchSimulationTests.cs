@@ -1,7 +1,6 @@
 using System.Text.Json;
 using GradSign.Cli.Results;
 using GradSign.Cli.Search;
-using GradSign.Data;
 using GradSign.Search;
 using GradSign.SearchSpaces.NasBench201;
 using GradSign.Tests.Data;

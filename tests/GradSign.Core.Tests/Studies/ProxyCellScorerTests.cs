@@ -1,4 +1,3 @@
-using System.Text;
 using GradSign.Cli.Results;
 using GradSign.Cli.Studies;
 using GradSign.Data;

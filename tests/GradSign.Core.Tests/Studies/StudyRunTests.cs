@@ -1,7 +1,5 @@
-using System.Text;
 using GradSign.Cli.Results;
 using GradSign.Cli.Studies;
-using GradSign.Data;
 using GradSign.SearchSpaces.NasBench201;
 using GradSign.Tests.Data;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using GradSign.Cli.Results;
 using GradSign.Cli.Studies;

@@ -1,8 +1,7 @@
-using System.Numerics;
 using System.Numerics.Tensors;
+using GradSign.Backends.Execution;
 using GradSign.Backends.Managed.Kernels;
 using GradSign.Backends.Managed.Ops;
-using GradSign.Data;
 using GradSign.Networks;
 
 namespace GradSign.Backends.Managed;

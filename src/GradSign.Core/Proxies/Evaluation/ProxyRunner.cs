@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Networks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

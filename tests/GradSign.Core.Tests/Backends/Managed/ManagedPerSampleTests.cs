@@ -1,7 +1,6 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Backends.Managed;
 using GradSign.Cli.Fixtures;
-using GradSign.Networks.Import;
 using GradSign.Tests.Infrastructure;
 
 namespace GradSign.Tests.Backends.Managed;

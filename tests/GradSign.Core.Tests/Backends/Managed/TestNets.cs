@@ -1,6 +1,6 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
 using GradSign.Backends.Managed;
-using GradSign.Data;
 using GradSign.Internal;
 using GradSign.Networks;
 
@@ -26,8 +26,8 @@ internal static class TestNets
         var data = new TheoryData<string, Objective>();
         foreach (var (name, _) in All())
         {
-            data.Add(name, GradSign.Backends.Objective.CrossEntropy);
-            data.Add(name, GradSign.Backends.Objective.SumOfLogits);
+            data.Add(name, GradSign.Backends.Execution.Objective.CrossEntropy);
+            data.Add(name, GradSign.Backends.Execution.Objective.SumOfLogits);
         }
 
         return data;

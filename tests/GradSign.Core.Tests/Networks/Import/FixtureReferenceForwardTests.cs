@@ -1,6 +1,6 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
 using GradSign.Cli.Fixtures;
-using GradSign.Networks.Import;
 using GradSign.Tests.Backends.Reference;
 using GradSign.Tests.Infrastructure;
 

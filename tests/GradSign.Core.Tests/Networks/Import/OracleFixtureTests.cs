@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using GradSign.Cli.Fixtures;
-using GradSign.Networks.Import;
 using GradSign.Tests.Infrastructure;
 
 namespace GradSign.Tests.Networks.Import;

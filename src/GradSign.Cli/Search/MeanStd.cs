@@ -1,4 +1,4 @@
-namespace GradSign.Search;
+namespace GradSign.Cli.Search;
 
 /// <summary>Mean and sample standard deviation (n − 1, as Python's <c>statistics.stdev</c> in GradSign's scripts) of some runs.</summary>
 /// <param name="Mean">The mean.</param>

@@ -1,4 +1,4 @@
-namespace GradSign.Backends;
+namespace GradSign.Backends.Execution;
 
 /// <summary>The scalar a backward pass differentiates.</summary>
 public enum Objective

@@ -1,10 +1,9 @@
-using GradSign.Data;
 using GradSign.Networks;
 
-namespace GradSign.Backends;
+namespace GradSign.Backends.Execution;
 
 /// <summary>
-/// A compiled network. All BatchNorms run in training mode. Bulk results are delivered as float64 whatever the
+/// A compiled network: what a backend implements and what proxies call. All BatchNorms run in training mode. Bulk results are delivered as float64 whatever the
 /// precision, aligned with <see cref="NetworkSpec.Parameters"/>.
 /// </summary>
 /// <threadsafety>Not thread-safe: one call at a time. Compile one executor per thread.</threadsafety>
@@ -63,7 +62,9 @@ public interface INetworkExecutor : IDisposable
     /// <param name="batch">Labelled batch.</param>
     /// <param name="handler">Called once per sample with that sample's gradients (valid only during the call).</param>
     /// <param name="cancellationToken">Checked between samples.</param>
-    void PerSampleGradients(Batch batch, PerSampleGradientHandler handler, CancellationToken cancellationToken = default);
+    /// <exception cref="NotSupportedException">The backend lacks <see cref="BackendCapabilities.PerSampleGradients"/> (the default).</exception>
+    void PerSampleGradients(Batch batch, PerSampleGradientHandler handler, CancellationToken cancellationToken = default)
+        => throw Unsupported(BackendCapabilities.PerSampleGradients);
 
     /// <summary>
     /// GradSign's sign votes of the per-sample gradients of <see cref="PerSampleGradients"/> (same capability): for each
@@ -106,7 +107,9 @@ public interface INetworkExecutor : IDisposable
     /// <param name="objective">The scalar whose Hessian is used.</param>
     /// <param name="vector">One array per parameter (null = zero direction for that parameter).</param>
     /// <returns>H·v, one array per parameter.</returns>
-    double[][] HessianVectorProduct(Batch batch, Objective objective, IReadOnlyList<double[]?> vector);
+    /// <exception cref="NotSupportedException">The backend lacks <see cref="BackendCapabilities.HessianVectorProducts"/> (the default).</exception>
+    double[][] HessianVectorProduct(Batch batch, Objective objective, IReadOnlyList<double[]?> vector)
+        => throw Unsupported(BackendCapabilities.HessianVectorProducts);
 
     /// <summary>
     /// Forward pass delivering, for every <see cref="ReluLayer"/> in layer order, the binary code (input &gt; 0) of
@@ -114,7 +117,9 @@ public interface INetworkExecutor : IDisposable
     /// </summary>
     /// <param name="batch">Input batch.</param>
     /// <param name="handler">Called once per ReLU layer.</param>
-    void ReluCodes(Batch batch, ReluCodeHandler handler);
+    /// <exception cref="NotSupportedException">The backend lacks <see cref="BackendCapabilities.ReluCodes"/> (the default).</exception>
+    void ReluCodes(Batch batch, ReluCodeHandler handler)
+        => throw Unsupported(BackendCapabilities.ReluCodes);
 
     /// <summary>
     /// One forward/backward of the objective delivering, for every conv and linear layer in layer order,
@@ -124,58 +129,11 @@ public interface INetworkExecutor : IDisposable
     /// <param name="batch">Input batch.</param>
     /// <param name="objective">The scalar to differentiate.</param>
     /// <returns>One entry per conv/linear layer, in layer order.</returns>
-    IReadOnlyList<LayerSaliency> OutputSaliencies(Batch batch, Objective objective);
+    /// <exception cref="NotSupportedException">The backend lacks <see cref="BackendCapabilities.OutputSaliencies"/> (the default).</exception>
+    IReadOnlyList<LayerSaliency> OutputSaliencies(Batch batch, Objective objective)
+        => throw Unsupported(BackendCapabilities.OutputSaliencies);
+
+    /// <summary>The error of a capability-gated member a backend does not implement.</summary>
+    private NotSupportedException Unsupported(BackendCapabilities capability)
+        => new($"This network's backend does not support {capability} (capability BackendCapabilities.{capability}); choose a backend that lists it in ITensorBackend.Capabilities.");
 }
-
-/// <summary>Receives the gradient of one parameter.</summary>
-/// <param name="parameter">Index of the parameter in <see cref="NetworkSpec.Parameters"/>.</param>
-/// <param name="gradient">Its gradient, as float64 whatever the precision; valid only during the call.</param>
-public delegate void ParameterGradientHandler(int parameter, ReadOnlySpan<double> gradient);
-
-/// <summary>Receives the sign votes of one parameter (<see cref="INetworkExecutor.PerSampleGradientSignVotes"/>).</summary>
-/// <param name="parameter">Index of the parameter in <see cref="NetworkSpec.Parameters"/>.</param>
-/// <param name="votes">Per element, the sum over samples of the gradient's sign; valid only during the call.</param>
-/// <param name="nanFlags">Per element, non-zero where some sample's gradient was NaN; valid only during the call.</param>
-public delegate void SignVoteHandler(int parameter, ReadOnlySpan<int> votes, ReadOnlySpan<int> nanFlags);
-
-/// <summary>Receives the gradients of one sample.</summary>
-/// <param name="sample">Sample index.</param>
-/// <param name="gradients">One span per parameter, in spec order; valid only during the call.</param>
-public delegate void PerSampleGradientHandler(int sample, IReadOnlyList<double[]> gradients);
-
-/// <summary>Receives the binary codes of one ReLU layer.</summary>
-/// <param name="codes">The codes; valid only during the call.</param>
-public delegate void ReluCodeHandler(in ReluCodeBlock codes);
-
-/// <summary>Bit-packed ReLU codes of one layer for a whole batch.</summary>
-/// <param name="Layer">Index of the <see cref="ReluLayer"/> in <see cref="NetworkSpec.Layers"/>.</param>
-/// <param name="Units">Bits per sample (C·H·W of the ReLU input).</param>
-/// <param name="WordsPerSample">64-bit words per sample: ⌈Units / 64⌉; unused high bits of the last word are zero.</param>
-/// <param name="Bits">Count·WordsPerSample words; bit <c>u % 64</c> of word <c>u / 64</c> of sample n is (input[n, u] &gt; 0).</param>
-public readonly ref struct ReluCodeBlock(int Layer, int Units, int WordsPerSample, ReadOnlySpan<ulong> Bits)
-{
-    /// <summary>Index of the ReLU layer.</summary>
-    public int Layer { get; } = Layer;
-
-    /// <summary>Bits per sample.</summary>
-    public int Units { get; } = Units;
-
-    /// <summary>Words per sample.</summary>
-    public int WordsPerSample { get; } = WordsPerSample;
-
-    /// <summary>The packed codes.</summary>
-    public ReadOnlySpan<ulong> Bits { get; } = Bits;
-}
-
-/// <summary>Result of <see cref="INetworkExecutor.Backward(Batch, Objective, bool)"/>.</summary>
-/// <param name="Value">The objective's value.</param>
-/// <param name="ParameterGradients">One array per parameter, in spec order.</param>
-/// <param name="InputGradient">∂objective/∂input (NCHW), when requested.</param>
-public sealed record GradientResult(double Value, double[][] ParameterGradients, double[]? InputGradient);
-
-/// <summary>Per-sample, per-channel output saliency of one conv or linear layer.</summary>
-/// <param name="Layer">Index of the layer in <see cref="NetworkSpec.Layers"/>.</param>
-/// <param name="Weight">Index of its weight parameter.</param>
-/// <param name="Channels">Output channels (features).</param>
-/// <param name="Values">Count × Channels, row-major: <c>Σ_{h,w} a·∂L/∂a</c>.</param>
-public sealed record LayerSaliency(int Layer, int Weight, int Channels, double[] Values);
