@@ -10,6 +10,7 @@ internal static class CommandCatalog
         yield return DataCommand.Create();
         yield return CorrelateCommand.Create();
         yield return MergeCommand.Create();
+        yield return PlotsCommand.Create();
         yield return ScoreCommand.Create();
         yield return StatsCommand.Create();
         yield return SearchCommand.Create();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using GradSign.Cli.Plots;
 using GradSign.Cli.Studies;
 using GradSign.Data;
 using Microsoft.Extensions.Logging;
@@ -36,6 +37,7 @@ internal static class CorrelateCommand
         var resume = new Option<bool>("--resume") { Description = "Continue an existing --out file (a torn last line is dropped and rescored)" };
         var shard = new Option<string>("--shard") { DefaultValueFactory = _ => "0/1", Description = "Score shard i of n (0-based), e.g. $JOB_COMPLETION_INDEX/8" };
         var json = new Option<string?>("--json") { Description = "Write the summary as JSON to this file" };
+        var plots = new Option<string?>("--plots") { Description = "Also draw the study's figures (PNG) into this folder" };
         var bootstrap = new Option<int>("--bootstrap") { DefaultValueFactory = _ => 1000, Description = "Bootstrap resamples for the 95% intervals" };
         var channels = new Option<int>("--channels") { DefaultValueFactory = _ => 16, Description = "NB201 channels C (16; smaller only for quick checks)" };
         var cells = new Option<int>("--cells") { DefaultValueFactory = _ => 5, Description = "NB201 cells per stage N (5; smaller only for quick checks)" };
@@ -43,7 +45,7 @@ internal static class CorrelateCommand
         var data = CommonOptions.Data();
         var command = new Command("correlate", "Correlation study: score NAS-Bench-201 cells with zero-cost proxies and correlate with trained accuracy")
         {
-            space, dataset, proxies, sample, batch, seed, variant, pipeline, target, output, resume, shard, json, bootstrap, channels, cells, threads, data,
+            space, dataset, proxies, sample, batch, seed, variant, pipeline, target, output, resume, shard, json, plots, bootstrap, channels, cells, threads, data,
         };
         command.SetAction(parse =>
         {
@@ -71,6 +73,7 @@ internal static class CorrelateCommand
                 Shard = ShardSpec.Parse(parse.GetValue(shard)!),
                 Resume = parse.GetValue(resume),
                 JsonPath = parse.GetValue(json),
+                PlotsFolder = parse.GetValue(plots),
                 BootstrapSamples = NonNegative(parse.GetValue(bootstrap), "--bootstrap"),
                 Channels = Positive(parse.GetValue(channels), "--channels"),
                 CellsPerStage = Positive(parse.GetValue(cells), "--cells"),
@@ -142,6 +145,11 @@ internal static class CorrelateCommand
             {
                 using var stream = File.Create(jsonPath);
                 StudySummary.WriteJson(report, stream);
+            }
+
+            if (settings.PlotsFolder is { } plotsFolder)
+            {
+                StudyPlots.Write(plotsFolder, $"nb201-{settings.Dataset.ToId()}", result.Schema, result.Rows, report);
             }
 
             return 0;

@@ -28,7 +28,8 @@ public static class StudyResultsFile
     /// <summary>Start of the first line, which holds the study's settings as JSON.</summary>
     public const string SettingsPrefix = "# gradsign-study ";
 
-    /// <summary>Reads a results file. An unterminated last line is ignored and reported in <see cref="StudyResults.PartialTailBytes"/>.</summary>
+    /// <summary>Reads a results file (gzip'd when the name ends in <c>.gz</c>, as finished shards are kept). An unterminated
+    /// last line is ignored and reported in <see cref="StudyResults.PartialTailBytes"/>.</summary>
     /// <param name="path">The file.</param>
     /// <returns>The rows.</returns>
     /// <exception cref="FileNotFoundException">No such file.</exception>
@@ -41,7 +42,23 @@ public static class StudyResultsFile
             throw new FileNotFoundException($"Results file '{path}' does not exist.", path);
         }
 
-        return Parse(File.ReadAllBytes(path), path);
+        var bytes = File.ReadAllBytes(path);
+        if (path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase))
+        {
+            try
+            {
+                using var gzip = new System.IO.Compression.GZipStream(new MemoryStream(bytes), System.IO.Compression.CompressionMode.Decompress);
+                using var text = new MemoryStream();
+                gzip.CopyTo(text);
+                bytes = text.ToArray();
+            }
+            catch (InvalidDataException ex)
+            {
+                throw new InvalidDataException($"Results file '{path}' is not a valid gzip file: {ex.Message}", ex);
+            }
+        }
+
+        return Parse(bytes, path);
     }
 
     /// <summary>Parses the bytes of a results file (see <see cref="Read"/>).</summary>

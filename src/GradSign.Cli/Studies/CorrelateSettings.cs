@@ -37,6 +37,9 @@ internal sealed record CorrelateSettings(
     /// <summary>Where to write the JSON summary, or null.</summary>
     public string? JsonPath { get; init; }
 
+    /// <summary>Where to draw the study's figures, or null.</summary>
+    public string? PlotsFolder { get; init; }
+
     /// <summary>Bootstrap resamples for the intervals.</summary>
     public int BootstrapSamples { get; init; } = 1000;
 
