@@ -52,9 +52,6 @@ internal sealed class SearchRun<TArch>
 
     public int Budget { get; }
 
-    /// <summary>Fidelities the evaluator offers (1 for a single-fidelity evaluator).</summary>
-    public int FidelityCount => _costs.Length;
-
     /// <summary>Budget used so far, in lowest-fidelity trainings.</summary>
     public double Spent { get; private set; }
 
@@ -68,9 +65,6 @@ internal sealed class SearchRun<TArch>
     public int ProxyCalls { get; private set; }
 
     public double ProxySeconds { get; private set; }
-
-    /// <summary>Budget units one training at <paramref name="fidelity"/> costs.</summary>
-    public double Cost(int fidelity) => _costs[fidelity];
 
     /// <summary>Whether one more training at <paramref name="fidelity"/> fits the budget.</summary>
     // The relative slack absorbs rounding in sums of fractional costs (e.g. 200/12); it is far below any real cost.
