@@ -11,10 +11,11 @@ using GradSign.SearchSpaces.NasBench201;
 namespace GradSign.Cli.Commands;
 
 /// <summary>
-/// <c>gradsign search --algo rs|rea|reinforce --proxy none|gradsign|synflow|… [--scores FILE|published] --runs R --budget B
-/// --seed S [--warmup W] [--candidates K] [--json]</c>: simulated NAS-Bench-201 searches (12-epoch validation accuracy as
-/// the training signal, a budget of trained cells, precomputed proxy scores), summarised as mean ± std over runs of the
-/// best cell's 200-epoch test accuracies.
+/// <c>gradsign search --algo rs|rea|reinforce|bohb --proxy none|gradsign|synflow|… [--scores FILE|published] --runs R --budget B
+/// --seed S [--warmup W] [--candidates K] [BOHB: --eta --fidelities --num-samples --random-fraction --top-percent --min-points
+/// --min-bandwidth] [--json]</c>: simulated NAS-Bench-201 searches (12-epoch validation accuracy as the training signal, BOHB
+/// also 200-epoch; a budget of 12-epoch trainings; precomputed proxy scores), summarised as mean ± std over runs of the best
+/// cell's 200-epoch test accuracies.
 /// </summary>
 internal static class SearchCommand
 {
@@ -23,11 +24,11 @@ internal static class SearchCommand
 
     public static Command Create()
     {
-        var algo = new Option<string>("--algo") { Required = true, Description = "Search algorithm: rs, rea or reinforce" };
+        var algo = new Option<string>("--algo", "--algorithm") { Required = true, Description = "Search algorithm: rs, rea, reinforce or bohb" };
         var proxy = new Option<string>("--proxy") { DefaultValueFactory = _ => "none", Description = "Proxy steering the search (a column of --scores), or none" };
         var scores = new Option<string?>("--scores") { Description = "Proxy scores: a 'gradsign correlate' results CSV, or 'published' (NAS-Bench-Suite-Zero CIFAR-10 scores). Restricts the space to the scored cells, also for --proxy none" };
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 100, Description = "Independent runs" };
-        var budget = new Option<int>("--budget") { DefaultValueFactory = _ => 100, Description = "Trained cells (12-epoch lookups) per run" };
+        var budget = new Option<int>("--budget") { DefaultValueFactory = _ => 100, Description = "Budget per run in 12-epoch trainings (bohb: a 200-epoch training costs 200/12)" };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL, Description = "Experiment seed (run r uses a seed derived from it)" };
         var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 0, Description = "Warm-up: score W random cells and train the best-scored first (0 = off)" };
         var warmupTake = new Option<int?>("--warmup-take") { Description = "Warm-up cells trained first (default: rs the whole budget, rea the population, reinforce 10)" };
@@ -35,13 +36,22 @@ internal static class SearchCommand
         var population = new Option<int>("--population") { DefaultValueFactory = _ => RegularizedEvolutionOptions.Default.Population, Description = "REA population" };
         var sampleSize = new Option<int>("--sample-size") { DefaultValueFactory = _ => RegularizedEvolutionOptions.Default.SampleSize, Description = "REA tournament size" };
         var learningRate = new Option<double>("--learning-rate") { DefaultValueFactory = _ => ReinforceOptions.Default.LearningRate, Description = "REINFORCE Adam learning rate" };
+        var eta = new Option<int>("--eta") { DefaultValueFactory = _ => BohbOptions.Default.Eta, Description = "BOHB: successive-halving rate (keep the best 1/eta per rung), at least 2" };
+        var fidelities = new Option<string>("--fidelities") { DefaultValueFactory = _ => "12,200", Description = "BOHB: rung ladder in epochs, 12,200 (Hyperband over both tables) or 12" };
+        var numSamples = new Option<int>("--num-samples") { DefaultValueFactory = _ => BohbOptions.Default.Samples, Description = "BOHB: draws from the good density per model-based proposal" };
+        var randomFraction = new Option<double>("--random-fraction") { DefaultValueFactory = _ => BohbOptions.Default.RandomFraction, Description = "BOHB: fraction of proposals drawn uniformly, in [0, 1]" };
+        var topPercent = new Option<double>("--top-percent") { DefaultValueFactory = _ => BohbOptions.Default.TopPercent, Description = "BOHB: percentage of observations in the good density, in (0, 100)" };
+        var minPoints = new Option<int?>("--min-points") { Description = "BOHB: least points per density (default: edges + 1 = 7)" };
+        var minBandwidth = new Option<double>("--min-bandwidth") { DefaultValueFactory = _ => BohbOptions.Default.MinBandwidth, Description = "BOHB: floor of the kernel bandwidths, in [0, 1)" };
         var signal = new Option<string>("--signal") { DefaultValueFactory = _ => NasBench201SearchOptions.DefaultSignalColumn, Description = "Search-signal column of nb201_12epoch.csv.gz" };
         var data = CommonOptions.Data();
         var json = CommonOptions.Json();
-        var command = new Command("search", "Simulated NAS-Bench-201 search (RS, REA, REINFORCE), vanilla or proxy-assisted; mean ± std of the best cell's 200-epoch test accuracies")
+        var command = new Command("search", "Simulated NAS-Bench-201 search (RS, REA, REINFORCE, BOHB), vanilla or proxy-assisted; mean ± std of the best cell's 200-epoch test accuracies")
         {
-            algo, proxy, scores, runs, budget, seed, warmup, warmupTake, candidates, population, sampleSize, learningRate, signal, data, json,
+            algo, proxy, scores, runs, budget, seed, warmup, warmupTake, candidates, population, sampleSize, learningRate,
+            eta, fidelities, numSamples, randomFraction, topPercent, minPoints, minBandwidth, signal, data, json,
         };
+        Option[] bohbOnly = [eta, fidelities, numSamples, randomFraction, topPercent, minPoints, minBandwidth];
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -54,9 +64,15 @@ internal static class SearchCommand
                 throw new ArgumentException($"--proxy {proxyId} needs --scores FILE (a 'gradsign correlate' results CSV) or --scores {Published}.");
             }
 
+            var algorithm = SearchAlgorithms.Parse(parse.GetValue(algo)!);
+            if (algorithm != SearchAlgorithm.Bohb && bohbOnly.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } stray)
+            {
+                throw new ArgumentException($"{stray.Name} applies to --algo bohb only.");
+            }
+
             var options = new NasBench201SearchOptions
             {
-                Algorithm = SearchAlgorithms.Parse(parse.GetValue(algo)!),
+                Algorithm = algorithm,
                 Runs = parse.GetValue(runs),
                 Budget = parse.GetValue(budget),
                 Seed = parse.GetValue(seed),
@@ -67,6 +83,9 @@ internal static class SearchCommand
                 WarmupTake = parse.GetValue(warmupTake),
                 Evolution = new RegularizedEvolutionOptions(parse.GetValue(population), parse.GetValue(sampleSize)),
                 Reinforce = ReinforceOptions.Default with { LearningRate = parse.GetValue(learningRate) },
+                Bohb = new BohbOptions(
+                    parse.GetValue(eta), parse.GetValue(numSamples), parse.GetValue(randomFraction), parse.GetValue(topPercent), parse.GetValue(minPoints), parse.GetValue(minBandwidth)),
+                Fidelities = ParseFidelities(parse.GetValue(fidelities)!),
             };
             options.Validate();
             if (!useProxy && (options.Warmup > 0 || parse.GetResult(candidates) is { Implicit: false }))
@@ -96,6 +115,22 @@ internal static class SearchCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Parses <c>--fidelities</c>: epochs joined by commas (the range is checked by the options).</summary>
+    private static int[] ParseFidelities(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var epochs = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out epochs[i]))
+            {
+                throw new ArgumentException($"--fidelities '{text}': '{parts[i]}' is not a number of epochs; expected 12,200 or 12.");
+            }
+        }
+
+        return epochs;
     }
 
     /// <summary>Scores for <paramref name="proxyId"/>, or (for a vanilla run) just the set of scored cells.</summary>
@@ -141,6 +176,7 @@ internal static class SearchCommand
 
             writer.WriteNumber("runs", report.Runs.Count);
             writer.WriteNumber("budget", report.Options.Budget);
+            writer.WriteNumber("budget_epochs", report.BudgetEpochs);
             writer.WriteNumber("seed", report.Options.Seed);
             writer.WriteString("signal", report.Options.SignalColumn);
             writer.WriteNumber("cells", report.SpaceSize);
@@ -149,11 +185,52 @@ internal static class SearchCommand
             WriteMeanStd(writer, "best_signal", report.BestSignal);
             writer.WriteNumber("proxy_calls_per_run", report.ProxyCallsPerRun);
             writer.WriteNumber("proxy_seconds_per_run", report.ProxySecondsPerRun);
+            writer.WriteNumber("trainings_per_run", report.TrainingsPerRun);
+            writer.WriteNumber("epochs_per_run", report.EpochsPerRun);
+            if (report.Options.Algorithm == SearchAlgorithm.Bohb)
+            {
+                WriteBohb(writer, report);
+            }
+
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
 
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static void WriteBohb(Utf8JsonWriter writer, NasBench201SearchReport report)
+    {
+        var o = report.Options;
+        writer.WriteStartArray("fidelities");
+        foreach (var f in o.Fidelities)
+        {
+            writer.WriteNumberValue(f);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteStartObject("trainings_per_run_at");
+        foreach (var f in o.Fidelities)
+        {
+            writer.WriteNumber(f.ToString(CultureInfo.InvariantCulture), report.TrainingsPerRunAt(f));
+        }
+
+        writer.WriteEndObject();
+        writer.WriteNumber("best_at_200_fraction", report.Runs.Count(r => r.BestEpochs == NasBench201SearchOptions.FullEpochs) / (double)report.Runs.Count);
+        writer.WriteNumber("eta", o.Bohb.Eta);
+        writer.WriteNumber("num_samples", o.Bohb.Samples);
+        writer.WriteNumber("random_fraction", o.Bohb.RandomFraction);
+        writer.WriteNumber("top_percent", o.Bohb.TopPercent);
+        if (o.Bohb.MinPointsInModel is { } minPoints)
+        {
+            writer.WriteNumber("min_points", minPoints);
+        }
+        else
+        {
+            writer.WriteNull("min_points");
+        }
+
+        writer.WriteNumber("min_bandwidth", o.Bohb.MinBandwidth);
     }
 
     private static void WriteMeanStd(Utf8JsonWriter writer, string name, MeanStd value)
@@ -181,7 +258,8 @@ internal static class SearchCommand
             Out = new AnsiConsoleOutput(output),
         });
         var o = report.Options;
-        var title = $"{o.Algorithm.ToId()} + {report.Proxy ?? "none"}: {report.Runs.Count} runs × {o.Budget} trained cells, {report.SpaceSize:N0} cells, seed {o.Seed}";
+        var ladder = o.Algorithm == SearchAlgorithm.Bohb ? $" (fidelities {string.Join("→", o.Fidelities)} epochs, η = {o.Bohb.Eta})" : "";
+        var title = $"{o.Algorithm.ToId()}{ladder} + {report.Proxy ?? "none"}: {report.Runs.Count} runs × {report.BudgetEpochs:N0} epochs ({o.Budget} 12-epoch trainings), {report.SpaceSize:N0} cells, seed {o.Seed}";
         var grid = new Table { Title = new TableTitle(Markup.Escape(title)) };
         grid.AddColumn("metric");
         grid.AddColumn(new TableColumn("mean ± std").RightAligned());
@@ -190,7 +268,10 @@ internal static class SearchCommand
             grid.AddRow(column, Format(report.Summary(column)));
         }
 
-        grid.AddRow($"best {Markup.Escape(o.SignalColumn)}", Format(report.BestSignal));
+        var signalLabel = o.Algorithm == SearchAlgorithm.Bohb ? "best signal (at the incumbent's fidelity)" : $"best {o.SignalColumn}";
+        grid.AddRow(Markup.Escape(signalLabel), Format(report.BestSignal));
+        grid.AddRow("trainings / run", report.TrainingsPerRun.ToString("F1", CultureInfo.InvariantCulture));
+        grid.AddRow("epochs / run", report.EpochsPerRun.ToString("F1", CultureInfo.InvariantCulture));
         grid.AddRow("proxy calls / run", report.ProxyCallsPerRun.ToString("F1", CultureInfo.InvariantCulture));
         grid.AddRow("proxy seconds / run", report.ProxySecondsPerRun.ToString("F2", CultureInfo.InvariantCulture));
         console.Write(grid);

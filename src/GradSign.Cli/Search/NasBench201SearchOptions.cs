@@ -9,13 +9,22 @@ public sealed record NasBench201SearchOptions
     /// <summary>The search signal used by NAS-Bench-201's search protocol on CIFAR-10: 12-epoch validation accuracy of the <c>cifar10-valid</c> runs.</summary>
     public const string DefaultSignalColumn = "cifar10_valid_12ep";
 
+    /// <summary>Epochs of the low-fidelity training (the 12-epoch table), the unit of <see cref="Budget"/>.</summary>
+    public const int TwelveEpochs = 12;
+
+    /// <summary>Epochs of the full training (the 200-epoch table).</summary>
+    public const int FullEpochs = 200;
+
     /// <summary>The algorithm.</summary>
     public SearchAlgorithm Algorithm { get; init; } = SearchAlgorithm.RandomSearch;
 
     /// <summary>Independent runs (run r uses <see cref="SearchRandom.RunSeed"/>(<see cref="Seed"/>, r)), at least 1.</summary>
     public int Runs { get; init; } = 100;
 
-    /// <summary>Trained cells per run, at least 1.</summary>
+    /// <summary>
+    /// Budget per run in 12-epoch trainings (<see cref="TwelveEpochs"/> epochs each), at least 1: the number of trained cells
+    /// for RS, REA and REINFORCE; for BOHB a 200-epoch training costs 200/12 of them.
+    /// </summary>
     public int Budget { get; init; } = 100;
 
     /// <summary>The experiment's seed.</summary>
@@ -42,6 +51,16 @@ public sealed record NasBench201SearchOptions
     /// <summary>REINFORCE settings.</summary>
     public ReinforceOptions Reinforce { get; init; } = ReinforceOptions.Default;
 
+    /// <summary>BOHB settings.</summary>
+    public BohbOptions Bohb { get; init; } = BohbOptions.Default;
+
+    /// <summary>
+    /// BOHB's fidelity ladder in epochs: <c>[12, 200]</c> (default; Hyperband over the 12-epoch and 200-epoch tables) or
+    /// <c>[12]</c> (the 12-epoch table only: BOHB's model without Hyperband). Ignored by the other algorithms, which train
+    /// at 12 epochs.
+    /// </summary>
+    public IReadOnlyList<int> Fidelities { get; init; } = [TwelveEpochs, FullEpochs];
+
     /// <summary>Checks the values.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value out of range (named).</exception>
     /// <exception cref="ArgumentException">An empty signal column.</exception>
@@ -65,7 +84,15 @@ public sealed record NasBench201SearchOptions
         ArgumentException.ThrowIfNullOrWhiteSpace(SignalColumn);
         ArgumentNullException.ThrowIfNull(Evolution);
         ArgumentNullException.ThrowIfNull(Reinforce);
+        ArgumentNullException.ThrowIfNull(Bohb);
+        ArgumentNullException.ThrowIfNull(Fidelities);
         Evolution.Validate();
         Reinforce.Validate();
+        Bohb.Validate();
+        if (Fidelities.Count == 0 || Fidelities[0] != TwelveEpochs || Fidelities.Any(f => f is not (TwelveEpochs or FullEpochs))
+            || Fidelities.Zip(Fidelities.Skip(1)).Any(p => p.Second <= p.First))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Fidelities), string.Join(",", Fidelities), $"Fidelities must be {TwelveEpochs} or {TwelveEpochs},{FullEpochs} epochs (the tables hold no others; the budget unit is a {TwelveEpochs}-epoch training).");
+        }
     }
 }

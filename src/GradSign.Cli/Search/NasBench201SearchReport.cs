@@ -11,7 +11,26 @@ namespace GradSign.Cli.Search;
 /// <param name="Final">Its 200-epoch accuracies (%) by column (<see cref="NasBench201SearchSimulation.ReportColumns"/>).</param>
 /// <param name="ProxyCalls">Proxy scores looked up.</param>
 /// <param name="ProxySeconds">Their recorded compute time (0 where the score source records none).</param>
-public sealed record NasBench201SearchRun(int Run, ulong Seed, string BestArch, int BestIndex, double BestSignal, IReadOnlyDictionary<string, double> Final, int ProxyCalls, double ProxySeconds);
+/// <param name="BestEpochs">Training length (epochs) of the fidelity <paramref name="BestSignal"/> was measured at.</param>
+/// <param name="TrainingsByEpochs">Trainings of the run by training length (epochs).</param>
+public sealed record NasBench201SearchRun(
+    int Run,
+    ulong Seed,
+    string BestArch,
+    int BestIndex,
+    double BestSignal,
+    IReadOnlyDictionary<string, double> Final,
+    int ProxyCalls,
+    double ProxySeconds,
+    int BestEpochs,
+    IReadOnlyDictionary<int, int> TrainingsByEpochs)
+{
+    /// <summary>Trainings of the run, all fidelities.</summary>
+    public int Trainings => TrainingsByEpochs.Values.Sum();
+
+    /// <summary>Simulated training epochs the run charged.</summary>
+    public int Epochs => TrainingsByEpochs.Sum(p => p.Key * p.Value);
+}
 
 /// <summary>The outcome of a simulated NAS-Bench-201 search experiment.</summary>
 /// <param name="Options">The settings.</param>
@@ -37,4 +56,18 @@ public sealed record NasBench201SearchReport(
 
     /// <summary>Mean recorded proxy seconds per run.</summary>
     public double ProxySecondsPerRun => Runs.Average(r => r.ProxySeconds);
+
+    /// <summary>The budget of every run in epochs (<see cref="NasBench201SearchOptions.Budget"/> 12-epoch trainings).</summary>
+    public int BudgetEpochs => Options.Budget * NasBench201SearchOptions.TwelveEpochs;
+
+    /// <summary>Mean trainings per run.</summary>
+    public double TrainingsPerRun => Runs.Average(r => r.Trainings);
+
+    /// <summary>Mean charged epochs per run.</summary>
+    public double EpochsPerRun => Runs.Average(r => r.Epochs);
+
+    /// <summary>Mean trainings per run at one training length.</summary>
+    /// <param name="epochs">The training length.</param>
+    /// <returns>The mean (0 where no run trained that long).</returns>
+    public double TrainingsPerRunAt(int epochs) => Runs.Average(r => r.TrainingsByEpochs.GetValueOrDefault(epochs));
 }

@@ -11,7 +11,9 @@ namespace GradSign.Cli.Search;
 /// Simulated searches on NAS-Bench-201 following its search protocol (and GradSign's): "training" a cell is a lookup of
 /// its 12-epoch validation accuracy (<c>nb201_12epoch.csv.gz</c>), the budget is a number of such trainings, proxy scores
 /// are precomputed and looked up (their time reported, not charged), and each run is judged by the 200-epoch test
-/// accuracies (<c>nb201.csv.gz</c>) of its best cell by the search signal.
+/// accuracies (<c>nb201.csv.gz</c>) of its best cell by the search signal. BOHB may also train a cell for 200 epochs: a
+/// lookup of the same split's 200-epoch validation accuracy (the signal column without <c>_12ep</c>, e.g.
+/// <c>cifar10_valid</c>), charged 200/12 budget units.
 /// </summary>
 /// <threadsafety>Immutable after construction; <see cref="Run"/> may be called concurrently.</threadsafety>
 public sealed class NasBench201SearchSimulation
@@ -20,6 +22,7 @@ public sealed class NasBench201SearchSimulation
     public const int CellCount = 15_625;
 
     private readonly Dictionary<int, double> _signal = new(CellCount);
+    private readonly Dictionary<int, double>? _fullSignal;
     private readonly Dictionary<int, NasBench201Row> _final = new(CellCount);
     private readonly ILogger _logger;
 
@@ -29,7 +32,7 @@ public sealed class NasBench201SearchSimulation
     /// <param name="signalColumn">The signal column of <paramref name="signalTable"/>.</param>
     /// <param name="logger">Optional logger.</param>
     /// <exception cref="ArgumentException">A missing column (named).</exception>
-    /// <exception cref="InvalidDataException">A table does not hold all 15,625 cells, or a cell's signal is not a number.</exception>
+    /// <exception cref="InvalidDataException">A table does not hold all 15,625 cells, or a cell's signal (either fidelity) is not a number.</exception>
     public NasBench201SearchSimulation(NasBench201Table finalTable, NasBench201Table signalTable, string signalColumn = NasBench201SearchOptions.DefaultSignalColumn, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(finalTable);
@@ -70,6 +73,26 @@ public sealed class NasBench201SearchSimulation
         {
             throw new InvalidDataException($"Expected all {CellCount} cells; '{finalTable.Source}' has {_final.Count}, '{signalTable.Source}' has {_signal.Count}.");
         }
+
+        FullSignalColumn = FullColumnOf(signalColumn);
+        if (FullSignalColumn is not null && finalTable.HasColumn(FullSignalColumn))
+        {
+            _fullSignal = new Dictionary<int, double>(CellCount);
+            foreach (var (code, row) in _final)
+            {
+                var value = row[FullSignalColumn];
+                if (!double.IsFinite(value))
+                {
+                    throw new InvalidDataException($"Table '{finalTable.Source}': {FullSignalColumn} of '{row.Arch}' is {value}.");
+                }
+
+                _fullSignal[code] = value;
+            }
+        }
+        else
+        {
+            FullSignalColumn = null;
+        }
     }
 
     /// <summary>The 200-epoch columns reported per run: CIFAR-10 (trained on train+valid, test set), CIFAR-100 and ImageNet16-120 test.</summary>
@@ -78,6 +101,18 @@ public sealed class NasBench201SearchSimulation
 
     /// <summary>The search-signal column.</summary>
     public string SignalColumn { get; }
+
+    /// <summary>The 200-epoch column of the same split that a 200-epoch training reads (e.g. <c>cifar10_valid</c>), or null when the table has none.</summary>
+    public string? FullSignalColumn { get; }
+
+    /// <summary>The 200-epoch counterpart of a 12-epoch column: the name without its <c>_12ep</c> suffix, or null.</summary>
+    /// <param name="signalColumn">A column of the 12-epoch table.</param>
+    /// <returns>The 200-epoch column name, or null.</returns>
+    public static string? FullColumnOf(string signalColumn)
+    {
+        const string suffix = "_12ep";
+        return signalColumn.EndsWith(suffix, StringComparison.Ordinal) ? signalColumn[..^suffix.Length] : null;
+    }
 
     /// <summary>Loads both tables from the data folder.</summary>
     /// <param name="dataFolder">The data folder (see <see cref="DataFolder"/>).</param>
@@ -144,20 +179,31 @@ public sealed class NasBench201SearchSimulation
         ProxyAssist<int>? assist = useProxy
             ? new ProxyAssist<int>(new LookupProxyScorer<int>(scores!.Proxy, byCode!)) { Candidates = options.Candidates, Warmup = options.Warmup, WarmupTake = options.WarmupTake }
             : null;
-        var searcher = SearchAlgorithms.Create<int>(options.Algorithm, options.Evolution, options.Reinforce);
+        var searcher = SearchAlgorithms.Create<int>(options.Algorithm, options.Evolution, options.Reinforce, options.Bohb);
+        var epochs = options.Algorithm == SearchAlgorithm.Bohb ? options.Fidelities : [NasBench201SearchOptions.TwelveEpochs];
+        var levels = epochs.Select(e => ((double)e, (IReadOnlyDictionary<int, double>)SignalAt(e))).ToArray();
         var runs = new List<NasBench201SearchRun>(options.Runs);
         for (var r = 0; r < options.Runs; r++)
         {
             var seed = SearchRandom.RunSeed(options.Seed, r);
-            var evaluator = new LookupEvaluator<int>(_signal);
+            var evaluator = new MultiFidelityLookupEvaluator<int>(levels);
             var result = searcher.Search(space, evaluator, options.Budget, new SearchRandom(seed), assist, cancellationToken);
             var row = _final[result.Best];
             var final = ReportColumns.ToDictionary(c => c, c => row[c], StringComparer.Ordinal);
-            runs.Add(new NasBench201SearchRun(r, seed, row.Arch, row.Index, result.BestSignal, final, result.ProxyCalls, result.ProxySeconds));
+            var trainings = Enumerable.Range(0, epochs.Count).ToDictionary(i => epochs[i], evaluator.CallsAt);
+            runs.Add(new NasBench201SearchRun(r, seed, row.Arch, row.Index, result.BestSignal, final, result.ProxyCalls, result.ProxySeconds, epochs[result.BestFidelity], trainings));
             SearchLog.RunFinished(_logger, r, searcher.Name, row.Arch, result.BestSignal);
             progress?.Report(r + 1);
         }
 
         return new NasBench201SearchReport(options, useProxy ? scores!.Proxy : null, scores?.Source, space.Count, note, runs);
     }
+
+    private Dictionary<int, double> SignalAt(int epochs) => epochs switch
+    {
+        NasBench201SearchOptions.TwelveEpochs => _signal,
+        NasBench201SearchOptions.FullEpochs => _fullSignal
+            ?? throw new ArgumentException($"Signal '{SignalColumn}' has no 200-epoch counterpart in the 200-epoch table; use fidelities {NasBench201SearchOptions.TwelveEpochs} only."),
+        _ => throw new ArgumentOutOfRangeException(nameof(epochs), epochs, "The tables hold 12-epoch and 200-epoch results only."),
+    };
 }

@@ -102,6 +102,38 @@ public class NasBench201SearchSimulationTests
     }
 
     [RequiresDataFact]
+    public void Run_Bohb_ChargesEpochsAndJudgesTheIncumbentAtTwoHundredEpochs()
+    {
+        var options = new NasBench201SearchOptions { Algorithm = SearchAlgorithm.Bohb, Runs = 20, Budget = 100, Seed = 5 };
+        var report = Simulation.Value.Run(options);
+        Assert.Equal("cifar10_valid", Simulation.Value.FullSignalColumn);
+        Assert.Equal(1200, report.BudgetEpochs);
+        foreach (var run in report.Runs)
+        {
+            // Brackets (3 @12 + 1 @200), (2 @200), (3 @12 + 1 @200), then a 200-epoch training that no longer fits:
+            // 1,072 of the 1,200 epochs, 6 short and 5 full trainings.
+            Assert.Equal(new Dictionary<int, int> { [12] = 6, [200] = 5 }, run.TrainingsByEpochs);
+            Assert.Equal(1072, run.Epochs);
+            Assert.Equal(200, run.BestEpochs);
+            Assert.Equal(Final.Value.GetByIndex(run.BestIndex)["cifar10_valid"], run.BestSignal);
+        }
+
+        var twelve = Simulation.Value.Run(options with { Fidelities = [12] });
+        Assert.All(twelve.Runs, r => Assert.Equal(new Dictionary<int, int> { [12] = 100 }, r.TrainingsByEpochs));
+        Assert.All(twelve.Runs, r => Assert.Equal(12, r.BestEpochs));
+        var again = Simulation.Value.Run(options);
+        Assert.Equal(report.Runs.Select(r => r.BestArch), again.Runs.Select(r => r.BestArch));
+    }
+
+    [Theory]
+    [InlineData(new[] { 200 })]
+    [InlineData(new[] { 12, 100 })]
+    [InlineData(new[] { 12, 12 })]
+    [InlineData(new int[0])]
+    public void Options_BadFidelities_Throw(int[] fidelities)
+        => Assert.Equal("Fidelities", Assert.Throws<ArgumentOutOfRangeException>(() => new NasBench201SearchOptions { Fidelities = fidelities }.Validate()).ParamName);
+
+    [RequiresDataFact]
     public void Run_SignalColumnMismatch_Throws()
         => Assert.Throws<ArgumentException>(() => Simulation.Value.Run(new NasBench201SearchOptions { SignalColumn = "cifar100_valid_12ep", Runs = 1, Budget = 1 }));
 
@@ -133,7 +165,37 @@ public class NasBench201SearchSimulationTests
         Assert.Equal(3, doc.RootElement.GetProperty("search").GetProperty("runs").GetInt32());
     }
 
+    [RequiresDataFact]
+    public void Cli_SearchBohbJson_ReportsTheLadderAndTheCharge()
+    {
+        using var o = new StringWriter();
+        using var e = new StringWriter();
+        var code = GradSign.Cli.Cli.Run(["search", "--algorithm", "bohb", "--proxy", "synflow", "--scores", "published", "--runs", "4", "--budget", "100", "--json"], o, e);
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(o.ToString());
+        var search = doc.RootElement.GetProperty("search");
+        Assert.Equal("bohb", search.GetProperty("algo").GetString());
+        Assert.Equal(1200, search.GetProperty("budget_epochs").GetInt32());
+        Assert.Equal(1072, search.GetProperty("epochs_per_run").GetDouble());
+        Assert.Equal([12, 200], search.GetProperty("fidelities").EnumerateArray().Select(f => f.GetInt32()));
+        Assert.Equal(5, search.GetProperty("trainings_per_run_at").GetProperty("200").GetDouble());
+        Assert.Equal(3, search.GetProperty("eta").GetInt32());
+        // G-BOHB: 9 new configurations per run (3 + 2 + 3 + 1), 10 candidates each.
+        Assert.Equal(90, search.GetProperty("proxy_calls_per_run").GetDouble());
+    }
+
     [Theory]
+    [InlineData("search", "--algo", "bohb", "--eta", "1")]
+    [InlineData("search", "--algo", "bohb", "--fidelities", "12,100")]
+    [InlineData("search", "--algo", "bohb", "--fidelities", "200")]
+    [InlineData("search", "--algo", "bohb", "--fidelities", "12;200")]
+    [InlineData("search", "--algo", "bohb", "--random-fraction", "1.5")]
+    [InlineData("search", "--algo", "bohb", "--top-percent", "0")]
+    [InlineData("search", "--algo", "bohb", "--min-points", "0")]
+    [InlineData("search", "--algo", "bohb", "--min-bandwidth", "1")]
+    [InlineData("search", "--algo", "bohb", "--num-samples", "0")]
+    [InlineData("search", "--algo", "rea", "--eta", "3")]
+    [InlineData("search", "--algo", "rs", "--fidelities", "12")]
     [InlineData("search", "--algo", "nope")]
     [InlineData("search", "--algo", "rs", "--proxy", "synflow")]
     [InlineData("search", "--algo", "rs", "--proxy", "gradsign", "--scores", "published")]

@@ -9,7 +9,7 @@ public class SearcherTests
     public static TheoryData<string, bool, int> Configurations()
     {
         var data = new TheoryData<string, bool, int>();
-        foreach (var algo in new[] { "rs", "rea", "reinforce" })
+        foreach (var algo in new[] { "rs", "rea", "reinforce", "bohb" })
         {
             data.Add(algo, false, 0);
             data.Add(algo, true, 0);
@@ -25,6 +25,7 @@ public class SearcherTests
         "rs" => new RandomSearch<int>(),
         "rea" => new RegularizedEvolution<int>(),
         "reinforce" => new Reinforce<int>(),
+        "bohb" => new Bohb<int>(new BohbOptions(RandomFraction: 0.25)),
         _ => throw new ArgumentOutOfRangeException(nameof(algo)),
     };
 
@@ -63,6 +64,7 @@ public class SearcherTests
     [InlineData("rs", 100, 10, 100 * 10)]
     [InlineData("rea", 100, 10, (100 - 10) * 10)]
     [InlineData("reinforce", 100, 10, 100 * 10)]
+    [InlineData("bohb", 100, 10, 100 * 10)]
     [InlineData("rs", 50, 1, 0)]
     public void Search_MoveProposal_ScoresCandidatesPerProposedMove(string algo, int budget, int candidates, int expectedCalls)
     {
