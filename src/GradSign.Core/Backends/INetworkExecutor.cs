@@ -125,7 +125,25 @@ public interface INetworkExecutor : IDisposable
     /// <param name="objective">The scalar to differentiate.</param>
     /// <returns>One entry per conv/linear layer, in layer order.</returns>
     IReadOnlyList<LayerSaliency> OutputSaliencies(Batch batch, Objective objective);
+
+    /// <summary>
+    /// One forward pass with batch statistics, as <see cref="Forward"/>, delivering the outputs of the requested layers
+    /// (Zen-score reads the map that enters global average pooling and the inputs of the BatchNorms). A BatchNorm the
+    /// options remove outputs its input. The default implementation throws <see cref="NotSupportedException"/>; a
+    /// backend that implements it declares <see cref="BackendCapabilities.LayerOutputs"/>.
+    /// </summary>
+    /// <param name="batch">Input batch.</param>
+    /// <param name="layers">Indices of the wanted layers in <see cref="NetworkSpec.Layers"/>, distinct, in any order.</param>
+    /// <param name="handler">Called once per wanted layer, in increasing layer order, with <c>batch.Count</c> × the layer's
+    /// per-sample size values (NCHW, or [batch, features]); the span is valid only during the call.</param>
+    void LayerOutputs(Batch batch, IReadOnlyList<int> layers, LayerOutputHandler handler)
+        => throw new NotSupportedException($"{GetType().Name} does not deliver layer outputs ({nameof(BackendCapabilities.LayerOutputs)}).");
 }
+
+/// <summary>Receives the output of one layer (<see cref="INetworkExecutor.LayerOutputs"/>).</summary>
+/// <param name="layer">Index of the layer in <see cref="NetworkSpec.Layers"/>.</param>
+/// <param name="values">Its output for the whole batch, as float64 whatever the precision; valid only during the call.</param>
+public delegate void LayerOutputHandler(int layer, ReadOnlySpan<double> values);
 
 /// <summary>Receives the gradient of one parameter.</summary>
 /// <param name="parameter">Index of the parameter in <see cref="NetworkSpec.Parameters"/>.</param>
