@@ -36,4 +36,10 @@ public static class ProxyIds
 
     /// <summary>Multiply-accumulates per sample.</summary>
     public const string Flops = "flops";
+
+    /// <summary>ZiCo (SLDGroup/ZiCo <c>compute_zico</c>).</summary>
+    public const string Zico = "zico";
+
+    /// <summary>Zen-score (idstcv/ZenNAS <c>compute_zen_score</c>; NASLib <c>zen</c>).</summary>
+    public const string Zen = "zen";
 }

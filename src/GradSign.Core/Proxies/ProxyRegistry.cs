@@ -21,7 +21,7 @@ public sealed class ProxyRegistry
 
     /// <summary>
     /// A registry holding every built-in proxy with its reference options: gradsign, synflow, grasp, snip, naswot,
-    /// grad_norm, fisher, jacob_cov, params, flops.
+    /// grad_norm, fisher, jacob_cov, params, flops, zico, zen.
     /// </summary>
     /// <returns>A new registry.</returns>
     public static ProxyRegistry CreateDefault()
@@ -37,6 +37,8 @@ public sealed class ProxyRegistry
         registry.Register(new JacobCovProxy());
         registry.Register(new ParamsProxy());
         registry.Register(new FlopsProxy());
+        registry.Register(new ZicoProxy());
+        registry.Register(new ZenScoreProxy());
         return registry;
     }
 
