@@ -35,7 +35,11 @@ public sealed record ProxyRequirements(bool NeedsLabels, BackendCapabilities Cap
 /// <param name="ProxyId">The proxy's id.</param>
 /// <param name="Value">The score.</param>
 /// <param name="PerLayer">Contribution of each scored tensor (conv/linear weights in spec order), when the proxy is a sum over them.</param>
-public sealed record ProxyScore(string ProxyId, double Value, IReadOnlyList<double>? PerLayer = null);
+public sealed record ProxyScore(string ProxyId, double Value, IReadOnlyList<double>? PerLayer = null)
+{
+    /// <summary>The members' scores when the proxy is a <see cref="ProxyEnsemble"/> (whose own value is NaN); otherwise null.</summary>
+    public IReadOnlyList<ProxyScore>? Members { get; init; }
+}
 
 /// <summary>Settings shared by every proxy evaluation. Immutable.</summary>
 /// <param name="Backend">The backend that compiles networks.</param>

@@ -42,4 +42,10 @@ public static class ProxyIds
 
     /// <summary>Zen-score (idstcv/ZenNAS <c>compute_zen_score</c>; NASLib <c>zen</c>).</summary>
     public const string Zen = "zen";
+
+    /// <summary>Mean-rank ensemble of synflow, jacob_cov and snip (zero-cost-nas's "vote" members; <see cref="ProxyEnsemble.Vote"/>).</summary>
+    public const string Vote = "vote";
+
+    /// <summary>AZ-NAS's Σ log(rank/n) over the vote members (<see cref="ProxyEnsemble.LogRankVote"/>).</summary>
+    public const string LogRank = "logrank";
 }

@@ -21,7 +21,8 @@ public sealed class ProxyRegistry
 
     /// <summary>
     /// A registry holding every built-in proxy with its reference options: gradsign, synflow, grasp, snip, naswot,
-    /// grad_norm, fisher, jacob_cov, params, flops, zico, zen.
+    /// grad_norm, fisher, jacob_cov, params, flops, zico, zen, and the ensembles vote and logrank
+    /// (<see cref="ProxyEnsemble"/>).
     /// </summary>
     /// <returns>A new registry.</returns>
     public static ProxyRegistry CreateDefault()
@@ -39,6 +40,8 @@ public sealed class ProxyRegistry
         registry.Register(new FlopsProxy());
         registry.Register(new ZicoProxy());
         registry.Register(new ZenScoreProxy());
+        registry.Register(ProxyEnsemble.Vote());
+        registry.Register(ProxyEnsemble.LogRankVote());
         return registry;
     }
 

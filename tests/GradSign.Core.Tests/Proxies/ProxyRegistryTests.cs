@@ -31,7 +31,7 @@ public class ProxyRegistryTests
     public void CreateDefault_HoldsEveryBuiltIn_WithUniqueLowerCaseIds()
     {
         var registry = ProxyRegistry.CreateDefault();
-        string[] expected = ["gradsign", "synflow", "grasp", "snip", "naswot", "grad_norm", "fisher", "jacob_cov", "params", "flops", "zico", "zen"];
+        string[] expected = ["gradsign", "synflow", "grasp", "snip", "naswot", "grad_norm", "fisher", "jacob_cov", "params", "flops", "zico", "zen", "vote", "logrank"];
         Assert.Equal(expected, registry.Ids);
         Assert.Equal(registry.Ids.Count, registry.Ids.Distinct().Count());
         Assert.All(registry.Proxies, p => Assert.Equal(p.Id.ToLowerInvariant(), p.Id));

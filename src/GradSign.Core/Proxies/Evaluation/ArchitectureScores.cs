@@ -6,7 +6,14 @@ namespace GradSign.Proxies.Evaluation;
 /// <param name="Elapsed">Wall-clock time of the proxy's <see cref="IZeroCostProxy.Compute"/>.</param>
 /// <param name="PerLayer">Per scored tensor contributions, when the proxy reports them.</param>
 /// <param name="Error">The failure's message, or null.</param>
-public sealed record ProxyResult(string ProxyId, double Value, TimeSpan Elapsed, IReadOnlyList<double>? PerLayer = null, string? Error = null);
+public sealed record ProxyResult(string ProxyId, double Value, TimeSpan Elapsed, IReadOnlyList<double>? PerLayer = null, string? Error = null)
+{
+    /// <summary>
+    /// For a <see cref="ProxyEnsemble"/> (whose own value is NaN): each member's result, timed as
+    /// <see cref="ProxyEnsemble.ComputeMembers"/> times them; otherwise null.
+    /// </summary>
+    public IReadOnlyList<ProxyResult>? Members { get; init; }
+}
 
 /// <summary>Every proxy's result on one architecture.</summary>
 /// <param name="Index">Position of the architecture in the input stream.</param>

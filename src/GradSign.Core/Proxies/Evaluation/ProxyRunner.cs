@@ -190,9 +190,26 @@ public sealed class ProxyRunner
             ProxyResult result;
             try
             {
-                var score = proxy.Compute(weights, batch, _context, cancellationToken);
-                result = new ProxyResult(proxy.Id, score.Value, clock.Elapsed, score.PerLayer);
-                ProxyRunnerLog.ProxyScored(_logger, index, architecture.Key, proxy.Id, score.Value, result.Elapsed.TotalMilliseconds);
+                if (proxy is ProxyEnsemble ensemble)
+                {
+                    // Members are scored (and, with RecordNaN, may fail) one by one, sharing passes.
+                    var members = ensemble.ComputeMembers(weights, batch, _context, options.OnProxyFailure == ProxyFailureMode.RecordNaN, cancellationToken);
+                    result = new ProxyResult(proxy.Id, double.NaN, clock.Elapsed)
+                    {
+                        Members = [.. members.Select(m => new ProxyResult(m.Score.ProxyId, m.Score.Value, m.Elapsed, m.Score.PerLayer, m.Error))],
+                    };
+                    foreach (var m in result.Members.Where(m => m.Error is not null))
+                    {
+                        ProxyRunnerLog.EnsembleMemberFailed(_logger, index, architecture.Key, proxy.Id, m.ProxyId, m.Error!);
+                    }
+                }
+                else
+                {
+                    var score = proxy.Compute(weights, batch, _context, cancellationToken);
+                    result = new ProxyResult(proxy.Id, score.Value, clock.Elapsed, score.PerLayer);
+                }
+
+                ProxyRunnerLog.ProxyScored(_logger, index, architecture.Key, proxy.Id, result.Value, result.Elapsed.TotalMilliseconds);
             }
             catch (Exception ex) when (options.OnProxyFailure == ProxyFailureMode.RecordNaN && ex is not OperationCanceledException)
             {

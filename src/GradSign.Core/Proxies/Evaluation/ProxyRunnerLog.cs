@@ -19,4 +19,7 @@ internal static partial class ProxyRunnerLog
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Scored {Count} architectures")]
     public static partial void RunFinished(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Architecture {Index} ({Key}): member {Member} of ensemble {Proxy} failed ({Error}); recorded NaN")]
+    public static partial void EnsembleMemberFailed(ILogger logger, int index, string key, string proxy, string member, string error);
 }
