@@ -15,7 +15,8 @@ namespace GradSign.Benchmarks.Commands;
 /// 120/16). The batch is drawn from the training split by <see cref="BatchSampler"/> keyed by the cell's
 /// <see cref="NasBench201Cell.Code"/> (so each cell gets its own batch under the zero-cost-nas pipeline, and every
 /// cell the same one under NASWOT's); the weights are initialised by <see cref="ProxyRunner"/> from the seed.
-/// A proxy that throws is printed as NaN, as <c>correlate</c> records it.
+/// A proxy that throws is printed as NaN, as <c>correlate</c> records it. An ensemble named in <c>--proxies</c> prints its
+/// members' scores (its own is defined only over a population).
 /// </remarks>
 internal static class ScoreDataset
 {
@@ -49,7 +50,8 @@ internal static class ScoreDataset
         IReadOnlyList<IZeroCostProxy> proxies;
         try
         {
-            proxies = request.Proxies is null ? [.. registry.Proxies] : registry.Resolve(request.Proxies);
+            // An ensemble has no per-network value: by default only single proxies; a named ensemble prints its members.
+            proxies = request.Proxies is null ? [.. registry.Proxies.Where(p => p is not ProxyEnsemble)] : registry.Resolve(request.Proxies);
         }
         catch (Exception ex) when (ex is KeyNotFoundException or ArgumentException)
         {
@@ -84,6 +86,9 @@ internal static class ScoreDataset
         var scores = new ProxyRunner(new ProxyContext(backend))
             .Run([input], proxies, batch, runOptions, null, cancellationToken)
             .Single();
-        return [.. scores.Results.Select(r => (r.ProxyId, r.Value))];
+        return [.. scores.Results
+            .SelectMany(r => r.Members ?? [r])
+            .DistinctBy(r => r.ProxyId, StringComparer.Ordinal)
+            .Select(r => (r.ProxyId, r.Value))];
     }
 }

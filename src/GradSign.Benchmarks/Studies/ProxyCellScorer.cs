@@ -10,7 +10,8 @@ namespace GradSign.Benchmarks.Studies;
 /// Scores a cell with <see cref="ProxyRunner"/>: builds its network, initialises the weights with a seed derived from
 /// (study seed, cell index), draws the cell's batch from the <see cref="BatchSampler"/> (also keyed by the cell index),
 /// and runs every proxy on those weights and that batch. Nothing depends on the order cells are scored in.
-/// A proxy that throws is recorded as NaN (and logged), as BayesWatch's NASWOT scripts do.
+/// A proxy that throws is recorded as NaN (and logged), as BayesWatch's NASWOT scripts do. An ensemble contributes one
+/// column per member (scored together, sharing passes), none of its own.
 /// </summary>
 internal sealed class ProxyCellScorer : ICellScorer
 {
@@ -38,7 +39,7 @@ internal sealed class ProxyCellScorer : ICellScorer
         _sampler = sampler;
         _runner = new ProxyRunner(context, logger);
         _seed = unchecked((int)(seed ^ (seed >> 32)));
-        ProxyIds = [.. proxies.Select(p => p.Id)];
+        ProxyIds = [.. proxies.SelectMany(p => p is ProxyEnsemble e ? e.Members : [p]).Select(p => p.Id)];
     }
 
     /// <inheritdoc/>
@@ -55,8 +56,12 @@ internal sealed class ProxyCellScorer : ICellScorer
         var options = new ProxyRunOptions { Seed = CellSeed(_seed, index), OnProxyFailure = ProxyFailureMode.RecordNaN };
         var input = new ArchitectureInput(arch, () => _buildSpec(arch));
         var scores = _runner.Run([input], _proxies, (_, _) => batch, options, null, cancellationToken).Single();
+        // An ensemble that failed as a whole has no member results: NaN in each of its columns.
+        var columns = scores.Results.Zip(_proxies).SelectMany(t => t.Second is ProxyEnsemble e
+            ? t.First.Members ?? [.. e.Members.Select(m => new ProxyResult(m.Id, double.NaN, t.First.Elapsed, null, t.First.Error))]
+            : [t.First]).ToList();
         return new CellScores(
-            [.. scores.Results.Select(r => r.Value)],
-            [.. scores.Results.Select(r => r.Elapsed.TotalSeconds)]);
+            [.. columns.Select(r => r.Value)],
+            [.. columns.Select(r => r.Elapsed.TotalSeconds)]);
     }
 }
