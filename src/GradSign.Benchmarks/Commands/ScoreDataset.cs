@@ -50,8 +50,8 @@ internal static class ScoreDataset
         IReadOnlyList<IZeroCostProxy> proxies;
         try
         {
-            // An ensemble has no per-network value: by default only single proxies; a named ensemble prints its members.
-            proxies = request.Proxies is null ? [.. registry.Proxies.Where(p => p is not ProxyEnsemble)] : registry.Resolve(request.Proxies);
+            // By default the single proxies (an ensemble has no value for one network); a named ensemble prints its members.
+            proxies = request.Proxies is null ? [.. registry.Proxies] : registry.Resolve(request.Proxies);
         }
         catch (Exception ex) when (ex is KeyNotFoundException or ArgumentException)
         {
