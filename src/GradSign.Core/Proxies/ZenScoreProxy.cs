@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using GradSign.Backends;
 using GradSign.Data;
 using GradSign.Internal;
@@ -68,13 +69,8 @@ public sealed class ZenScoreProxy : IZeroCostProxy
             using var network = context.Backend.Compile(gaussian, context.ToExecutionOptions());
             var clean = Forward(network, plan, Like(batch, x), runningVariance, float32);
             var perturbed = Forward(network, plan, Like(batch, mixed), runningVariance, float32);
-            var delta = 0.0;
-            for (var i = 0; i < clean.Length; i++)
-            {
-                delta += Math.Abs(clean[i] - perturbed[i]);
-            }
-
-            delta /= batch.Count;
+            TensorPrimitives.Subtract(clean, perturbed, clean);
+            var delta = TensorPrimitives.SumOfMagnitudes<double>(clean) / batch.Count;
             var scaling = 0.0;
             foreach (var variance in runningVariance)
             {
@@ -148,25 +144,22 @@ public sealed class ZenScoreProxy : IZeroCostProxy
     private static void UpdateRunningVariance(ReadOnlySpan<double> input, int count, int channels, int spatial, double[] runningVariance, bool float32)
     {
         var n = count * spatial;
+        var centred = new double[spatial];
         for (var c = 0; c < channels; c++)
         {
+            // Two passes (mean, then squared deviations), each over the channel's contiguous H×W slice of every sample.
             var sum = 0.0;
             for (var s = 0; s < count; s++)
             {
-                foreach (var v in input.Slice(((s * channels) + c) * spatial, spatial))
-                {
-                    sum += v;
-                }
+                sum += TensorPrimitives.Sum(input.Slice(((s * channels) + c) * spatial, spatial));
             }
 
             var mean = sum / n;
             var squares = 0.0;
             for (var s = 0; s < count; s++)
             {
-                foreach (var v in input.Slice(((s * channels) + c) * spatial, spatial))
-                {
-                    squares += (v - mean) * (v - mean);
-                }
+                TensorPrimitives.Subtract(input.Slice(((s * channels) + c) * spatial, spatial), mean, centred);
+                squares += TensorPrimitives.SumOfSquares<double>(centred);
             }
 
             var updated = (Momentum * (squares / (n - 1))) + ((1 - Momentum) * runningVariance[c]);
