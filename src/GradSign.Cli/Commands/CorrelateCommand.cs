@@ -26,7 +26,7 @@ internal static class CorrelateCommand
     {
         var space = new Option<string>("--space") { DefaultValueFactory = _ => "nb201", Description = "Search space (nb201)" };
         var dataset = new Option<string>("--dataset") { DefaultValueFactory = _ => "cifar10", Description = "cifar10 | cifar100 | imagenet16-120 (the last is a stand-in dataset, see docs)" };
-        var proxies = new Option<string>("--proxies") { DefaultValueFactory = _ => "all", Description = "all, or a comma-separated list of proxy ids" };
+        var proxies = new Option<string>("--proxies") { DefaultValueFactory = _ => "all", Description = "all, or a comma-separated list of proxy ids; ensembles (vote, logrank) add their members' columns and a summary line" };
         var sample = new Option<string>("--sample") { DefaultValueFactory = _ => "all", Description = "Number of cells to sample, or 'all' (15,625)" };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Images per batch (zero-cost-nas: 64)" };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 42UL, Description = "Seed of the sample, batches and weights" };
@@ -139,7 +139,7 @@ internal static class CorrelateCommand
                 result = StudyRun.Execute(options, table, scorer, logger, null, cts.Token);
             }
 
-            var report = StudySummary.Compute(result.Schema, result.Rows, table, settings.Dataset, settings.BootstrapSamples, settings.Seed, cts.Token);
+            var report = StudySummary.Compute(result.Schema, result.Rows, table, settings.Dataset, settings.BootstrapSamples, settings.Seed, StudyScorers.Ensembles(settings.Proxies), cts.Token);
             StudySummary.WriteMarkdown(report, output);
             if (settings.JsonPath is { } jsonPath)
             {

@@ -14,7 +14,8 @@ namespace GradSign.Cli.Commands;
 /// The network takes its classes and input size from the dataset (cifar10 10/32, cifar100 100/32, imagenet16-120
 /// 120/16). The batch is drawn from the training split by <see cref="BatchSampler"/> and the weights are initialised by
 /// <see cref="ProxyRunner"/>, both from the seed and the cell's <see cref="NasBench201Cell.Key"/> — the same draws
-/// <c>correlate</c> makes for the cell, so both print the same scores. A proxy that throws is an error.
+/// <c>correlate</c> makes for the cell, so both print the same scores. A proxy that throws is an error. An ensemble named in
+/// <c>--proxies</c> prints its members' scores (its own is defined only over a population).
 /// </remarks>
 internal static class ScoreDataset
 {
@@ -48,6 +49,7 @@ internal static class ScoreDataset
         IReadOnlyList<IZeroCostProxy> proxies;
         try
         {
+            // By default the single proxies (an ensemble has no value for one network); a named ensemble prints its members.
             proxies = request.Proxies is null ? [.. registry.Proxies] : registry.Resolve(request.Proxies);
         }
         catch (Exception ex) when (ex is KeyNotFoundException or ArgumentException)
@@ -69,6 +71,9 @@ internal static class ScoreDataset
         var scores = new ProxyRunner(new ProxyContext(backend))
             .Run([input], proxies, (a, _) => sampler.GetBatch(a.Key), new ProxyRunOptions { Seed = request.Seed }, null, cancellationToken)
             .Single();
-        return [.. scores.Results.Select(r => (r.ProxyId, r.Value))];
+        return [.. scores.Results
+            .SelectMany(r => r.Members ?? [r])
+            .DistinctBy(r => r.ProxyId, StringComparer.Ordinal)
+            .Select(r => (r.ProxyId, r.Value))];
     }
 }

@@ -11,7 +11,8 @@ namespace GradSign.Cli.Studies;
 /// Scores a cell with <see cref="ProxyRunner"/>: builds its network, initialises the weights from (study seed, the
 /// cell's <see cref="NasBench201Cell.Key"/>), draws the cell's batch from the <see cref="BatchSampler"/> by the same key,
 /// and runs every proxy on those weights and that batch — exactly what <c>gradsign score --dataset</c> and the library
-/// do for the cell and seed. Nothing depends on the order cells are scored in. A proxy that throws ends the run.
+/// do for the cell and seed. Nothing depends on the order cells are scored in. A proxy that throws ends the run. An ensemble contributes
+/// one column per member (scored together, sharing passes), none of its own.
 /// </summary>
 internal sealed class ProxyCellScorer : ICellScorer
 {
@@ -39,7 +40,7 @@ internal sealed class ProxyCellScorer : ICellScorer
         _sampler = sampler;
         _runner = new ProxyRunner(context, logger);
         _options = new ProxyRunOptions { Seed = seed };
-        ProxyIds = [.. proxies.Select(p => p.Id)];
+        ProxyIds = [.. proxies.SelectMany(p => p is ProxyEnsemble e ? e.Members : [p]).Select(p => p.Id)];
     }
 
     /// <inheritdoc/>
@@ -50,8 +51,9 @@ internal sealed class ProxyCellScorer : ICellScorer
     {
         var input = new ArchitectureInput(NasBench201Cell.Parse(arch).ToString(), () => _buildSpec(arch));
         var scores = _runner.Run([input], _proxies, (a, _) => _sampler.GetBatch(a.Key), _options, null, cancellationToken).Single();
+        var columns = scores.Results.Zip(_proxies).SelectMany(t => t.Second is ProxyEnsemble ? t.First.Members! : [t.First]).ToList();
         return new CellScores(
-            [.. scores.Results.Select(r => r.Value)],
-            [.. scores.Results.Select(r => r.Elapsed.TotalSeconds)]);
+            [.. columns.Select(r => r.Value)],
+            [.. columns.Select(r => r.Elapsed.TotalSeconds)]);
     }
 }

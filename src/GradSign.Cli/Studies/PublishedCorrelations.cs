@@ -24,7 +24,7 @@ internal static class PublishedCorrelations
     private static readonly Dictionary<string, string> SuiteZeroNames = new(StringComparer.Ordinal)
     {
         ["synflow"] = "synflow", ["grasp"] = "grasp", ["snip"] = "snip", ["naswot"] = "nwot", ["grad_norm"] = "grad_norm",
-        ["fisher"] = "fisher", ["jacob_cov"] = "jacov", ["params"] = "params", ["flops"] = "flops",
+        ["fisher"] = "fisher", ["jacob_cov"] = "jacov", ["params"] = "params", ["flops"] = "flops", ["zen"] = "zen",
     };
 
     /// <summary>zero-cost-nas's published |ρ| for a proxy on a dataset, or null when the table has none (GradSign, NASWOT, …).</summary>
@@ -33,8 +33,11 @@ internal static class PublishedCorrelations
 
     /// <summary>
     /// The published NAS-Bench-Suite-Zero score column for a proxy: <c>zc_c10_*</c> (CIFAR-10 batches) for CIFAR-10 and
-    /// CIFAR-100 (the suite has no CIFAR-100 scores except <c>zen</c>), <c>zc_img_*</c> for ImageNet16-120; null when none.
+    /// CIFAR-100 (the suite has no CIFAR-100 scores except <c>zen</c>, whose <c>zc_c100_zen</c> is used), <c>zc_img_*</c> for
+    /// ImageNet16-120; null when none.
     /// </summary>
     public static string? SuiteZeroColumn(DatasetKind dataset, string proxyId)
-        => SuiteZeroNames.TryGetValue(proxyId, out var name) ? (NasBench201Columns.PublishedScorePrefix(dataset) ?? "zc_c10_") + name : null;
+        => !SuiteZeroNames.TryGetValue(proxyId, out var name) ? null
+        : dataset == DatasetKind.Cifar100 && name == "zen" ? "zc_c100_zen"
+        : (NasBench201Columns.PublishedScorePrefix(dataset) ?? "zc_c10_") + name;
 }

@@ -13,8 +13,42 @@ namespace GradSign.Cli.Studies;
 /// </summary>
 internal static class StudyScorers
 {
-    /// <summary>Ids of every built-in proxy, in the registry's order.</summary>
-    public static IReadOnlyList<string> AllProxyIds() => ProxyRegistry.CreateDefault().Ids;
+    /// <summary>Ids of every built-in proxy, in the registry's order, then the ensembles (which add no work: their members are columns already).</summary>
+    public static IReadOnlyList<string> AllProxyIds()
+    {
+        var registry = ProxyRegistry.CreateDefault();
+        return [.. registry.Ids, .. registry.EnsembleIds];
+    }
+
+    /// <summary>The ensembles among a study's proxies, in the order given (their lines follow the single proxies' in the summary).</summary>
+    /// <param name="proxyIds">The requested ids.</param>
+    /// <returns>The ensembles.</returns>
+    public static IReadOnlyList<ProxyEnsemble> Ensembles(IReadOnlyList<string> proxyIds)
+        => [.. ProxyRegistry.CreateDefault().Resolve(string.Join(",", proxyIds)).OfType<ProxyEnsemble>()];
+
+    /// <summary>
+    /// What the scorer runs for the requested proxies: every single proxy, then for each ensemble only its members that
+    /// are not columns already, as a smaller ensemble (so they share passes). The result file's columns are the single
+    /// proxies and those members; an ensemble has no column of its own (its score needs the whole population).
+    /// </summary>
+    /// <param name="requested">The requested proxies.</param>
+    /// <returns>The proxies to run, in column order.</returns>
+    public static IReadOnlyList<IZeroCostProxy> ToRun(IReadOnlyList<IZeroCostProxy> requested)
+    {
+        ArgumentNullException.ThrowIfNull(requested);
+        var run = requested.Where(p => p is not ProxyEnsemble).ToList();
+        var columns = run.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var ensemble in requested.OfType<ProxyEnsemble>())
+        {
+            var missing = ensemble.Members.Where(m => columns.Add(m.Id)).ToList();
+            if (missing.Count > 0)
+            {
+                run.Add(new ProxyEnsemble(ensemble.Id, ensemble.Aggregation, missing));
+            }
+        }
+
+        return run;
+    }
 
     /// <summary>The backend the CLI scores with: the managed SIMD CPU backend.</summary>
     public static ITensorBackend DefaultBackend() => new GradSign.Backends.Managed.ManagedBackend();
@@ -30,7 +64,7 @@ internal static class StudyScorers
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(logger);
-        var proxies = ProxyRegistry.CreateDefault().Resolve(string.Join(",", settings.Proxies));
+        var proxies = ToRun(ProxyRegistry.CreateDefault().Resolve(string.Join(",", settings.Proxies)));
         var train = ImageDatasets.Load(settings.DataFolder, settings.Dataset, DatasetSplit.Train, logger);
         var sampler = new BatchSampler(train, settings.Dataset, new BatchOptions(settings.Pipeline, settings.BatchSize, settings.Seed));
         var network = new NasBench201NetworkOptions(

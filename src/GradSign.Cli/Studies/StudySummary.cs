@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using GradSign.Cli.Results;
 using GradSign.Data;
+using GradSign.Proxies;
 using Spectre.Console;
 using GradSign.SearchSpaces.NasBench201;
 
@@ -21,7 +22,14 @@ namespace GradSign.Cli.Studies;
 /// <param name="ZcAgreement">Spearman ρ between our score and the published score on the same cells.</param>
 internal sealed record ProxySummary(
     string ProxyId, int N, double Spearman, double Kendall, (double Lo, double Hi) SpearmanCi, (double Lo, double Hi) KendallCi,
-    double MeanSeconds, double? PublishedAbsSpearman, string? ZcColumn, double? ZcSpearman, double? ZcAgreement);
+    double MeanSeconds, double? PublishedAbsSpearman, string? ZcColumn, double? ZcSpearman, double? ZcAgreement)
+{
+    /// <summary>For an ensemble: its members (whose columns it aggregates); null for a single proxy.</summary>
+    public IReadOnlyList<string>? Members { get; init; }
+
+    /// <summary>For an ensemble: how the members' ranks are combined.</summary>
+    public string? Aggregation { get; init; }
+}
 
 /// <summary>A study's summary: one line per proxy.</summary>
 /// <param name="Target">Target column.</param>
@@ -41,11 +49,14 @@ internal static class StudySummary
     /// <param name="dataset">Dataset (selects the published numbers).</param>
     /// <param name="bootstrapSamples">Resamples for the intervals (0 = no intervals, NaN).</param>
     /// <param name="seed">Bootstrap seed.</param>
+    /// <param name="ensembles">Ensembles whose lines follow the columns': each aggregates its members' columns over the rows
+    /// (<see cref="ProxyEnsemble.Aggregate"/>; a row with a NaN member is left out). Null or empty: none.</param>
     /// <param name="cancellationToken">Checked between proxies and resamples.</param>
     /// <returns>The report.</returns>
+    /// <exception cref="InvalidDataException">An ensemble's member has no column.</exception>
     public static StudySummaryReport Compute(
         StudyResultsSchema schema, IReadOnlyList<StudyRow> rows, NasBench201Table table, DatasetKind dataset, int bootstrapSamples, ulong seed,
-        CancellationToken cancellationToken = default)
+        IReadOnlyList<ProxyEnsemble>? ensembles = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(schema);
         ArgumentNullException.ThrowIfNull(rows);
@@ -87,6 +98,34 @@ internal static class StudySummary
                 zcColumn,
                 zcSpearman,
                 zcAgreement));
+        }
+
+        foreach (var ensemble in ensembles ?? [])
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var columns = ensemble.Members.Select(m => schema.Proxies.ToList().IndexOf(m.Id)).ToArray();
+            if (columns.Any(c => c < 0))
+            {
+                throw new InvalidDataException($"Ensemble '{ensemble.Id}' needs the columns {string.Join(", ", ensemble.Members.Select(m => m.Id))}; the results have {string.Join(", ", schema.Proxies)}.");
+            }
+
+            var score = ensemble.Aggregate([.. columns.Select(c => rows.Select(r => r.Scores[c]).ToArray())]);
+            lines.Add(new ProxySummary(
+                ensemble.Id,
+                score.Zip(target).Count(t => !double.IsNaN(t.First) && !double.IsNaN(t.Second)),
+                StudyStatistics.Spearman(score, target),
+                StudyStatistics.Kendall(score, target),
+                StudyStatistics.SpearmanInterval(score, target, bootstrapSamples, seed, cancellationToken),
+                StudyStatistics.KendallInterval(score, target, bootstrapSamples, seed, cancellationToken),
+                columns.Sum(c => rows.Count > 0 ? rows.Average(r => r.Seconds[c]) : double.NaN),
+                null,
+                null,
+                null,
+                null)
+            {
+                Members = [.. ensemble.Members.Select(m => m.Id)],
+                Aggregation = ensemble.Aggregation == GradSign.Statistics.RankAggregationMethod.MeanRank ? "mean rank" : "Σ log(rank/n)",
+            });
         }
 
         return new StudySummaryReport(schema.Target, dataset, rows.Count, bootstrapSamples, lines);
@@ -134,6 +173,11 @@ internal static class StudySummary
         {
             output.WriteLine(line);
         }
+
+        foreach (var p in report.Proxies.Where(p => p.Members is not null))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{p.ProxyId}: {p.Aggregation} of {string.Join(", ", p.Members!)} over the {p.N} cells without a NaN member; s/cell is the members' total."));
+        }
     }
 
     /// <summary>
@@ -177,6 +221,17 @@ internal static class StudySummary
             Number(json, "zc_spearman", p.ZcSpearman);
             Number(json, "zc_agreement_spearman", p.ZcAgreement);
             json.WriteNumber("n", p.N);
+            if (p.Members is not null)
+            {
+                json.WriteString("aggregation", p.Aggregation);
+                json.WriteStartArray("members");
+                foreach (var m in p.Members)
+                {
+                    json.WriteStringValue(m);
+                }
+
+                json.WriteEndArray();
+            }
             json.WriteEndObject();
         }
 

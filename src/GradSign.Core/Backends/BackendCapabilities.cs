@@ -19,6 +19,8 @@ public enum BackendCapabilities
     ReluCodes = 1 << 4,
     /// <summary><see cref="Execution.INetworkExecutor.OutputSaliencies"/>.</summary>
     OutputSaliencies = 1 << 5,
+    /// <summary><see cref="Execution.INetworkExecutor.LayerOutputs"/>.</summary>
+    LayerOutputs = 1 << 6,
     /// <summary>Every capability above.</summary>
-    All = Float64 | PerSampleGradients | HessianVectorProducts | InputGradients | ReluCodes | OutputSaliencies,
+    All = Float64 | PerSampleGradients | HessianVectorProducts | InputGradients | ReluCodes | OutputSaliencies | LayerOutputs,
 }

@@ -38,6 +38,9 @@ public sealed record ProxyScore(string ProxyId, double Value, IReadOnlyList<doub
 {
     /// <summary>What computing it cost: the wall time measured by a runner, or recorded in a score table; zero when unknown.</summary>
     public TimeSpan Elapsed { get; init; }
+
+    /// <summary>The members' scores when the proxy is a <see cref="ProxyEnsemble"/> (whose own value is NaN); otherwise null.</summary>
+    public IReadOnlyList<ProxyScore>? Members { get; init; }
 }
 
 /// <summary>Settings shared by every proxy evaluation. Immutable.</summary>

@@ -160,6 +160,29 @@ public sealed class ReferenceExecutor : INetworkExecutor
         return result;
     }
 
+    public void LayerOutputs(Batch batch, IReadOnlyList<int> layers, LayerOutputHandler handler)
+    {
+        CheckBatch(batch, labelsNeeded: false);
+        ArgumentNullException.ThrowIfNull(layers);
+        ArgumentNullException.ThrowIfNull(handler);
+        foreach (var l in layers)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(l, nameof(layers));
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(l, Spec.Layers.Count, nameof(layers));
+        }
+
+        if (layers.Distinct().Count() != layers.Count)
+        {
+            throw new ArgumentException("A layer is requested twice.", nameof(layers));
+        }
+
+        var acts = RunForward(batch, Lift<Real>(_parameters));
+        foreach (var l in layers.Order())
+        {
+            handler(l, Values(acts[l]));
+        }
+    }
+
     public void Dispose() => _disposed = true;
 
     private static T[][] Lift<T>(double[][] values)

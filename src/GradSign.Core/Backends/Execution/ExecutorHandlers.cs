@@ -2,6 +2,11 @@ using GradSign.Networks;
 
 namespace GradSign.Backends.Execution;
 
+/// <summary>Receives the output of one layer (<see cref="INetworkExecutor.LayerOutputs"/>).</summary>
+/// <param name="layer">Index of the layer in <see cref="NetworkSpec.Layers"/>.</param>
+/// <param name="values">Its output for the whole batch, as float64 whatever the precision; valid only during the call.</param>
+public delegate void LayerOutputHandler(int layer, ReadOnlySpan<double> values);
+
 /// <summary>Receives the gradient of one parameter.</summary>
 /// <param name="parameter">Index of the parameter in <see cref="NetworkSpec.Parameters"/>.</param>
 /// <param name="gradient">Its gradient, as float64 whatever the precision; valid only during the call.</param>

@@ -133,6 +133,19 @@ public interface INetworkExecutor : IDisposable
     IReadOnlyList<LayerSaliency> OutputSaliencies(Batch batch, Objective objective)
         => throw Unsupported(BackendCapabilities.OutputSaliencies);
 
+    /// <summary>
+    /// One forward pass with batch statistics, as <see cref="Forward"/>, delivering the outputs of the requested layers
+    /// (Zen-score reads the map that enters global average pooling and the inputs of the BatchNorms). A BatchNorm the
+    /// options remove outputs its input.
+    /// </summary>
+    /// <param name="batch">Input batch.</param>
+    /// <param name="layers">Indices of the wanted layers in <see cref="NetworkSpec.Layers"/>, distinct, in any order.</param>
+    /// <param name="handler">Called once per wanted layer, in increasing layer order, with <c>batch.Count</c> × the layer's
+    /// per-sample size values (NCHW, or [batch, features]); the span is valid only during the call.</param>
+    /// <exception cref="NotSupportedException">The backend lacks <see cref="BackendCapabilities.LayerOutputs"/> (the default).</exception>
+    void LayerOutputs(Batch batch, IReadOnlyList<int> layers, LayerOutputHandler handler)
+        => throw Unsupported(BackendCapabilities.LayerOutputs);
+
     /// <summary>The error of a capability-gated member a backend does not implement.</summary>
     private NotSupportedException Unsupported(BackendCapabilities capability)
         => new($"This network's backend does not support {capability} (capability BackendCapabilities.{capability}); choose a backend that lists it in ITensorBackend.Capabilities.");
