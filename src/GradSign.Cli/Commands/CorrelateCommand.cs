@@ -76,6 +76,11 @@ internal static class CorrelateCommand
                 CellsPerStage = Positive(parse.GetValue(cells), "--cells"),
                 MaxDegreeOfParallelism = CommonOptions.Threads(parse.GetValue(threads), "--threads"),
             };
+            CommonOptions.WithOptionNames(() =>
+            {
+                settings.NetworkOptions().Validate();
+                return settings;
+            });
             OutputFiles.EnsureDistinct(("--out", settings.OutputPath), ("--json", settings.JsonPath));
             OutputFiles.EnsureWritable("--out", settings.OutputPath);
             if (settings.JsonPath is { } jsonPath)

@@ -15,6 +15,7 @@ public sealed class StudyResultsWriter : IDisposable
 {
     private readonly CsvWriter _csv;
     private readonly StudyResultsSchema _schema;
+    private bool _disposed;
 
     /// <summary>Writes a new results file to a stream (the writer owns it): the settings line and the header first.</summary>
     /// <param name="stream">Destination, empty and positioned at its start.</param>
@@ -110,12 +111,29 @@ public sealed class StudyResultsWriter : IDisposable
         }
     }
 
+    /// <summary>The columns this writer writes.</summary>
+    public StudyResultsSchema Schema => _schema;
+
+    /// <summary>Rows appended through this writer (not counting rows already in the file).</summary>
+    public int RowsAppended { get; private set; }
+
     /// <summary>Appends one row and flushes it to the operating system.</summary>
     /// <param name="row">The row.</param>
-    public void Append(StudyRow row) => WriteRecord(StudyResultsFile.FormatRow(row, _schema));
+    public void Append(StudyRow row)
+    {
+        WriteRecord(StudyResultsFile.FormatRow(row, _schema));
+        RowsAppended++;
+    }
 
     /// <inheritdoc/>
-    public void Dispose() => _csv.Dispose();
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _csv.Dispose();
+        }
+    }
 
     private static FileStream OpenLocked(string path)
     {

@@ -1,0 +1,49 @@
+using GradSign.Tests.Data;
+using GradSign.Tests.Infrastructure;
+
+namespace GradSign.Tests.Cli;
+
+/// <summary>Every failure of the command line is one line on stderr with exit code 2 (the command line is wrong) or 1
+/// (the data or the run failed), and leaves no half-written output behind.</summary>
+public class ReliabilityCliTests
+{
+    private const string Arch = "|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_3x3~2|";
+    private const string Nb101Spec = "{\"matrix\":[[0,1],[0,0]],\"ops\":[\"input\",\"output\"]}";
+
+    internal static void AssertOneLine(string error)
+        => Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+    [Theory]
+    [InlineData("--channels", "100000", "nb201")]
+    [InlineData("--classes", "2000000000", "nb201")]
+    [InlineData("--input-size", "2000000000", "nb201")]
+    [InlineData("--cells", "2000000000", "nb201")]
+    [InlineData("--stem", "46341", "nb101")]
+    [InlineData("--classes", "2000000000", "nb101")]
+    [InlineData("--cells-per-stack", "2000000000", "nb101")]
+    public void Score_SizeTooLarge_UsageErrorNamingOptionAndValue(string option, string value, string space)
+    {
+        string[] args = space == "nb201"
+            ? ["score", "--space", "nb201", "--arch", Arch, option, value]
+            : ["score", "--space", "nb101", "--spec", Nb101Spec, option, value];
+        var (code, _, err) = CliRunner.Run(args);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
+        AssertOneLine(err);
+        Assert.StartsWith($"gradsign: {option}:", err, StringComparison.Ordinal);
+        Assert.Contains(value, err, StringComparison.Ordinal);
+        Assert.DoesNotContain("Overflow", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("(Parameter", err, StringComparison.Ordinal);
+    }
+
+    [RequiresDataFact]
+    public void Correlate_SizeTooLarge_RefusedBeforeAnyFileIsWritten()
+    {
+        using var dir = new TempDirectory();
+        var results = Path.Combine(dir.Path, "x.csv");
+        var (code, _, err) = CliRunner.Run("correlate", "--proxies", "params", "--sample", "2", "--channels", "100000", "--out", results);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
+        AssertOneLine(err);
+        Assert.Contains("--channels", err, StringComparison.Ordinal);
+        Assert.False(File.Exists(results));
+    }
+}
