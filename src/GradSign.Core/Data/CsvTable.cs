@@ -296,10 +296,5 @@ internal sealed class CsvTable
     /// corrupt file cannot flood the terminal.</summary>
     /// <param name="value">The value.</param>
     /// <returns>The clipped value.</returns>
-    public static string Clip(string? value)
-    {
-        const int Max = 80;
-        var text = (value ?? string.Empty).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
-        return text.Length <= Max ? text : string.Concat(text.AsSpan(0, Max), $"… ({text.Length} characters)");
-    }
+    public static string Clip(string? value) => Internal.MessageText.Clip(value);
 }
