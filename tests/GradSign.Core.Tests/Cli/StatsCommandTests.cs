@@ -67,7 +67,7 @@ public sealed class StatsCommandTests : IDisposable
     {
         var path = WriteCsv("bad.csv", "x,y\n1,2\n2,3\n3,oops\n");
         var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y");
-        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.Failure, code); // bad data, not a bad option
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("row 3", error, StringComparison.Ordinal);
         Assert.Contains("'y'", error, StringComparison.Ordinal);
@@ -79,7 +79,7 @@ public sealed class StatsCommandTests : IDisposable
     {
         var path = WriteCsv("short.csv", "x,y\n1,2\n3\n4,5\n");
         var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y");
-        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.Failure, code); // bad data, not a bad option
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("row 2", error, StringComparison.Ordinal);
         Assert.Contains("'y'", error, StringComparison.Ordinal);
@@ -93,6 +93,27 @@ public sealed class StatsCommandTests : IDisposable
         Assert.Equal(GradSign.Cli.Cli.Failure, code);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("quote.csv", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stats_NamedColumnTwiceInHeader_FailsNamingIt()
+    {
+        var path = WriteCsv("dup.csv", "x,y,x\n1,2,9\n2,3,8\n3,4,7\n");
+        var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y");
+        Assert.Equal(GradSign.Cli.Cli.Failure, code);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("'x'", error, StringComparison.Ordinal);
+        Assert.Contains("twice", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stats_UnclosedQuoteInHeader_FailsWithOneLine()
+    {
+        var path = WriteCsv("hq.csv", "x,\"y\n1,2\n");
+        var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y");
+        Assert.Equal(GradSign.Cli.Cli.Failure, code);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("unexpected", error, StringComparison.Ordinal);
     }
 
     [Fact]
