@@ -224,7 +224,7 @@ public static class SafeTensors
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{source}: the header is not valid JSON: {ex.Message}", ex);
+            throw new InvalidDataException($"{source}: the header is not valid JSON: {MessageText.Inline(ex.Message)}", ex);
         }
 
         using (doc)
@@ -368,7 +368,7 @@ public static class SafeTensors
         }
         catch (InvalidOperationException ex)
         {
-            throw new InvalidDataException($"{source}: a header key is not valid Unicode ({ex.Message}).", ex);
+            throw new InvalidDataException($"{source}: a header key is not valid Unicode ({MessageText.Inline(ex.Message)}).", ex);
         }
     }
 
@@ -381,7 +381,7 @@ public static class SafeTensors
         }
         catch (InvalidOperationException ex)
         {
-            throw new InvalidDataException($"{source}: {what} is not valid Unicode ({ex.Message}).", ex);
+            throw new InvalidDataException($"{source}: {what} is not valid Unicode ({MessageText.Inline(ex.Message)}).", ex);
         }
     }
 
