@@ -1,3 +1,4 @@
+using GradSign.Cli.Results;
 using GradSign.Tests.Data;
 using GradSign.Tests.Infrastructure;
 
@@ -45,5 +46,22 @@ public class ReliabilityCliTests
         AssertOneLine(err);
         Assert.Contains("--channels", err, StringComparison.Ordinal);
         Assert.False(File.Exists(results));
+    }
+
+    [Fact]
+    public void Merge_TornLastLine_WarnsAndMergesTheCompleteRows()
+    {
+        using var dir = new TempDirectory();
+        var input = Path.Combine(dir.Path, "a.csv");
+        StudyResultsFile.Write(input, new StudySettings(new Dictionary<string, string> { ["seed"] = "1" }), new StudyResultsSchema(["alpha"], "t"),
+            [new StudyRow(0, "|a~0|", [1], 2, [0]), new StudyRow(1, "|b~0|", [3], 4, [0])]);
+        File.AppendAllText(input, "2,|c~0|,5"); // a run killed mid-row
+        var merged = Path.Combine(dir.Path, "m.csv");
+        var (code, output, err) = CliRunner.Run("merge", "--out", merged, input);
+        Assert.Equal(0, code);
+        Assert.Contains("merged 2 cells", output, StringComparison.Ordinal);
+        AssertOneLine(err);
+        Assert.StartsWith("gradsign: warning: Skipped an unterminated last line (9 bytes)", err, StringComparison.Ordinal);
+        Assert.Contains("a.csv", err, StringComparison.Ordinal);
     }
 }
