@@ -107,7 +107,8 @@ internal static class StudySummary
         });
         console.Profile.Width = 240;
         var table = new Table().Border(TableBorder.Markdown);
-        foreach (var header in new[] { "proxy", "n", "Spearman ρ", "95% CI", "Kendall τ", "95% CI", "s/cell", "published |ρ|", "zc_* ρ", "ρ(ours, zc_*)" })
+        // "\|" is a literal pipe inside a Markdown table cell; a bare "|ρ|" would split the header into 12 cells.
+        foreach (var header in new[] { "proxy", "n", "Spearman ρ", "95% CI", "Kendall τ", "95% CI", "s/cell", "published \\|ρ\\|", "zc_* ρ", "ρ(ours, zc_*)" })
         {
             table.AddColumn(new TableColumn(Markup.Escape(header)));
         }
