@@ -129,7 +129,7 @@ internal static class BenchCommand
             return;
         }
 
-        output.WriteLine(ProxyJson.Build(w =>
+        output.WriteLine(CliJson.Build(w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("results");
@@ -146,7 +146,7 @@ internal static class BenchCommand
                 }
 
                 w.WriteEndArray();
-                ProxyJson.WriteNumber(w, "value", r.Value);
+                CliJson.WriteNumber(w, "value", r.Value);
                 w.WriteEndObject();
             }
 

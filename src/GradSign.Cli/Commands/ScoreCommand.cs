@@ -309,29 +309,20 @@ internal static class ScoreCommand
             return;
         }
 
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            w.WriteStartObject("proxies");
-            foreach (var (id, value) in scores)
+        output.WriteLine(CliJson.Build(
+            w =>
             {
-                if (double.IsFinite(value))
+                w.WriteStartObject();
+                w.WriteStartObject("proxies");
+                foreach (var (id, value) in scores)
                 {
-                    w.WriteNumber(id, value);
+                    CliJson.WriteNumber(w, id, value);
                 }
-                else
-                {
-                    // Strict JSON has no NaN/Infinity: same string convention as the oracle fixtures.
-                    w.WriteString(id, double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
-                }
-            }
 
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-
-        output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+                w.WriteEndObject();
+                w.WriteEndObject();
+            },
+            default));
     }
 
     private static void Reject<T>(T? value, string option, string where)

@@ -147,8 +147,8 @@ internal static class SearchCommand
             writer.WriteNumber("candidates", report.Proxy is null ? 1 : report.Options.Candidates);
             writer.WriteNumber("warmup", report.Proxy is null ? 0 : report.Options.Warmup);
             WriteMeanStd(writer, "best_signal", report.BestSignal);
-            writer.WriteNumber("proxy_calls_per_run", report.ProxyCallsPerRun);
-            writer.WriteNumber("proxy_seconds_per_run", report.ProxySecondsPerRun);
+            CliJson.WriteNumber(writer, "proxy_calls_per_run", report.ProxyCallsPerRun);
+            CliJson.WriteNumber(writer, "proxy_seconds_per_run", report.ProxySecondsPerRun);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }
@@ -159,15 +159,8 @@ internal static class SearchCommand
     private static void WriteMeanStd(Utf8JsonWriter writer, string name, MeanStd value)
     {
         writer.WriteStartObject(name);
-        writer.WriteNumber("mean", value.Mean);
-        if (double.IsNaN(value.Std))
-        {
-            writer.WriteNull("std");
-        }
-        else
-        {
-            writer.WriteNumber("std", value.Std);
-        }
+        CliJson.WriteNumber(writer, "mean", value.Mean);
+        CliJson.WriteNumber(writer, "std", value.Std);
 
         writer.WriteEndObject();
     }

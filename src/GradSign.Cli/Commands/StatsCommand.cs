@@ -144,7 +144,7 @@ internal static class StatsCommand
         return index;
     }
 
-    /// <summary><c>{"n":…,"spearman":…,"kendall_tau_b":…,"pearson":…}</c>; undefined (NaN) coefficients are null.</summary>
+    /// <summary><c>{"n":…,"spearman":…,"kendall_tau_b":…,"pearson":…}</c>; an undefined (NaN) coefficient is "NaN" (<see cref="CliJson"/>).</summary>
     internal static string ToJson(CorrelationSummary summary)
     {
         using var stream = new MemoryStream();
@@ -152,26 +152,13 @@ internal static class StatsCommand
         {
             writer.WriteStartObject();
             writer.WriteNumber("n", summary.N);
-            WriteNumberOrNull(writer, "spearman", summary.Spearman);
-            WriteNumberOrNull(writer, "kendall_tau_b", summary.KendallTauB);
-            WriteNumberOrNull(writer, "pearson", summary.Pearson);
+            CliJson.WriteNumber(writer, "spearman", summary.Spearman);
+            CliJson.WriteNumber(writer, "kendall_tau_b", summary.KendallTauB);
+            CliJson.WriteNumber(writer, "pearson", summary.Pearson);
             writer.WriteEndObject();
         }
 
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static void WriteNumberOrNull(Utf8JsonWriter writer, string name, double value)
-    {
-        // JSON has no NaN; null is what json.loads/pandas read back as missing.
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumber(name, value);
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
     }
 
     private static void WriteTable(TextWriter output, string file, string xName, string yName, NanPolicy policy, CorrelationSummary summary)

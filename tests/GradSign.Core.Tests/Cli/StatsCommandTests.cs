@@ -44,12 +44,13 @@ public sealed class StatsCommandTests : IDisposable
     }
 
     [Fact]
-    public void Stats_PropagateWithNaN_PrintsNullsAndAllPairs()
+    public void Stats_PropagateWithNaN_PrintsNaNStringsAndAllPairs()
     {
         var path = WriteCsv("p.csv", "x,y\n1,2\n,3\nNaN,4\n5,6\n");
         var (code, output, _) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y", "--nan", "propagate", "--json");
         Assert.Equal(0, code);
-        Assert.Equal("{\"n\":4,\"spearman\":null,\"kendall_tau_b\":null,\"pearson\":null}", output.Trim());
+        // Strict JSON has no NaN: every command writes it as the string "NaN" (null means absent, not undefined).
+        Assert.Equal("{\"n\":4,\"spearman\":\"NaN\",\"kendall_tau_b\":\"NaN\",\"pearson\":\"NaN\"}", output.Trim());
     }
 
     [Fact]

@@ -125,4 +125,20 @@ public class StudySummaryTests
         Assert.All(lines, l => Assert.Equal(Cells(lines[1]), Cells(l)));
         Assert.Equal(10, Cells(lines[0]));
     }
+
+    [Fact]
+    public void WriteJson_UndefinedCorrelation_IsTheStringNaN_AbsentValueIsNull()
+    {
+        using var dir = new TempDirectory();
+        var table = Table(dir);
+        // a constant gradsign score: ρ and τ are undefined; gradsign has no published value.
+        var report = StudySummary.Compute(Schema, Rows(table, 12, i => i, _ => 1.0), table, DatasetKind.Cifar10, 0, 3);
+        using var stream = new MemoryStream();
+        StudySummary.WriteJson(report, stream);
+        using var doc = JsonDocument.Parse(stream.ToArray());
+        var gradsign = doc.RootElement.GetProperty("proxies").GetProperty("gradsign");
+        Assert.Equal("NaN", gradsign.GetProperty("spearman").GetString());
+        Assert.Equal("NaN", gradsign.GetProperty("kendall").GetString());
+        Assert.Equal(JsonValueKind.Null, gradsign.GetProperty("published_abs_spearman").ValueKind);
+    }
 }
