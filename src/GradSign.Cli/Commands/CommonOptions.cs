@@ -23,8 +23,8 @@ internal static class CommonOptions
         => value is -1 or > 0 ? value : throw new ArgumentException($"{option} {value} must be a positive number of threads or -1 (all cores).");
 
     /// <summary>
-    /// Runs a network-building step and renames the library's option fields in its range errors to the command-line
-    /// options (<c>Channels</c> → <c>--channels</c>), so the message names what to change.
+    /// Runs a step that validates options records (network sizes, search settings) and renames their fields in its range
+    /// errors to the command-line options (<c>Channels</c> → <c>--channels</c>), so the message names what to change.
     /// </summary>
     /// <typeparam name="T">What the step returns.</typeparam>
     /// <param name="build">The step.</param>
@@ -47,6 +47,14 @@ internal static class CommonOptions
                 "StemChannels" => "--stem",
                 "Stacks" => "--stacks",
                 "CellsPerStack" => "--cells-per-stack",
+                "Runs" => "--runs",
+                "Budget" => "--budget",
+                "Population" => "--population",
+                "SampleSize" => "--sample-size",
+                "LearningRate" => "--learning-rate",
+                "Candidates" => "--candidates",
+                "Warmup" => "--warmup",
+                "WarmupTake" => "--warmup-take",
                 var other => other ?? "an option",
             };
             throw new ArgumentException($"{option}: {CliText.Describe(ex)}", ex);

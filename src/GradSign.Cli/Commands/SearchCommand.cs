@@ -68,7 +68,11 @@ internal static class SearchCommand
                 Evolution = new RegularizedEvolutionOptions(parse.GetValue(population), parse.GetValue(sampleSize)),
                 Reinforce = ReinforceOptions.Default with { LearningRate = parse.GetValue(learningRate) },
             };
-            options.Validate();
+            CommonOptions.WithOptionNames(() =>
+            {
+                options.Validate();
+                return options;
+            });
             if (!useProxy && (options.Warmup > 0 || parse.GetResult(candidates) is { Implicit: false }))
             {
                 throw new ArgumentException("--warmup and --candidates need a --proxy.");

@@ -64,4 +64,33 @@ public class ReliabilityCliTests
         Assert.StartsWith("gradsign: warning: Skipped an unterminated last line (9 bytes)", err, StringComparison.Ordinal);
         Assert.Contains("a.csv", err, StringComparison.Ordinal);
     }
+
+    [RequiresDataTheory]
+    [InlineData("--runs", "0")]
+    [InlineData("--budget", "0")]
+    [InlineData("--population", "0")]
+    [InlineData("--warmup", "-1")]
+    [InlineData("--candidates", "0")]
+    public void Search_OutOfRangeSetting_UsageErrorNamingTheOption(string option, string value)
+    {
+        var settings = new Dictionary<string, string> { ["--runs"] = "2", ["--budget"] = "5", [option] = value };
+        var (code, _, err) = CliRunner.Run(["search", "--algo", "rea", "--proxy", "synflow", "--scores", "published", .. settings.SelectMany(p => new[] { p.Key, p.Value })]);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
+        AssertOneLine(err);
+        Assert.StartsWith($"gradsign: {option}:", err, StringComparison.Ordinal);
+        Assert.Contains(value, err, StringComparison.Ordinal);
+    }
+
+    [RequiresDataFact]
+    public void Search_ScoresFileWithMalformedArch_IsADataError()
+    {
+        using var dir = new TempDirectory();
+        var scores = Path.Combine(dir.Path, "s.csv");
+        StudyResultsFile.Write(scores, new StudySettings(new Dictionary<string, string> { ["seed"] = "1" }), new StudyResultsSchema(["synflow"], "t"),
+            [new StudyRow(0, "|not_an_op~0|+|none~0|none~1|+|none~0|none~1|none~2|", [1], 2, [0])]);
+        var (code, _, err) = CliRunner.Run("search", "--algo", "rs", "--proxy", "synflow", "--scores", scores, "--runs", "1", "--budget", "1");
+        Assert.Equal(GradSign.Cli.Cli.Failure, code);
+        AssertOneLine(err);
+        Assert.Contains("not_an_op", err, StringComparison.Ordinal);
+    }
 }
