@@ -36,7 +36,7 @@ public static class Cli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            error.WriteLine($"gradsign: {CliText.OneLine(parse.Errors[0].Message)} (see --help)");
+            error.WriteLine($"gradsign: {ParseErrors.Describe(parse, root)} (see --help)");
             return UsageError;
         }
 

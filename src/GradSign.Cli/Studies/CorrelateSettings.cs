@@ -35,8 +35,11 @@ internal sealed record CorrelateSettings(
     /// <summary>Continue an existing output.</summary>
     public bool Resume { get; init; }
 
-    /// <summary>Where to write the JSON summary, or null.</summary>
-    public string? JsonPath { get; init; }
+    /// <summary>Where to write the JSON summary (<c>--summary</c>), or null.</summary>
+    public string? SummaryPath { get; init; }
+
+    /// <summary>Print the summary as JSON instead of Markdown (<c>--json</c>).</summary>
+    public bool Json { get; init; }
 
     /// <summary>Bootstrap resamples for the intervals.</summary>
     public int BootstrapSamples { get; init; } = 1000;
