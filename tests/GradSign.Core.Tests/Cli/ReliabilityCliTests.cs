@@ -93,4 +93,30 @@ public class ReliabilityCliTests
         AssertOneLine(err);
         Assert.Contains("not_an_op", err, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("folder")]
+    [InlineData("under-a-file")]
+    [InlineData("sysfs")]
+    public void Merge_UnwritableOut_RefusedBeforeReadingInputs(string kind)
+    {
+        if (kind == "sysfs" && !Directory.Exists("/sys/kernel"))
+        {
+            return; // no sysfs here (not Linux)
+        }
+
+        using var dir = new TempDirectory();
+        var input = Path.Combine(dir.Path, "a.csv");
+        StudyResultsFile.Write(input, new StudySettings(new Dictionary<string, string> { ["seed"] = "1" }), new StudyResultsSchema(["alpha"], "t"), [new StudyRow(0, "|a~0|", [1], 2, [0])]);
+        var output = kind switch
+        {
+            "folder" => dir.Path,
+            "under-a-file" => Path.Combine(input, "m.csv"),
+            _ => "/sys/kernel/gradsign-merge.csv",
+        };
+        var (code, _, err) = CliRunner.Run("merge", "--out", output, input);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
+        AssertOneLine(err);
+        Assert.StartsWith($"gradsign: --out '{output}'", err, StringComparison.Ordinal);
+    }
 }
