@@ -245,13 +245,21 @@ public static class SafeTensors
                     throw new InvalidDataException($"{source}: key '{MessageText.Clip(name)}' appears twice in the header.");
                 }
 
-                if (name == MetadataKey)
+                try
                 {
-                    ReadMetadata(property.Value, metadata, source);
-                    continue;
-                }
+                    if (name == MetadataKey)
+                    {
+                        ReadMetadata(property.Value, metadata, source);
+                        continue;
+                    }
 
-                entries.Add(ReadEntry(name, property.Value, source));
+                    entries.Add(ReadEntry(name, property.Value, source));
+                }
+                catch (InvalidOperationException ex)
+                {
+                    // TryGetProperty unescapes the keys it compares, and throws on a key with an escaped lone surrogate.
+                    throw new InvalidDataException($"{source}: entry '{MessageText.Clip(name)}' has a key that is not valid Unicode ({MessageText.Inline(ex.Message)}).", ex);
+                }
             }
 
             // Sorted by offset, the tensors must tile the data block exactly.

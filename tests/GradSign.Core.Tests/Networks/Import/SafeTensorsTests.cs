@@ -43,6 +43,7 @@ public class SafeTensorsTests
     [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0.5,4]}}")]
     [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[[0],4]}}")]
     [InlineData("{\"\\udc00\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}")]
+    [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"\\ud800data_offsets\":[0,4]}}")]
     [InlineData("{\"__metadata__\":{\"k\":\"\\ud800\"},\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}")]
     public void ReadAll_NonNumberOffsetsOrBadStrings_ThrowInvalidData(string header)
     {
