@@ -36,7 +36,7 @@ public static class Cli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            error.WriteLine($"gradsign: {parse.Errors[0].Message} (see --help)");
+            error.WriteLine($"gradsign: {ParseErrors.Describe(parse, root)} (see --help)");
             return UsageError;
         }
 
@@ -50,7 +50,7 @@ public static class Cli
             // anything unexpected exit 1. GRADSIGN_STACK_TRACE=1 prints the whole exception for debugging.
             var usage = ex is ArgumentException or FormatException or KeyNotFoundException;
             var expected = usage || ex is InvalidDataException or IOException or UnauthorizedAccessException or NotSupportedException or OutOfMemoryException;
-            error.WriteLine(expected ? $"gradsign: {CliText.FirstLine(ex.Message)}" : $"gradsign: unexpected {ex.GetType().Name}: {CliText.FirstLine(ex.Message)}");
+            error.WriteLine(expected ? $"gradsign: {CliText.Describe(ex)}" : $"gradsign: unexpected {ex.GetType().Name}: {CliText.Describe(ex)}");
             if (Environment.GetEnvironmentVariable("GRADSIGN_STACK_TRACE") == "1")
             {
                 error.WriteLine(ex);

@@ -10,7 +10,7 @@ using GradSign.SearchSpaces.NasBench201;
 namespace GradSign.Cli.Commands;
 
 /// <summary>
-/// <c>gradsign bench --space nb201 --arch STR [--arch STR …] --batch 64 --proxies a,b --repeats R [--seed S] [--json]</c>:
+/// <c>gradsign bench [--space nb201] --arch STR [--arch STR …] --batch 64 --proxies a,b --repeats R [--seed S] [--json]</c>:
 /// times proxies on NAS-Bench-201 networks (C = 16, N = 5, 32×32, 10 classes; zero-cost-nas flavour) with random
 /// weights and a random labelled batch, on the managed backend. Each proxy runs once untimed (warm-up), then
 /// <c>R</c> timed times; the median wall-clock time is reported.
@@ -20,7 +20,7 @@ internal static class BenchCommand
 {
     public static Command Create()
     {
-        var space = new Option<string>("--space") { Required = true, Description = "Search space (nb201)" };
+        var space = new Option<string>("--space") { DefaultValueFactory = _ => "nb201", Description = "Search space (nb201, the only one; default nb201)" };
         space.AcceptOnlyFromAmong("nb201");
         var arch = new Option<string[]>("--arch") { Required = true, AllowMultipleArgumentsPerToken = false, Description = "Architecture string; repeat for several" };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Batch size (default 64)" };
@@ -39,6 +39,12 @@ internal static class BenchCommand
             if (batchSize < 1)
             {
                 throw new ArgumentException($"--batch must be positive, got {batchSize}.");
+            }
+
+            var input = NasBench201NetworkOptions.Default.InputSize;
+            if ((long)batchSize * 3 * input * input > Array.MaxLength)
+            {
+                throw new ArgumentException($"--batch {batchSize} is too large: the batch would hold {(long)batchSize * 3 * input * input:N0} values; at most {Array.MaxLength:N0} fit one array.");
             }
 
             if (repeatCount < 1)
@@ -129,7 +135,7 @@ internal static class BenchCommand
             return;
         }
 
-        output.WriteLine(ProxyJson.Build(w =>
+        output.WriteLine(CliJson.Build(w =>
         {
             w.WriteStartObject();
             w.WriteStartArray("results");
@@ -146,7 +152,7 @@ internal static class BenchCommand
                 }
 
                 w.WriteEndArray();
-                ProxyJson.WriteNumber(w, "value", r.Value);
+                CliJson.WriteNumber(w, "value", r.Value);
                 w.WriteEndObject();
             }
 

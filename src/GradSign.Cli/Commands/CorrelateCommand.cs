@@ -36,7 +36,8 @@ internal static class CorrelateCommand
         var output = new Option<string>("--out") { Required = true, Description = "Results CSV, one row per cell, appended as scored" };
         var resume = new Option<bool>("--resume") { Description = "Continue an existing --out file (a torn last line is dropped and rescored)" };
         var shard = new Option<string>("--shard") { DefaultValueFactory = _ => "0/1", Description = "Score shard i of n (0-based), e.g. $JOB_COMPLETION_INDEX/8" };
-        var json = new Option<string?>("--json") { Description = "Write the summary as JSON to this file" };
+        var summary = new Option<string?>("--summary") { Description = "Also write the summary as JSON to this file (checked to be writable before scoring starts)" };
+        var json = CommonOptions.Json();
         var plots = new Option<string?>("--plots") { Description = "Also draw the study's figures (PNG) into this folder" };
         var bootstrap = new Option<int>("--bootstrap") { DefaultValueFactory = _ => 1000, Description = "Bootstrap resamples for the 95% intervals" };
         var channels = new Option<int>("--channels") { DefaultValueFactory = _ => 16, Description = "NB201 channels C (16; smaller only for quick checks)" };
@@ -45,7 +46,7 @@ internal static class CorrelateCommand
         var data = CommonOptions.Data();
         var command = new Command("correlate", "Correlation study: score NAS-Bench-201 cells with zero-cost proxies and correlate with trained accuracy")
         {
-            space, dataset, proxies, sample, batch, seed, variant, pipeline, target, output, resume, shard, json, plots, bootstrap, channels, cells, threads, data,
+            space, dataset, proxies, sample, batch, seed, variant, pipeline, target, output, resume, shard, summary, json, plots, bootstrap, channels, cells, threads, data,
         };
         command.SetAction(parse =>
         {
@@ -72,18 +73,24 @@ internal static class CorrelateCommand
             {
                 Shard = ShardSpec.Parse(parse.GetValue(shard)!),
                 Resume = parse.GetValue(resume),
-                JsonPath = parse.GetValue(json),
+                SummaryPath = parse.GetValue(summary),
+                Json = parse.GetValue(json),
                 PlotsFolder = parse.GetValue(plots),
                 BootstrapSamples = NonNegative(parse.GetValue(bootstrap), "--bootstrap"),
                 Channels = Positive(parse.GetValue(channels), "--channels"),
                 CellsPerStage = Positive(parse.GetValue(cells), "--cells"),
                 MaxDegreeOfParallelism = CommonOptions.Threads(parse.GetValue(threads), "--threads"),
             };
-            OutputFiles.EnsureDistinct(("--out", settings.OutputPath), ("--json", settings.JsonPath));
-            OutputFiles.EnsureWritable("--out", settings.OutputPath);
-            if (settings.JsonPath is { } jsonPath)
+            CommonOptions.WithOptionNames(() =>
             {
-                OutputFiles.EnsureWritable("--json", jsonPath);
+                settings.NetworkOptions().Validate();
+                return settings;
+            });
+            OutputFiles.EnsureDistinct(("--out", settings.OutputPath), ("--summary", settings.SummaryPath));
+            OutputFiles.EnsureWritable("--out", settings.OutputPath);
+            if (settings.SummaryPath is { } summaryPath)
+            {
+                OutputFiles.EnsureWritable("--summary", summaryPath);
             }
 
             return Run(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
@@ -101,7 +108,8 @@ internal static class CorrelateCommand
     internal static int Run(CorrelateSettings settings, TextWriter output, TextWriter error, global::GradSign.Backends.ITensorBackend? backend = null, CancellationToken cancellationToken = default)
     {
         var onConsole = ReferenceEquals(output, Console.Out);
-        var interactive = onConsole && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
+        // --json keeps standard output for the JSON alone: no progress bar there (progress is logged to stderr instead).
+        var interactive = onConsole && !settings.Json && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
         using var loggerFactory = onConsole && !interactive
             ? LoggerFactory.Create(b => b
                 .AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; })
@@ -140,10 +148,20 @@ internal static class CorrelateCommand
             }
 
             var report = StudySummary.Compute(result.Schema, result.Rows, table, settings.Dataset, settings.BootstrapSamples, settings.Seed, StudyScorers.Ensembles(settings.Proxies), cts.Token);
-            StudySummary.WriteMarkdown(report, output);
-            if (settings.JsonPath is { } jsonPath)
+            if (settings.Json)
             {
-                using var stream = File.Create(jsonPath);
+                using var buffer = new MemoryStream();
+                StudySummary.WriteJson(report, buffer);
+                output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            }
+            else
+            {
+                StudySummary.WriteMarkdown(report, output);
+            }
+
+            if (settings.SummaryPath is { } summaryPath)
+            {
+                using var stream = File.Create(summaryPath);
                 StudySummary.WriteJson(report, stream);
             }
 

@@ -26,7 +26,7 @@ internal static class MergeCommand
             }
 
             OutputFiles.EnsureWritable("--out", target);
-            var (settings, schema, rows, duplicates) = StudyResultsFile.Merge(files);
+            var (settings, schema, rows, duplicates) = StudyResultsFile.Merge(files, new ErrorLogger(parse.InvocationConfiguration.Error));
             StudyResultsFile.Write(target, settings, schema, rows);
             parse.InvocationConfiguration.Output.WriteLine(
                 $"merged {rows.Count} cells from {files.Length} file(s) ({duplicates} duplicate row(s) dropped) -> {target}");

@@ -208,7 +208,7 @@ internal static class ScoreCommand
         if (r.Space == "nb201")
         {
             var (cell, options) = NasBench201Parts(r);
-            return WithOptionNames(() => NasBench201Network.Build(cell, options));
+            return CommonOptions.WithOptionNames(() => NasBench201Network.Build(cell, options));
         }
 
         CheckPositive(r);
@@ -237,7 +237,7 @@ internal static class ScoreCommand
             CellsPerStack: r.CellsPerStack ?? 3,
             NumClasses: r.Classes ?? 10,
             InputSize: r.InputSize ?? 32);
-        return WithOptionNames(() => NasBench101Network.Build(model, nb101));
+        return CommonOptions.WithOptionNames(() => NasBench101Network.Build(model, nb101));
     }
 
     /// <summary>The nb201 cell and network options of a request; errors name the option at fault.</summary>
@@ -269,7 +269,7 @@ internal static class ScoreCommand
             NumClasses: r.Classes ?? 10,
             InputSize: r.InputSize ?? 32,
             Variant: r.Variant == "official" ? NasBench201Variant.Official : NasBench201Variant.ZeroCostNas);
-        WithOptionNames(() =>
+        CommonOptions.WithOptionNames(() =>
         {
             options.Validate();
             return options;
@@ -309,29 +309,20 @@ internal static class ScoreCommand
             return;
         }
 
-        using var stream = new MemoryStream();
-        using (var w = new Utf8JsonWriter(stream))
-        {
-            w.WriteStartObject();
-            w.WriteStartObject("proxies");
-            foreach (var (id, value) in scores)
+        output.WriteLine(CliJson.Build(
+            w =>
             {
-                if (double.IsFinite(value))
+                w.WriteStartObject();
+                w.WriteStartObject("proxies");
+                foreach (var (id, value) in scores)
                 {
-                    w.WriteNumber(id, value);
+                    CliJson.WriteNumber(w, id, value);
                 }
-                else
-                {
-                    // Strict JSON has no NaN/Infinity: same string convention as the oracle fixtures.
-                    w.WriteString(id, double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
-                }
-            }
 
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-
-        output.WriteLine(Encoding.UTF8.GetString(stream.ToArray()));
+                w.WriteEndObject();
+                w.WriteEndObject();
+            },
+            default));
     }
 
     private static void Reject<T>(T? value, string option, string where)
@@ -339,29 +330,6 @@ internal static class ScoreCommand
         if (value is not null)
         {
             throw new ArgumentException($"{option} applies to {where} only.");
-        }
-    }
-
-    private static T WithOptionNames<T>(Func<T> build)
-    {
-        try
-        {
-            return build();
-        }
-        catch (ArgumentOutOfRangeException ex)
-        {
-            var option = ex.ParamName switch
-            {
-                "Channels" => "--channels",
-                "CellsPerStage" => "--cells",
-                "NumClasses" => "--classes",
-                "InputSize" => "--input-size",
-                "StemChannels" => "--stem",
-                "Stacks" => "--stacks",
-                "CellsPerStack" => "--cells-per-stack",
-                var other => other ?? "an option",
-            };
-            throw new ArgumentException($"{option}: {ex.Message}", ex);
         }
     }
 }

@@ -33,14 +33,14 @@ internal static class ScoreFixture
 
         if (json)
         {
-            output.WriteLine(ProxyJson.Build(w =>
+            output.WriteLine(CliJson.Build(w =>
             {
                 w.WriteStartObject();
                 w.WriteString("case", fixture.Case);
                 w.WriteStartObject("proxies");
                 foreach (var r in scores.Results)
                 {
-                    ProxyJson.WriteNumber(w, r.ProxyId, r.Value);
+                    CliJson.WriteNumber(w, r.ProxyId, r.Value);
                 }
 
                 w.WriteEndObject();

@@ -29,7 +29,7 @@ internal static class SearchCommand
         var scores = new Option<string?>("--scores") { Description = "Proxy scores: a 'gradsign correlate' results CSV, or 'published' (NAS-Bench-Suite-Zero CIFAR-10 scores). Restricts the space to the scored cells, also for --proxy none" };
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 100, Description = "Independent runs" };
         var budget = new Option<int>("--budget") { DefaultValueFactory = _ => 100, Description = "Budget per run in 12-epoch trainings (bohb: a 200-epoch training costs 200/12)" };
-        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 0UL, Description = "Experiment seed (run r uses a seed derived from it)" };
+        var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 42UL, Description = "Experiment seed (run r uses a seed derived from it; default 42, as every command)" };
         var warmup = new Option<int>("--warmup") { DefaultValueFactory = _ => 0, Description = "Warm-up: score W random cells and train the best-scored first (0 = off)" };
         var warmupTake = new Option<int?>("--warmup-take") { Description = "Warm-up cells trained first (default: rs the whole budget, rea the population, reinforce 10)" };
         var candidates = new Option<int>("--candidates") { DefaultValueFactory = _ => ProxyAssist<int>.DefaultCandidates, Description = "Move proposal: candidates scored per trained cell (1 = off)" };
@@ -87,7 +87,11 @@ internal static class SearchCommand
                     parse.GetValue(eta), parse.GetValue(numSamples), parse.GetValue(randomFraction), parse.GetValue(topPercent), parse.GetValue(minPoints), parse.GetValue(minBandwidth)),
                 Fidelities = ParseFidelities(parse.GetValue(fidelities)!),
             };
-            options.Validate();
+            CommonOptions.WithOptionNames(() =>
+            {
+                options.Validate();
+                return options;
+            });
             if (!useProxy && (options.Warmup > 0 || parse.GetResult(candidates) is { Implicit: false }))
             {
                 throw new ArgumentException("--warmup and --candidates need a --proxy.");
@@ -183,8 +187,8 @@ internal static class SearchCommand
             writer.WriteNumber("candidates", report.Proxy is null ? 1 : report.Options.Candidates);
             writer.WriteNumber("warmup", report.Proxy is null ? 0 : report.Options.Warmup);
             WriteMeanStd(writer, "best_signal", report.BestSignal);
-            writer.WriteNumber("proxy_calls_per_run", report.ProxyCallsPerRun);
-            writer.WriteNumber("proxy_seconds_per_run", report.ProxySecondsPerRun);
+            CliJson.WriteNumber(writer, "proxy_calls_per_run", report.ProxyCallsPerRun);
+            CliJson.WriteNumber(writer, "proxy_seconds_per_run", report.ProxySecondsPerRun);
             writer.WriteNumber("trainings_per_run", report.TrainingsPerRun);
             writer.WriteNumber("epochs_per_run", report.EpochsPerRun);
             if (report.Options.Algorithm == SearchAlgorithm.Bohb)
@@ -236,15 +240,8 @@ internal static class SearchCommand
     private static void WriteMeanStd(Utf8JsonWriter writer, string name, MeanStd value)
     {
         writer.WriteStartObject(name);
-        writer.WriteNumber("mean", value.Mean);
-        if (double.IsNaN(value.Std))
-        {
-            writer.WriteNull("std");
-        }
-        else
-        {
-            writer.WriteNumber("std", value.Std);
-        }
+        CliJson.WriteNumber(writer, "mean", value.Mean);
+        CliJson.WriteNumber(writer, "std", value.Std);
 
         writer.WriteEndObject();
     }

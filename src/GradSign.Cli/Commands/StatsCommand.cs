@@ -53,7 +53,11 @@ internal static class StatsCommand
         return command;
     }
 
-    /// <summary>Reads two columns; a missing column throws <see cref="ArgumentException"/> (exit code 2).</summary>
+    /// <summary>
+    /// Reads two columns. A column the file lacks is the option's fault (<see cref="ArgumentException"/>, exit 2); a file
+    /// that cannot be read as asked — malformed CSV, the named column twice in the header, a short row, a cell that is
+    /// not a number — is the data's (<see cref="InvalidDataException"/>, exit 1). Messages are one line, values clipped.
+    /// </summary>
     internal static (double[] X, double[] Y) ReadColumns(FileInfo file, string xName, string yName)
     {
         if (!file.Exists)
@@ -63,18 +67,18 @@ internal static class StatsCommand
 
         using var reader = new StreamReader(file.FullName);
         using var csv = new CsvReader(reader, CultureInfo.InvariantCulture);
-        if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { } header)
-        {
-            throw new InvalidDataException($"{file.Name}: no header row");
-        }
-
-        var xi = ColumnIndex(header, xName, "--x", file);
-        var yi = ColumnIndex(header, yName, "--y", file);
         var xs = new List<double>();
         var ys = new List<double>();
         var row = 0;
         try
         {
+            if (!csv.Read() || !csv.ReadHeader() || csv.HeaderRecord is not { } header)
+            {
+                throw new InvalidDataException($"{file.Name}: no header row");
+            }
+
+            var xi = ColumnIndex(header, xName, "--x", file);
+            var yi = ColumnIndex(header, yName, "--y", file);
             while (csv.Read())
             {
                 row++;
@@ -82,10 +86,10 @@ internal static class StatsCommand
                 ys.Add(ParseCell(Field(csv, yi, yName, file, row), file, row, csv.Parser.Row, yName));
             }
         }
-        catch (BadDataException ex)
+        catch (CsvHelperException ex)
         {
             // CsvHelper's message spans many lines of reader state; the CLI promises one line.
-            throw new InvalidDataException($"{file.Name}: malformed CSV after row {row} (line {ex.Context?.Parser?.Row}), e.g. an unclosed quote");
+            throw new InvalidDataException($"{file.Name}: malformed CSV after row {row} (line {ex.Context?.Parser?.Row}), e.g. an unclosed quote", ex);
         }
 
         return ([.. xs], [.. ys]);
@@ -94,10 +98,10 @@ internal static class StatsCommand
     private static string? Field(CsvReader csv, int index, string column, FileInfo file, int row)
         => index < csv.Parser.Count
             ? csv.GetField(index)
-            : throw new FormatException($"{file.Name}: row {row} (line {csv.Parser.Row}) has {csv.Parser.Count} cells, so no column '{column}'");
+            : throw new InvalidDataException($"{file.Name}: row {row} (line {csv.Parser.Row}) has {csv.Parser.Count} cells, so no column '{CliText.Clip(column)}'");
 
     /// <summary>Empty, <c>nan</c> and <c>NaN</c> are missing (NaN); invariant-culture numbers, including
-    /// <c>inf</c>/<c>Infinity</c> with a sign, are values; anything else throws <see cref="FormatException"/> (exit code 2).</summary>
+    /// <c>inf</c>/<c>Infinity</c> with a sign, are values; anything else throws <see cref="InvalidDataException"/> (exit code 1).</summary>
     internal static double ParseCell(string? cell, FileInfo file, int row, int line, string column)
     {
         var text = cell?.Trim() ?? string.Empty;
@@ -120,7 +124,7 @@ internal static class StatsCommand
             return value;
         }
 
-        throw new FormatException($"{file.Name}: row {row} (line {line}), column '{column}': '{cell}' is not a number (leave the cell empty or write nan for a missing value)");
+        throw new InvalidDataException($"{file.Name}: row {row} (line {line}), column '{CliText.Clip(column)}': '{CliText.Clip(cell)}' is not a number (leave the cell empty or write nan for a missing value)");
     }
 
     private static int ColumnIndex(string[] header, string name, string option, FileInfo file)
@@ -128,13 +132,19 @@ internal static class StatsCommand
         var index = Array.IndexOf(header, name);
         if (index < 0)
         {
-            throw new ArgumentException($"{option}: column '{name}' not found in {file.Name} (columns: {string.Join(", ", header)})");
+            throw new ArgumentException($"{option}: column '{CliText.Clip(name)}' not found in {file.Name} (columns: {CliText.Clip(string.Join(", ", header), 200)})");
+        }
+
+        var again = Array.IndexOf(header, name, index + 1);
+        if (again >= 0)
+        {
+            throw new InvalidDataException($"{file.Name}: column '{CliText.Clip(name)}' ({option}) appears twice in the header (columns {index + 1} and {again + 1}); rename one.");
         }
 
         return index;
     }
 
-    /// <summary><c>{"n":…,"spearman":…,"kendall_tau_b":…,"pearson":…}</c>; undefined (NaN) coefficients are null.</summary>
+    /// <summary><c>{"n":…,"spearman":…,"kendall_tau_b":…,"pearson":…}</c>; an undefined (NaN) coefficient is "NaN" (<see cref="CliJson"/>).</summary>
     internal static string ToJson(CorrelationSummary summary)
     {
         using var stream = new MemoryStream();
@@ -142,26 +152,13 @@ internal static class StatsCommand
         {
             writer.WriteStartObject();
             writer.WriteNumber("n", summary.N);
-            WriteNumberOrNull(writer, "spearman", summary.Spearman);
-            WriteNumberOrNull(writer, "kendall_tau_b", summary.KendallTauB);
-            WriteNumberOrNull(writer, "pearson", summary.Pearson);
+            CliJson.WriteNumber(writer, "spearman", summary.Spearman);
+            CliJson.WriteNumber(writer, "kendall_tau_b", summary.KendallTauB);
+            CliJson.WriteNumber(writer, "pearson", summary.Pearson);
             writer.WriteEndObject();
         }
 
         return System.Text.Encoding.UTF8.GetString(stream.ToArray());
-    }
-
-    private static void WriteNumberOrNull(Utf8JsonWriter writer, string name, double value)
-    {
-        // JSON has no NaN; null is what json.loads/pandas read back as missing.
-        if (double.IsFinite(value))
-        {
-            writer.WriteNumber(name, value);
-        }
-        else
-        {
-            writer.WriteNull(name);
-        }
     }
 
     private static void WriteTable(TextWriter output, string file, string xName, string yName, NanPolicy policy, CorrelationSummary summary)

@@ -8,6 +8,6 @@ internal static partial class StudyLog
     [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Dropped an unterminated last line ({Bytes} bytes) of {Path}; that cell will be scored again")]
     public static partial void PartialLineDropped(ILogger logger, string path, long bytes);
 
-    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Skipped an unterminated last line ({Bytes} bytes) of {Path}")]
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Warning, Message = "Skipped an unterminated last line ({Bytes} bytes) of {Path} (a run killed while writing it); that cell is not merged, rerun its shard with --resume to score it")]
     public static partial void PartialLineSkipped(ILogger logger, string path, long bytes);
 }

@@ -29,7 +29,7 @@ public sealed class StudyResultsSchema : IEquatable<StudyResultsSchema>
         var duplicate = Header.GroupBy(h => h, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null || Proxies.Any(string.IsNullOrWhiteSpace))
         {
-            throw new ArgumentException($"Column '{duplicate?.Key}' would occur twice (proxies: {string.Join(",", Proxies)}; target: {Target}).", nameof(proxies));
+            throw new ArgumentException($"Column '{CliText.Clip(duplicate?.Key)}' would occur twice (proxies: {CliText.Clip(string.Join(",", Proxies))}; target: {CliText.Clip(Target)}).", nameof(proxies));
         }
     }
 
@@ -54,14 +54,24 @@ public sealed class StudyResultsSchema : IEquatable<StudyResultsSchema>
         var count = header.Count;
         if (count < 5 || (count - 3) % 2 != 0 || header[0] != "index" || header[1] != "arch")
         {
-            throw new InvalidDataException($"'{source}' is not a study results file: header '{string.Join(",", header)}'.");
+            throw new InvalidDataException($"'{source}' is not a study results file: header '{CliText.Clip(string.Join(",", header), 120)}'.");
         }
 
         var p = (count - 3) / 2;
-        var schema = new StudyResultsSchema([.. header.Skip(2).Take(p)], header[2 + p]);
+        StudyResultsSchema schema;
+        try
+        {
+            schema = new StudyResultsSchema([.. header.Skip(2).Take(p)], header[2 + p]);
+        }
+        catch (ArgumentException ex)
+        {
+            // A column named twice (or a blank name) in a file is bad data, not a bad argument.
+            throw new InvalidDataException($"'{source}' is not a study results file: {CliText.Describe(ex)}", ex);
+        }
+
         if (!schema.Header.SequenceEqual(header, StringComparer.Ordinal))
         {
-            throw new InvalidDataException($"'{source}' is not a study results file: header '{string.Join(",", header)}' expected '{string.Join(",", schema.Header)}'.");
+            throw new InvalidDataException($"'{source}' is not a study results file: header '{CliText.Clip(string.Join(",", header), 120)}', expected '{CliText.Clip(string.Join(",", schema.Header), 120)}'.");
         }
 
         return schema;

@@ -15,6 +15,7 @@ public sealed class StudyResultsWriter : IDisposable
 {
     private readonly CsvWriter _csv;
     private readonly StudyResultsSchema _schema;
+    private bool _disposed;
 
     /// <summary>Writes a new results file to a stream (the writer owns it): the settings line and the header first.</summary>
     /// <param name="stream">Destination, empty and positioned at its start.</param>
@@ -54,7 +55,7 @@ public sealed class StudyResultsWriter : IDisposable
     /// <returns>The writer, positioned after the last complete row.</returns>
     /// <exception cref="IOException">Another process has the file open for writing (or it cannot be opened).</exception>
     /// <exception cref="InvalidDataException">The existing file has other settings or columns (both named), no settings
-    /// line, CRLF line ends or a byte-order mark, or a malformed complete row.</exception>
+    /// line, CRLF line ends, or a malformed complete row.</exception>
     public static StudyResultsWriter OpenForAppend(string path, StudySettings settings, StudyResultsSchema schema, out IReadOnlyList<StudyRow> existing, ILogger? logger = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -88,9 +89,11 @@ public sealed class StudyResultsWriter : IDisposable
                 throw new InvalidDataException($"Results file '{path}' has columns '{CliText.Clip(file.Schema.ToString())}', but this run writes '{CliText.Clip(schema.ToString())}'; use another --out or the same proxies and target.");
             }
 
-            if (bytes.AsSpan().StartsWith(Encoding.UTF8.Preamble) || bytes.AsSpan().IndexOf("\r\n"u8) >= 0)
+            // A byte-order mark is harmless (only the start of the file has it); CRLF rows followed by LF rows would not be.
+            if (bytes.AsSpan().IndexOf("\r\n"u8) is var crlf and >= 0)
             {
-                throw new InvalidDataException($"Results file '{path}' has a byte-order mark or Windows (CRLF) line ends, as a spreadsheet saves it; appending would mix line ends. Save it as UTF-8 with LF line ends, or use another --out.");
+                var line = bytes.AsSpan(0, crlf).Count((byte)'\n') + 1;
+                throw new InvalidDataException($"Results file '{path}' has Windows (CRLF) line ends (line {line} is the first), as a spreadsheet saves it; appending LF rows would mix line ends. Save it with LF line ends, or use another --out.");
             }
 
             if (file.PartialTailBytes > 0)
@@ -110,12 +113,29 @@ public sealed class StudyResultsWriter : IDisposable
         }
     }
 
+    /// <summary>The columns this writer writes.</summary>
+    public StudyResultsSchema Schema => _schema;
+
+    /// <summary>Rows appended through this writer (not counting rows already in the file).</summary>
+    public int RowsAppended { get; private set; }
+
     /// <summary>Appends one row and flushes it to the operating system.</summary>
     /// <param name="row">The row.</param>
-    public void Append(StudyRow row) => WriteRecord(StudyResultsFile.FormatRow(row, _schema));
+    public void Append(StudyRow row)
+    {
+        WriteRecord(StudyResultsFile.FormatRow(row, _schema));
+        RowsAppended++;
+    }
 
     /// <inheritdoc/>
-    public void Dispose() => _csv.Dispose();
+    public void Dispose()
+    {
+        if (!_disposed)
+        {
+            _disposed = true;
+            _csv.Dispose();
+        }
+    }
 
     private static FileStream OpenLocked(string path)
     {

@@ -111,9 +111,10 @@ public sealed class StudySettings : IEquatable<StudySettings>
 
             return new StudySettings(pairs);
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
-            throw new InvalidDataException($"'{source}': the settings line is malformed ({ex.Message.Split('\n', 2)[0]}).", ex);
+            // InvalidOperationException: a key or value that is valid JSON but no .NET string (an escaped lone surrogate).
+            throw new InvalidDataException($"'{source}': the settings line is malformed ({CliText.Clip(CliText.Describe(ex), 160)}).", ex);
         }
     }
 

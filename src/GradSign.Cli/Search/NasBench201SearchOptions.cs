@@ -73,12 +73,27 @@ public sealed record NasBench201SearchOptions
 
         if (Runs < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(Runs), Runs, "Runs must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(Runs), Runs, $"Runs must be at least 1, got {Runs}.");
         }
 
         if (Budget < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(Budget), Budget, "Budget must be at least 1 trained cell.");
+            throw new ArgumentOutOfRangeException(nameof(Budget), Budget, $"Budget must be at least 1 trained cell, got {Budget}.");
+        }
+
+        if (Candidates < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Candidates), Candidates, $"Candidates per move must be at least 1 (1 = off), got {Candidates}.");
+        }
+
+        if (Warmup < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Warmup), Warmup, $"Warm-up size must be 0 (off) or positive, got {Warmup}.");
+        }
+
+        if (WarmupTake is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(WarmupTake), WarmupTake, $"Warm-up take must be positive, got {WarmupTake}.");
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(SignalColumn);

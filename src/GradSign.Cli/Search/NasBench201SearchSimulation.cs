@@ -132,7 +132,8 @@ public sealed class NasBench201SearchSimulation
     /// <param name="progress">Receives the number of finished runs.</param>
     /// <param name="cancellationToken">Checked before every training.</param>
     /// <returns>The report.</returns>
-    /// <exception cref="ArgumentException">Bad settings, or scores for an architecture the benchmark does not have.</exception>
+    /// <exception cref="ArgumentException">Bad settings.</exception>
+    /// <exception cref="InvalidDataException">Scores for an architecture string that is not a NAS-Bench-201 cell.</exception>
     public NasBench201SearchReport Run(NasBench201SearchOptions options, ProxyScoreTable? scores = null, IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -161,7 +162,8 @@ public sealed class NasBench201SearchSimulation
                 }
                 catch (FormatException ex)
                 {
-                    throw new ArgumentException($"Scores from '{scores.Source}': {ex.Message}", nameof(scores), ex);
+                    // A malformed arch in a scores file is bad data (exit 1), not a bad option.
+                    throw new InvalidDataException($"Scores from '{scores.Source}': {ex.Message}", ex);
                 }
 
                 byCode[code] = score;

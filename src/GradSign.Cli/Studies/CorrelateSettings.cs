@@ -1,5 +1,6 @@
 using GradSign.Cli.Results;
 using GradSign.Data;
+using GradSign.SearchSpaces.NasBench201;
 
 namespace GradSign.Cli.Studies;
 
@@ -34,8 +35,11 @@ internal sealed record CorrelateSettings(
     /// <summary>Continue an existing output.</summary>
     public bool Resume { get; init; }
 
-    /// <summary>Where to write the JSON summary, or null.</summary>
-    public string? JsonPath { get; init; }
+    /// <summary>Where to write the JSON summary (<c>--summary</c>), or null.</summary>
+    public string? SummaryPath { get; init; }
+
+    /// <summary>Print the summary as JSON instead of Markdown (<c>--json</c>).</summary>
+    public bool Json { get; init; }
 
     /// <summary>Where to draw the study's figures, or null.</summary>
     public string? PlotsFolder { get; init; }
@@ -51,6 +55,15 @@ internal sealed record CorrelateSettings(
 
     /// <summary>Backend threads; −1 = all cores.</summary>
     public int MaxDegreeOfParallelism { get; init; } = -1;
+
+    /// <summary>The network every cell is built into: C, N, the dataset's classes and image size, the variant.</summary>
+    /// <returns>The options (not yet validated).</returns>
+    public NasBench201NetworkOptions NetworkOptions() => new(
+        Channels,
+        CellsPerStage,
+        Dataset.ClassCount(),
+        Dataset.ImageSize(),
+        Variant == Nb201Variant.Official ? NasBench201Variant.Official : NasBench201Variant.ZeroCostNas);
 
     /// <summary>
     /// The settings recorded in the results file and compared on <c>--resume</c> and <c>merge</c>: everything that changes a

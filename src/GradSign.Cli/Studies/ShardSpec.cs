@@ -30,7 +30,7 @@ public sealed record ShardSpec(int Index, int Count)
             return new ShardSpec(i, n);
         }
 
-        throw new ArgumentException($"--shard '{text}' must be i/n with 0 <= i < n (e.g. 0/4).", nameof(text));
+        throw new ArgumentException($"--shard '{CliText.Clip(text)}' must be i/n with 0 <= i < n (e.g. 0/4).", nameof(text));
     }
 
     /// <summary>This shard's cells: every <see cref="Count"/>-th entry of <paramref name="sample"/>, starting at <see cref="Index"/>.</summary>

@@ -87,7 +87,37 @@ internal static class StudyRun
         var sample = StudySample.Select(table.Rows.Select(r => r.Index).ToList(), options.SampleSize, options.Seed);
         var cells = options.Shard.Select(sample);
         var schema = new StudyResultsSchema(scorer.ProxyIds, options.Target);
-        using var writer = StudyResultsWriter.OpenForAppend(options.OutputPath, options.Settings, schema, out var existing, logger);
+        var created = !File.Exists(options.OutputPath) || new FileInfo(options.OutputPath).Length == 0;
+        var writer = StudyResultsWriter.OpenForAppend(options.OutputPath, options.Settings, schema, out var existing, logger);
+        try
+        {
+            return ScoreCells(options, table, scorer, writer, existing, cells, logger, progress, cancellationToken);
+        }
+        catch when (created && writer.RowsAppended == 0)
+        {
+            // A run that fails before its first row leaves no header-only file behind, so the next run needs no --resume.
+            writer.Dispose();
+            TryDelete(options.OutputPath);
+            throw;
+        }
+        finally
+        {
+            writer.Dispose();
+        }
+    }
+
+    private static StudyRunResult ScoreCells(
+        StudyRunOptions options,
+        NasBench201Table table,
+        ICellScorer scorer,
+        StudyResultsWriter writer,
+        IReadOnlyList<StudyRow> existing,
+        IReadOnlyList<int> cells,
+        ILogger logger,
+        IProgress<StudyProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var schema = writer.Schema;
         var wanted = cells.ToHashSet();
         var done = new HashSet<int>();
         foreach (var row in existing)
@@ -127,6 +157,18 @@ internal static class StudyRun
 
         StudyRunLog.Finished(logger, scored, clock.Elapsed.TotalSeconds, options.OutputPath);
         return new StudyRunResult(schema, rows, existing.Count, scored);
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The run's own error matters more than a leftover empty file.
+        }
     }
 
     /// <summary>A resumed row must be the table's cell with the table's target: an edited arch or accuracy would

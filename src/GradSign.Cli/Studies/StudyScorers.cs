@@ -67,12 +67,7 @@ internal static class StudyScorers
         var proxies = ToRun(ProxyRegistry.CreateDefault().Resolve(string.Join(",", settings.Proxies)));
         var train = ImageDatasets.Load(settings.DataFolder, settings.Dataset, DatasetSplit.Train, logger);
         var sampler = new BatchSampler(train, settings.Dataset, new BatchOptions(settings.Pipeline, settings.BatchSize, settings.Seed));
-        var network = new NasBench201NetworkOptions(
-            settings.Channels,
-            settings.CellsPerStage,
-            settings.Dataset.ClassCount(),
-            settings.Dataset.ImageSize(),
-            settings.Variant == Nb201Variant.Official ? NasBench201Variant.Official : NasBench201Variant.ZeroCostNas);
+        var network = settings.NetworkOptions();
         network.Validate();
         var context = new ProxyContext(backend) { MaxDegreeOfParallelism = settings.MaxDegreeOfParallelism };
         return new ProxyCellScorer(proxies, context, arch => NasBench201Network.Build(arch, network), sampler, settings.Seed, logger);

@@ -146,7 +146,8 @@ internal static class StudySummary
         });
         console.Profile.Width = 240;
         var table = new Table().Border(TableBorder.Markdown);
-        foreach (var header in new[] { "proxy", "n", "Spearman ρ", "95% CI", "Kendall τ", "95% CI", "s/cell", "published |ρ|", "zc_* ρ", "ρ(ours, zc_*)" })
+        // "\|" is a literal pipe inside a Markdown table cell; a bare "|ρ|" would split the header into 12 cells.
+        foreach (var header in new[] { "proxy", "n", "Spearman ρ", "95% CI", "Kendall τ", "95% CI", "s/cell", "published \\|ρ\\|", "zc_* ρ", "ρ(ours, zc_*)" })
         {
             table.AddColumn(new TableColumn(Markup.Escape(header)));
         }
@@ -183,7 +184,8 @@ internal static class StudySummary
     /// <summary>
     /// Writes <c>{"target":…,"dataset":…,"n":…,"bootstrap":…,"proxies":{"id":{"spearman":…,"kendall":…,"spearman_ci":[lo,hi],
     /// "kendall_ci":[lo,hi],"mean_seconds":…,"published_abs_spearman":…,"zc_column":…,"zc_spearman":…,"zc_agreement_spearman":…,"n":…}}}</c>;
-    /// NaN and missing values are <c>null</c>.
+    /// an undefined number is <c>"NaN"</c> (an infinity <c>"Infinity"</c>), a value that does not exist (nothing published,
+    /// no <c>zc_*</c> column) is <c>null</c> — see <see cref="Commands.CliJson"/>.
     /// </summary>
     public static void WriteJson(StudySummaryReport report, Stream stream)
     {
@@ -244,31 +246,14 @@ internal static class StudySummary
         ? "Batches come from the ImageNet16-120 STAND-IN images (real ImageNet photos at 16x16, mostly 14 classes): these correlations are approximations."
         : null;
 
-    private static void Number(Utf8JsonWriter json, string name, double? value)
-    {
-        if (value is { } v && double.IsFinite(v))
-        {
-            json.WriteNumber(name, v);
-        }
-        else
-        {
-            json.WriteNull(name);
-        }
-    }
+    private static void Number(Utf8JsonWriter json, string name, double? value) => Commands.CliJson.WriteNumber(json, name, value);
 
     private static void Pair(Utf8JsonWriter json, string name, (double Lo, double Hi) pair)
     {
         json.WriteStartArray(name);
         foreach (var v in new[] { pair.Lo, pair.Hi })
         {
-            if (double.IsFinite(v))
-            {
-                json.WriteNumberValue(v);
-            }
-            else
-            {
-                json.WriteNullValue();
-            }
+            Commands.CliJson.WriteNumberValue(json, v);
         }
 
         json.WriteEndArray();

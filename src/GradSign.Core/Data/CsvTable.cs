@@ -197,7 +197,7 @@ internal sealed class CsvTable
     /// <param name="path">The file.</param>
     /// <returns>Its text.</returns>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidDataException">The file is truncated or corrupt (file named).</exception>
+    /// <exception cref="InvalidDataException">The file is truncated or corrupt, or not UTF-8 (file named).</exception>
     private static string ReadText(string path)
     {
         if (!File.Exists(path))
@@ -221,7 +221,14 @@ internal sealed class CsvTable
             throw new InvalidDataException($"Table '{path}' is truncated: its last line has no line break.");
         }
 
-        return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+        try
+        {
+            return new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(bytes);
+        }
+        catch (DecoderFallbackException ex)
+        {
+            throw new InvalidDataException($"Table '{path}' is not UTF-8 text (byte offset {ex.Index}).", ex);
+        }
     }
 
     private static byte[] Gunzip(byte[] compressed, string path)
@@ -239,7 +246,7 @@ internal sealed class CsvTable
         }
         catch (InvalidDataException ex)
         {
-            throw new InvalidDataException($"Table '{path}' is corrupt: {ex.Message}", ex);
+            throw new InvalidDataException($"Table '{path}' is corrupt: {Internal.MessageText.Inline(ex.Message)}", ex);
         }
 
         // RFC 1952: the member ends with CRC32 and ISIZE (input size mod 2^32), little-endian. .NET's GZipStream stops
@@ -296,10 +303,5 @@ internal sealed class CsvTable
     /// corrupt file cannot flood the terminal.</summary>
     /// <param name="value">The value.</param>
     /// <returns>The clipped value.</returns>
-    public static string Clip(string? value)
-    {
-        const int Max = 80;
-        var text = (value ?? string.Empty).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
-        return text.Length <= Max ? text : string.Concat(text.AsSpan(0, Max), $"… ({text.Length} characters)");
-    }
+    public static string Clip(string? value) => Internal.MessageText.Clip(value);
 }

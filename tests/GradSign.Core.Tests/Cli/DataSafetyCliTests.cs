@@ -21,25 +21,25 @@ public class DataSafetyCliTests
         => ["correlate", "--dataset", "cifar10", "--proxies", "synflow,naswot", "--sample", "2", "--batch", "4", "--channels", "2", "--cells", "1", "--bootstrap", "0", "--out", output, .. extra];
 
     [Fact]
-    public void Correlate_JsonSameFileAsOut_RefusedBeforeAnyWork()
+    public void Correlate_SummarySameFileAsOut_RefusedBeforeAnyWork()
     {
         using var dir = new TempDirectory();
         var results = Path.Combine(dir.Path, "x.csv");
-        var (code, _, err) = CliRunner.Run(Correlate(results, "--json", results));
+        var (code, _, err) = CliRunner.Run(Correlate(results, "--summary", results));
         Assert.Equal(GradSign.Cli.Cli.UsageError, code);
-        Assert.Contains("--json", err, StringComparison.Ordinal);
+        Assert.Contains("--summary", err, StringComparison.Ordinal);
         Assert.Contains("--out", err, StringComparison.Ordinal);
         Assert.False(File.Exists(results));
     }
 
     [Fact]
-    public void Correlate_JsonThroughSymbolicLinkToOut_Refused()
+    public void Correlate_SummaryThroughSymbolicLinkToOut_Refused()
     {
         using var dir = new TempDirectory();
         var results = Path.Combine(dir.Path, "x.csv");
         var link = Path.Combine(dir.Path, "sub");
         Directory.CreateSymbolicLink(link, dir.Path);
-        var (code, _, err) = CliRunner.Run(Correlate(results, "--json", Path.Combine(link, "x.csv")));
+        var (code, _, err) = CliRunner.Run(Correlate(results, "--summary", Path.Combine(link, "x.csv")));
         Assert.Equal(GradSign.Cli.Cli.UsageError, code);
         Assert.Contains("same file", err, StringComparison.Ordinal);
     }
@@ -57,7 +57,7 @@ public class DataSafetyCliTests
 
     [Theory]
     [InlineData("--out")]
-    [InlineData("--json")]
+    [InlineData("--summary")]
     public void Correlate_UnwritableOutput_RefusedBeforeAnyWork(string option)
     {
         using var dir = new TempDirectory();
@@ -65,7 +65,7 @@ public class DataSafetyCliTests
         var results = Path.Combine(dir.Path, "x.csv");
         string[] args = option == "--out"
             ? Correlate(dir.Path)
-            : Correlate(results, "--json", Path.Combine(file, "summary.json"));
+            : Correlate(results, "--summary", Path.Combine(file, "summary.json"));
         var (code, _, err) = CliRunner.Run(args);
         Assert.Equal(GradSign.Cli.Cli.UsageError, code);
         Assert.Contains(option, err, StringComparison.Ordinal);

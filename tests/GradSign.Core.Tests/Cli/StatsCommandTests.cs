@@ -44,12 +44,13 @@ public sealed class StatsCommandTests : IDisposable
     }
 
     [Fact]
-    public void Stats_PropagateWithNaN_PrintsNullsAndAllPairs()
+    public void Stats_PropagateWithNaN_PrintsNaNStringsAndAllPairs()
     {
         var path = WriteCsv("p.csv", "x,y\n1,2\n,3\nNaN,4\n5,6\n");
         var (code, output, _) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y", "--nan", "propagate", "--json");
         Assert.Equal(0, code);
-        Assert.Equal("{\"n\":4,\"spearman\":null,\"kendall_tau_b\":null,\"pearson\":null}", output.Trim());
+        // Strict JSON has no NaN: every command writes it as the string "NaN" (null means absent, not undefined).
+        Assert.Equal("{\"n\":4,\"spearman\":\"NaN\",\"kendall_tau_b\":\"NaN\",\"pearson\":\"NaN\"}", output.Trim());
     }
 
     [Fact]
@@ -67,7 +68,7 @@ public sealed class StatsCommandTests : IDisposable
     {
         var path = WriteCsv("bad.csv", "x,y\n1,2\n2,3\n3,oops\n");
         var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y");
-        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.Failure, code); // bad data, not a bad option
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("row 3", error, StringComparison.Ordinal);
         Assert.Contains("'y'", error, StringComparison.Ordinal);
@@ -79,7 +80,7 @@ public sealed class StatsCommandTests : IDisposable
     {
         var path = WriteCsv("short.csv", "x,y\n1,2\n3\n4,5\n");
         var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y");
-        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.Failure, code); // bad data, not a bad option
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("row 2", error, StringComparison.Ordinal);
         Assert.Contains("'y'", error, StringComparison.Ordinal);
@@ -93,6 +94,27 @@ public sealed class StatsCommandTests : IDisposable
         Assert.Equal(GradSign.Cli.Cli.Failure, code);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("quote.csv", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stats_NamedColumnTwiceInHeader_FailsNamingIt()
+    {
+        var path = WriteCsv("dup.csv", "x,y,x\n1,2,9\n2,3,8\n3,4,7\n");
+        var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y");
+        Assert.Equal(GradSign.Cli.Cli.Failure, code);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("'x'", error, StringComparison.Ordinal);
+        Assert.Contains("twice", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stats_UnclosedQuoteInHeader_FailsWithOneLine()
+    {
+        var path = WriteCsv("hq.csv", "x,\"y\n1,2\n");
+        var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y");
+        Assert.Equal(GradSign.Cli.Cli.Failure, code);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("unexpected", error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -151,6 +151,19 @@ public class StudyResultsFileTests
         Assert.Equal(Settings, read.Settings);
         var ex = Assert.Throws<InvalidDataException>(() => Append(path, Settings, Schema));
         Assert.Contains("CRLF", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("line 1 is the first", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("byte-order mark", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void OpenForAppend_ByteOrderMarkWithLfLines_IsResumed()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "r.csv");
+        StudyResultsFile.Write(path, Settings, Schema, [Row(0), Row(1)]);
+        File.WriteAllBytes(path, [.. System.Text.Encoding.UTF8.Preamble, .. File.ReadAllBytes(path)]);
+        Assert.Equal([0, 1], Append(path, Settings, Schema, Row(2)).Select(r => r.Index));
+        Assert.Equal([0, 1, 2], StudyResultsFile.Read(path).Rows.Select(r => r.Index));
     }
 
     [Fact]

@@ -29,13 +29,25 @@ public class CorrelateCommandTests
         => [.. StudyResultsFile.Read(path).Rows.Select(r => $"{r.Index},{r.Arch},{string.Join(",", r.Scores.Select(s => s.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))},{r.Target}")];
 
     [RequiresDataFact]
+    public void Run_Json_PrintsTheSummaryFileOnStandardOutput()
+    {
+        using var dir = new TempDirectory();
+        var summary = Path.Combine(dir.Path, "summary.json");
+        using var output = new StringWriter();
+        Assert.Equal(0, CorrelateCommand.Run(Settings(Path.Combine(dir.Path, "r.csv")) with { Json = true, SummaryPath = summary }, output, TextWriter.Null, new ReferenceBackend()));
+        Assert.Equal(File.ReadAllText(summary).Trim(), output.ToString().Trim());
+        using var doc = JsonDocument.Parse(output.ToString());
+        Assert.Equal(5, doc.RootElement.GetProperty("n").GetInt32());
+    }
+
+    [RequiresDataFact]
     public void Run_KilledMidLineThenResumed_EqualsUninterruptedRunAndWritesSummary()
     {
         using var dir = new TempDirectory();
         var full = Path.Combine(dir.Path, "full.csv");
         var json = Path.Combine(dir.Path, "summary.json");
         using var output = new StringWriter();
-        Assert.Equal(0, CorrelateCommand.Run(Settings(full) with { JsonPath = json }, output, TextWriter.Null, new ReferenceBackend()));
+        Assert.Equal(0, CorrelateCommand.Run(Settings(full) with { SummaryPath = json }, output, TextWriter.Null, new ReferenceBackend()));
         Assert.Equal(5, StudyResultsFile.Read(full).Rows.Count);
         Assert.All(StudyResultsFile.Read(full).Rows, r => Assert.All(r.Scores, s => Assert.True(double.IsFinite(s))));
         Assert.Contains("| synflow", output.ToString(), StringComparison.Ordinal);

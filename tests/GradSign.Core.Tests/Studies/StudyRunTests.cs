@@ -226,6 +226,46 @@ public class StudyRunTests
     }
 
     /// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; posts asynchronously).</summary>
+    [Fact]
+    public void Execute_FirstCellFails_LeavesNoHeaderOnlyFile()
+    {
+        using var dir = new TempDirectory();
+        var output = Path.Combine(dir.Path, "x.csv");
+        Assert.Throws<InvalidOperationException>(() => StudyRun.Execute(Options(output, 4, 5), Table(dir), new FailingScorer(failAt: 1)));
+        Assert.False(File.Exists(output));
+    }
+
+    [Fact]
+    public void Execute_LaterCellFails_KeepsTheRowsScored()
+    {
+        using var dir = new TempDirectory();
+        var output = Path.Combine(dir.Path, "x.csv");
+        Assert.Throws<InvalidOperationException>(() => StudyRun.Execute(Options(output, 4, 5), Table(dir), new FailingScorer(failAt: 3)));
+        Assert.Equal(2, StudyResultsFile.Read(output).Rows.Count);
+    }
+
+    [Fact]
+    public void Execute_ResumedFileAndFirstNewCellFails_KeepsTheFile()
+    {
+        using var dir = new TempDirectory();
+        var output = Path.Combine(dir.Path, "x.csv");
+        Assert.Throws<InvalidOperationException>(() => StudyRun.Execute(Options(output, 4, 5), Table(dir), new FailingScorer(failAt: 3)));
+        var before = File.ReadAllBytes(output);
+        Assert.Throws<InvalidOperationException>(() => StudyRun.Execute(Options(output, 4, 5) with { Resume = true }, Table(dir), new FailingScorer(failAt: 1)));
+        Assert.Equal(before, File.ReadAllBytes(output));
+    }
+
+    /// <summary>Scores like <see cref="HashScorer"/> until the <c>failAt</c>-th call, which throws.</summary>
+    private sealed class FailingScorer(int failAt) : ICellScorer
+    {
+        private int _calls;
+
+        public IReadOnlyList<string> ProxyIds { get; } = ["alpha", "beta"];
+
+        public CellScores Score(int index, string arch, CancellationToken cancellationToken)
+            => ++_calls == failAt ? throw new InvalidOperationException("proxy failed") : new CellScores([index, 1], [0, 0]);
+    }
+
     private sealed class SynchronousProgress(Action<StudyProgress> report) : IProgress<StudyProgress>
     {
         public void Report(StudyProgress value) => report(value);

@@ -108,4 +108,37 @@ public class StudySummaryTests
         Assert.Contains("0.737", output, StringComparison.Ordinal);
         Assert.Contains("|---", output.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void WriteMarkdown_EveryTableLineHasTheHeadersCellCount()
+    {
+        using var dir = new TempDirectory();
+        var table = Table(dir);
+        var report = StudySummary.Compute(Schema, Rows(table, 12, i => i, i => i % 3), table, DatasetKind.Cifar10, 0, 3);
+        using var text = new StringWriter();
+        StudySummary.WriteMarkdown(report, text);
+        var lines = text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.StartsWith('|')).ToArray();
+        Assert.True(lines.Length >= 3, text.ToString());
+
+        // Cells are separated by pipes that are not escaped (GitHub Markdown reads "\|" as a literal pipe).
+        static int Cells(string line) => System.Text.RegularExpressions.Regex.Matches(line.Trim(), @"(?<!\\)\|").Count - 1;
+        Assert.All(lines, l => Assert.Equal(Cells(lines[1]), Cells(l)));
+        Assert.Equal(10, Cells(lines[0]));
+    }
+
+    [Fact]
+    public void WriteJson_UndefinedCorrelation_IsTheStringNaN_AbsentValueIsNull()
+    {
+        using var dir = new TempDirectory();
+        var table = Table(dir);
+        // a constant gradsign score: ρ and τ are undefined; gradsign has no published value.
+        var report = StudySummary.Compute(Schema, Rows(table, 12, i => i, _ => 1.0), table, DatasetKind.Cifar10, 0, 3);
+        using var stream = new MemoryStream();
+        StudySummary.WriteJson(report, stream);
+        using var doc = JsonDocument.Parse(stream.ToArray());
+        var gradsign = doc.RootElement.GetProperty("proxies").GetProperty("gradsign");
+        Assert.Equal("NaN", gradsign.GetProperty("spearman").GetString());
+        Assert.Equal("NaN", gradsign.GetProperty("kendall").GetString());
+        Assert.Equal(JsonValueKind.Null, gradsign.GetProperty("published_abs_spearman").ValueKind);
+    }
 }

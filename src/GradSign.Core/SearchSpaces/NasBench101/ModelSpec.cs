@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GradSign.Internal;
 
 namespace GradSign.SearchSpaces.NasBench101;
 
@@ -198,7 +199,7 @@ public sealed class ModelSpec : IEquatable<ModelSpec>
         }
         catch (JsonException ex)
         {
-            throw new FormatException($"NAS-Bench-101 spec is not valid JSON: {ex.Message}", ex);
+            throw new FormatException($"NAS-Bench-101 spec is not valid JSON: {MessageText.Inline(ex.Message)}", ex);
         }
 
         using (doc)
@@ -213,6 +214,20 @@ public sealed class ModelSpec : IEquatable<ModelSpec>
     /// <exception cref="FormatException">Not of that shape.</exception>
     /// <exception cref="ArgumentException">The spec is invalid.</exception>
     public static ModelSpec FromJson(JsonElement element)
+    {
+        try
+        {
+            return FromJsonCore(element);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Valid JSON that is no .NET string (an escaped lone surrogate such as "\ud800") fails in System.Text.Json's
+            // string conversion; to a caller it is malformed input like any other.
+            throw new FormatException($"NAS-Bench-101 spec has a name or string that is not valid Unicode: {MessageText.Inline(ex.Message)}", ex);
+        }
+    }
+
+    private static ModelSpec FromJsonCore(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -244,7 +259,7 @@ public sealed class ModelSpec : IEquatable<ModelSpec>
             {
                 if (x.ValueKind != JsonValueKind.Number || !x.TryGetInt32(out var value))
                 {
-                    throw new FormatException($"matrix[{r}][{c}] = {x.GetRawText()} is not an integer.");
+                    throw new FormatException($"matrix[{r}][{c}] = {MessageText.Clip(x.GetRawText())} is not an integer.");
                 }
 
                 values.Add(value);
@@ -261,7 +276,7 @@ public sealed class ModelSpec : IEquatable<ModelSpec>
         {
             if (x.ValueKind != JsonValueKind.String || !NasBench101Operations.TryParse(x.GetString(), out var op))
             {
-                throw new FormatException($"ops[{k}] = {x.GetRawText()} is not one of input, conv3x3-bn-relu, conv1x1-bn-relu, maxpool3x3, output.");
+                throw new FormatException($"ops[{k}] = {MessageText.Clip(x.GetRawText())} is not one of input, conv3x3-bn-relu, conv1x1-bn-relu, maxpool3x3, output.");
             }
 
             ops.Add(op);

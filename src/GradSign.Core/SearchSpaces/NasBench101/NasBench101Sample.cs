@@ -33,7 +33,7 @@ public static class NasBench101Sample
         return Load(Path.Combine(dataFolder, DefaultFile), logger);
     }
 
-    /// <summary>Loads the sample with CsvHelper; <c>matrix</c> and <c>ops</c> are JSON, <c>naslib_tuple</c> is skipped.</summary>
+    /// <summary>Loads the sample; <c>matrix</c> and <c>ops</c> are JSON, <c>naslib_tuple</c> is skipped.</summary>
     /// <param name="path">The CSV file.</param>
     /// <param name="logger">Optional logger.</param>
     /// <returns>Rows in file order.</returns>

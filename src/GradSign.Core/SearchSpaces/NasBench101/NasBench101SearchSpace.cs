@@ -1,3 +1,4 @@
+using GradSign.Internal;
 using GradSign.Search;
 
 namespace GradSign.SearchSpaces.NasBench101;
@@ -141,9 +142,9 @@ public sealed class NasBench101SearchSpace : ISearchSpace<ModelSpec>
         }
         catch (ArgumentException ex)
         {
-            throw new FormatException($"'{text}' is not a valid NAS-Bench-101 cell: {ex.Message}", ex);
+            throw new FormatException($"'{MessageText.Clip(text)}' is not a valid NAS-Bench-101 cell: {MessageText.Inline(ex.Message)}", ex);
         }
 
-        return Contains(spec) ? spec : throw new FormatException($"'{text}': a NAS-Bench-101 search cell has {Vertices} vertices.");
+        return Contains(spec) ? spec : throw new FormatException($"'{MessageText.Clip(text)}': a NAS-Bench-101 search cell has {Vertices} vertices.");
     }
 }

@@ -82,7 +82,7 @@ public sealed class NasBench201Table
     /// <exception cref="KeyNotFoundException">No such architecture (named).</exception>
     public NasBench201Row GetByArch(string arch) => TryGetByArch(arch, out var row)
         ? row
-        : throw new KeyNotFoundException($"Table '{Source}' has no architecture '{arch}'.");
+        : throw new KeyNotFoundException($"Table '{Source}' has no architecture '{CsvTable.Clip(arch)}'.");
 
     /// <summary>Loads the 200-epoch table <see cref="DefaultFile"/> from the data folder.</summary>
     /// <param name="dataFolder">Data folder.</param>
