@@ -1,0 +1,197 @@
+using GradSign.Data;
+using GradSign.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace GradSign.Backends.TorchSharp;
+
+/// <summary>
+/// A network compiled for LibTorch: its parameters as leaf tensors (requiring gradients) on the backend's device in
+/// the compiled precision, and the layer graph. Every pass runs inside its own dispose scope, so nothing but the
+/// parameters outlives a call; results leave as .NET arrays.
+/// </summary>
+internal sealed partial class TorchExecutor : INetworkExecutor
+{
+    private readonly Tensor[] _parameters;
+    private readonly TorchGraph _graph;
+    private readonly Device _device;
+    private readonly ScalarType _dtype;
+    private readonly int _threads;
+    private readonly PerSampleStrategy _perSample;
+    private readonly long _perSampleBytes;
+    private bool _disposed;
+
+    public TorchExecutor(NetworkWeights weights, ExecutionOptions options, Device device, PerSampleStrategy perSample, long perSampleBytes)
+    {
+        Spec = weights.Spec;
+        Options = options;
+        _device = device;
+        _dtype = options.Precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
+        _threads = options.MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism;
+        _perSample = perSample;
+        _perSampleBytes = perSampleBytes;
+        _graph = new TorchGraph(Spec, options.BatchNormMode);
+        _parameters = new Tensor[Spec.Parameters.Count];
+        using var scope = NewDisposeScope();
+        foreach (var p in Spec.Parameters)
+        {
+            var t = TensorTransfer.From(weights[p.Index], [.. p.Shape.Select(d => (long)d)], _dtype, _device);
+            if (options.ParameterTransform == ParameterTransform.Absolute)
+            {
+                t = t.abs();
+            }
+
+            _parameters[p.Index] = scope.Detach(t.requires_grad_(true));
+        }
+    }
+
+    /// <inheritdoc />
+    public NetworkSpec Spec { get; }
+
+    /// <inheritdoc />
+    public ExecutionOptions Options { get; }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var p in _parameters)
+        {
+            p.Dispose();
+        }
+    }
+
+    /// <summary>Checks the executor and sets LibTorch's intra-op thread count for this thread's calls.</summary>
+    private void Enter()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+
+        // LibTorch's thread count is per process (OpenMP: per calling thread); set it before each call so that every
+        // executor runs with its own options' degree.
+        if (get_num_threads() != _threads)
+        {
+            set_num_threads(_threads);
+        }
+    }
+
+    /// <summary>Validates a batch as the managed backend does (shape, labels, label range).</summary>
+    private void CheckBatch(Batch batch, bool needLabels)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var shape = Spec.InputShape;
+        if (batch.Channels != shape[0] || batch.Height != shape[1] || batch.Width != shape[2])
+        {
+            throw new ArgumentException(
+                $"The batch's samples are {batch.Channels}x{batch.Height}x{batch.Width} but the network expects {shape[0]}x{shape[1]}x{shape[2]}.", nameof(batch));
+        }
+
+        if (!needLabels)
+        {
+            return;
+        }
+
+        if (batch.Labels is null)
+        {
+            throw new ArgumentException("The cross-entropy objective needs labels; the batch has none.", nameof(batch));
+        }
+
+        for (var i = 0; i < batch.Labels.Length; i++)
+        {
+            if (batch.Labels[i] >= Spec.NumClasses)
+            {
+                throw new ArgumentException($"labels[{i}] = {batch.Labels[i]} is not below the network's {Spec.NumClasses} classes.", nameof(batch));
+            }
+        }
+    }
+
+    private static void CheckObjective(Objective objective)
+    {
+        if (objective is not (Objective.CrossEntropy or Objective.SumOfLogits))
+        {
+            throw new ArgumentOutOfRangeException(nameof(objective), objective, "Unknown objective.");
+        }
+    }
+
+    /// <summary>A mask over the parameters: <paramref name="parameters"/> (distinct indices, checked), or all when null.</summary>
+    private bool[] Wanted(IReadOnlyList<int>? parameters)
+    {
+        var mask = new bool[_parameters.Length];
+        if (parameters is null)
+        {
+            Array.Fill(mask, true);
+            return mask;
+        }
+
+        for (var i = 0; i < parameters.Count; i++)
+        {
+            var p = parameters[i];
+            if ((uint)p >= (uint)mask.Length)
+            {
+                throw new ArgumentOutOfRangeException(nameof(parameters), p, $"parameters[{i}] = {p} is not a parameter index of the network (0..{mask.Length - 1}).");
+            }
+
+            if (mask[p])
+            {
+                throw new ArgumentException($"parameters[{i}] = {p} is requested twice.", nameof(parameters));
+            }
+
+            mask[p] = true;
+        }
+
+        return mask;
+    }
+
+    /// <summary>The batch's images as an [N, C, H, W] tensor in the compiled precision on the device.</summary>
+    private Tensor Input(Batch batch)
+        => TensorTransfer.From(batch.Images, [batch.Count, batch.Channels, batch.Height, batch.Width], _dtype, _device);
+
+    /// <summary>The batch's labels on the device.</summary>
+    private Tensor Labels(Batch batch) => TensorTransfer.Labels(batch.Labels!, _device);
+
+    /// <summary>Batch statistics forward of <paramref name="input"/> with the shared parameters.</summary>
+    private Tensor Logits(Tensor input, Action<int, Tensor>? layerOutput = null)
+        => _graph.Forward(new ForwardPass { Input = input, Parameters = _parameters, LayerOutput = layerOutput });
+
+    /// <summary>The scalar to differentiate: mean cross-entropy (or the sum of the samples' own losses), or Σ logits.</summary>
+    private static Tensor ObjectiveOf(Tensor logits, Tensor? labels, Objective objective, bool sumOfSampleLosses = false)
+        => objective == Objective.SumOfLogits
+            ? logits.sum()
+            : F.cross_entropy(logits, labels!, reduction: sumOfSampleLosses ? nn.Reduction.Sum : nn.Reduction.Mean);
+
+    /// <summary>∂output/∂inputs; null where an input does not reach the output.</summary>
+    private static Tensor?[] Gradients(Tensor output, IReadOnlyList<Tensor> inputs, bool createGraph = false)
+    {
+        if (inputs.Count == 0 || !output.requires_grad)
+        {
+            return new Tensor?[inputs.Count];
+        }
+
+        var g = autograd.grad([output], [.. inputs], retain_graph: createGraph, create_graph: createGraph, allow_unused: true);
+        var result = new Tensor?[inputs.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            result[i] = g[i] is null || g[i].IsInvalid ? null : g[i];
+        }
+
+        return result;
+    }
+
+    /// <summary>Copies a gradient (or zeros for null) into <paramref name="destination"/>.</summary>
+    private static void CopyGradient(Tensor? gradient, Span<double> destination)
+    {
+        if (gradient is null)
+        {
+            destination.Clear();
+        }
+        else
+        {
+            TensorTransfer.CopyTo(gradient, destination);
+        }
+    }
+}
