@@ -38,7 +38,8 @@ internal sealed partial class TorchExecutor
         }
 
         var loss = ObjectiveOf(Logits(x), objective == Objective.CrossEntropy ? Labels(batch) : null, objective);
-        var g = Gradients(loss, inputGradient ? [.. _parameters, x] : _parameters);
+        var all = Targets(Enumerable.Range(0, _parameters.Length));
+        var g = Gradients(loss, inputGradient ? [.. all, x] : all);
         var gradients = new double[_parameters.Length][];
         for (var p = 0; p < gradients.Length; p++)
         {
@@ -69,7 +70,7 @@ internal sealed partial class TorchExecutor
 
         // Only the wanted parameters are differentiation targets, so LibTorch skips the other weight gradients.
         var indices = Enumerable.Range(0, _parameters.Length).Where(p => wanted[p]).ToArray();
-        var g = Gradients(loss, [.. indices.Select(p => _parameters[p])]);
+        var g = Gradients(loss, Targets(indices));
         var scratch = new double[indices.Length == 0 ? 0 : indices.Max(p => Spec.Parameters[p].ElementCount)];
         for (var i = 0; i < indices.Length; i++)
         {
@@ -105,7 +106,8 @@ internal sealed partial class TorchExecutor
 
         // Double backward, as the references' GraSP: z = Σ_p g_p·v_p with g built as a graph, then H·v = ∂z/∂θ.
         var loss = ObjectiveOf(Logits(Input(batch)), objective == Objective.CrossEntropy ? Labels(batch) : null, objective);
-        var g = Gradients(loss, _parameters, createGraph: true);
+        var targets = Targets(Enumerable.Range(0, _parameters.Length));
+        var g = Gradients(loss, targets, createGraph: true);
         Tensor? z = null;
         for (var p = 0; p < _parameters.Length; p++)
         {
@@ -116,7 +118,7 @@ internal sealed partial class TorchExecutor
             }
         }
 
-        var hv = z is null ? new Tensor?[_parameters.Length] : Gradients(z, _parameters);
+        var hv = z is null ? new Tensor?[_parameters.Length] : Gradients(z, targets);
         var result = new double[_parameters.Length][];
         for (var p = 0; p < result.Length; p++)
         {
@@ -162,11 +164,11 @@ internal sealed partial class TorchExecutor
         CheckBatch(batch, objective == Objective.CrossEntropy);
         using var scope = NewDisposeScope();
         var layers = new List<int>();
-        var outputs = new List<Tensor>();
+        var outputs = new List<Tensor?>();
         var logits = Logits(Input(batch), (layer, a) =>
         {
             layers.Add(layer);
-            outputs.Add(a);
+            outputs.Add(_graph.IsLiveLayer(layer) ? a : null);
         });
         var loss = ObjectiveOf(logits, objective == Objective.CrossEntropy ? Labels(batch) : null, objective);
         var g = Gradients(loss, outputs);
@@ -183,7 +185,7 @@ internal sealed partial class TorchExecutor
             if (g[i] is { } gi)
             {
                 // Σ_{h,w} a·∂L/∂a per sample and channel, in float64.
-                var product = outputs[i].detach().to(ScalarType.Float64) * gi.to(ScalarType.Float64);
+                var product = outputs[i]!.detach().to(ScalarType.Float64) * gi.to(ScalarType.Float64);
                 TensorTransfer.CopyTo(product.dim() == 4 ? product.sum([2, 3]) : product, values);
             }
 

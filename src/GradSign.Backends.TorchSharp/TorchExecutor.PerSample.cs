@@ -116,7 +116,7 @@ internal sealed partial class TorchExecutor
         {
             // The reference: the sample forwarded alone, as a batch of one (BatchNorm over its own H×W).
             var loss = ObjectiveOf(Logits(x.narrow(0, start, 1)), labels.narrow(0, start, 1), Objective.CrossEntropy);
-            return [.. Gradients(loss, [.. parameters.Select(p => _parameters[p])]).Select(t => t?.view(1, -1))];
+            return [.. Gradients(loss, Targets(parameters)).Select(t => t?.view(1, -1))];
         }
 
         return BatchedGradients(x, labels, start, count, parameters);
@@ -148,11 +148,11 @@ internal sealed partial class TorchExecutor
             PerSampleStatistics = true,
         });
         var loss = ObjectiveOf(logits, labels.narrow(0, start, count), Objective.CrossEntropy, sumOfSampleLosses: true);
-        var g = Gradients(loss, [.. parameters.Select(p => copies[p]!)]);
+        var g = Gradients(loss, [.. parameters.Select(p => _graph.IsLiveParameter(p) ? copies[p] : null)]);
         return [.. g.Select(t => t?.view(count, -1))];
     }
 
-    /// <summary>The parameters that need per-sample copies: every parameter of each layer that owns a requested one.</summary>
+    /// <summary>The parameters that need per-sample copies: every parameter of each layer that owns a requested live one.</summary>
     private int[] PerSampleCopies(IReadOnlyList<int> parameters)
     {
         var wanted = new HashSet<int>(parameters);
@@ -166,7 +166,7 @@ internal sealed partial class TorchExecutor
                 BatchNormLayer b => [b.Weight, b.Bias],
                 _ => [],
             };
-            if (owned.Any(p => p is int i && wanted.Contains(i)))
+            if (owned.Any(p => p is int i && wanted.Contains(i) && _graph.IsLiveParameter(i)))
             {
                 foreach (var p in owned)
                 {

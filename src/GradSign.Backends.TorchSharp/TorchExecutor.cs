@@ -164,23 +164,27 @@ internal sealed partial class TorchExecutor : INetworkExecutor
             ? logits.sum()
             : F.cross_entropy(logits, labels!, reduction: sumOfSampleLosses ? nn.Reduction.Sum : nn.Reduction.Mean);
 
-    /// <summary>∂output/∂inputs; null where an input does not reach the output.</summary>
-    private static Tensor?[] Gradients(Tensor output, IReadOnlyList<Tensor> inputs, bool createGraph = false)
+    /// <summary>∂output/∂inputs; null for null inputs and where an input does not reach the output.</summary>
+    private static Tensor?[] Gradients(Tensor output, IReadOnlyList<Tensor?> inputs, bool createGraph = false)
     {
-        if (inputs.Count == 0 || !output.requires_grad)
+        var result = new Tensor?[inputs.Count];
+        var wanted = Enumerable.Range(0, inputs.Count).Where(i => inputs[i] is not null).ToArray();
+        if (wanted.Length == 0 || !output.requires_grad)
         {
-            return new Tensor?[inputs.Count];
+            return result;
         }
 
-        var g = autograd.grad([output], [.. inputs], retain_graph: createGraph, create_graph: createGraph, allow_unused: true);
-        var result = new Tensor?[inputs.Count];
-        for (var i = 0; i < result.Length; i++)
+        var g = autograd.grad([output], [.. wanted.Select(i => inputs[i]!)], retain_graph: createGraph, create_graph: createGraph, allow_unused: true);
+        for (var k = 0; k < wanted.Length; k++)
         {
-            result[i] = g[i] is null || g[i].IsInvalid ? null : g[i];
+            result[wanted[k]] = g[k] is null || g[k].IsInvalid ? null : g[k];
         }
 
         return result;
     }
+
+    /// <summary>The parameters as differentiation targets: null for those that cannot reach the loss.</summary>
+    private Tensor?[] Targets(IEnumerable<int> parameters) => [.. parameters.Select(p => _graph.IsLiveParameter(p) ? _parameters[p] : null)];
 
     /// <summary>Copies a gradient (or zeros for null) into <paramref name="destination"/>.</summary>
     private static void CopyGradient(Tensor? gradient, Span<double> destination)

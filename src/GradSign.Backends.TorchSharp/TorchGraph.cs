@@ -14,12 +14,57 @@ internal sealed class TorchGraph
 {
     private readonly NetworkSpec _spec;
     private readonly bool[] _removed;
+    private readonly bool[] _liveLayers;
+    private readonly bool[] _liveParameters;
 
     public TorchGraph(NetworkSpec spec, BatchNormMode mode)
     {
         _spec = spec;
         _removed = [.. spec.Layers.Select(l => l is BatchNormLayer bn && Removed(bn, mode))];
+
+        // A layer is live when a gradient path leads from its output to the logits. The zero op (zeros of its input's
+        // shape, no graph edge) cuts paths, as the references' x·0 does numerically; a removed BatchNorm passes them on.
+        _liveLayers = new bool[spec.Layers.Count];
+        _liveLayers[^1] = true;
+        for (var i = spec.Layers.Count - 1; i >= 1; i--)
+        {
+            if (_liveLayers[i] && spec.Layers[i] is not ZeroLayer)
+            {
+                foreach (var input in spec.Layers[i].Inputs)
+                {
+                    _liveLayers[input] = true;
+                }
+            }
+        }
+
+        _liveParameters = new bool[spec.Parameters.Count];
+        for (var i = 1; i < spec.Layers.Count; i++)
+        {
+            int?[] owned = spec.Layers[i] switch
+            {
+                Conv2dLayer c => [c.Weight, c.Bias],
+                LinearLayer l => [l.Weight, l.Bias],
+                BatchNormLayer b when !_removed[i] => [b.Weight, b.Bias],
+                _ => [],
+            };
+            foreach (var p in owned)
+            {
+                if (p is int index && _liveLayers[i])
+                {
+                    _liveParameters[index] = true;
+                }
+            }
+        }
     }
+
+    /// <summary>
+    /// True when parameter <paramref name="index"/> can receive a gradient. Differentiating with respect to a parameter
+    /// that cannot gives an undefined tensor, which TorchSharp counts as live forever; callers skip those and use zeros.
+    /// </summary>
+    public bool IsLiveParameter(int index) => _liveParameters[index];
+
+    /// <summary>True when layer <paramref name="index"/>'s output can receive a gradient.</summary>
+    public bool IsLiveLayer(int index) => _liveLayers[index];
 
     /// <summary>
     /// Runs the network on <paramref name="pass"/>'s input and returns the logits [N, classes].
