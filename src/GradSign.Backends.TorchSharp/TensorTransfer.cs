@@ -31,6 +31,22 @@ internal static class TensorTransfer
         return cpu.to(dtype, device);
     }
 
+    /// <summary>
+    /// A 4-D tensor with the same values in channels-last strides (N, H, W, C in memory), or the tensor itself for other
+    /// ranks. TorchSharp has no memory-format argument, so this permutes to NHWC, copies, and permutes the view back.
+    /// </summary>
+    public static Tensor ChannelsLast(Tensor t)
+    {
+        if (t.dim() != 4)
+        {
+            return t;
+        }
+
+        using var nhwc = t.permute(0, 2, 3, 1);
+        using var copy = nhwc.contiguous();
+        return copy.permute(0, 3, 1, 2);
+    }
+
     /// <summary>Class labels as an int64 tensor on <paramref name="device"/>.</summary>
     public static Tensor Labels(int[] labels, Device device)
     {

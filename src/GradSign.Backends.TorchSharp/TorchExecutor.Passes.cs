@@ -39,7 +39,7 @@ internal sealed partial class TorchExecutor
 
         var loss = ObjectiveOf(Logits(x), objective == Objective.CrossEntropy ? Labels(batch) : null, objective);
         var all = Targets(Enumerable.Range(0, _parameters.Length));
-        var g = Gradients(loss, inputGradient ? [.. all, x] : all);
+        var g = Gradients(loss, inputGradient ? [.. all, _graph.IsLiveLayer(0) ? x : null] : all);
         var gradients = new double[_parameters.Length][];
         for (var p = 0; p < gradients.Length; p++)
         {

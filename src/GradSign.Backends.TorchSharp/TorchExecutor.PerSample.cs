@@ -116,7 +116,7 @@ internal sealed partial class TorchExecutor
         {
             // The reference: the sample forwarded alone, as a batch of one (BatchNorm over its own H×W).
             var loss = ObjectiveOf(Logits(x.narrow(0, start, 1)), labels.narrow(0, start, 1), Objective.CrossEntropy);
-            return [.. Gradients(loss, Targets(parameters)).Select(t => t?.view(1, -1))];
+            return [.. Gradients(loss, Targets(parameters)).Select(t => t?.reshape(1, -1))];
         }
 
         return BatchedGradients(x, labels, start, count, parameters);
@@ -149,7 +149,7 @@ internal sealed partial class TorchExecutor
         });
         var loss = ObjectiveOf(logits, labels.narrow(0, start, count), Objective.CrossEntropy, sumOfSampleLosses: true);
         var g = Gradients(loss, [.. parameters.Select(p => _graph.IsLiveParameter(p) ? copies[p] : null)]);
-        return [.. g.Select(t => t?.view(count, -1))];
+        return [.. g.Select(t => t?.reshape(count, -1))];
     }
 
     /// <summary>The parameters that need per-sample copies: every parameter of each layer that owns a requested live one.</summary>

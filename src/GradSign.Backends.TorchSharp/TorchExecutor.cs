@@ -20,9 +20,10 @@ internal sealed partial class TorchExecutor : INetworkExecutor
     private readonly int _threads;
     private readonly PerSampleStrategy _perSample;
     private readonly long _perSampleBytes;
+    private readonly bool _channelsLast;
     private bool _disposed;
 
-    public TorchExecutor(NetworkWeights weights, ExecutionOptions options, Device device, PerSampleStrategy perSample, long perSampleBytes)
+    public TorchExecutor(NetworkWeights weights, ExecutionOptions options, Device device, PerSampleStrategy perSample, long perSampleBytes, bool channelsLast)
     {
         Spec = weights.Spec;
         Options = options;
@@ -31,6 +32,7 @@ internal sealed partial class TorchExecutor : INetworkExecutor
         _threads = options.MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism;
         _perSample = perSample;
         _perSampleBytes = perSampleBytes;
+        _channelsLast = channelsLast;
         _graph = new TorchGraph(Spec, options.BatchNormMode);
         _parameters = new Tensor[Spec.Parameters.Count];
         using var scope = NewDisposeScope();
@@ -40,6 +42,11 @@ internal sealed partial class TorchExecutor : INetworkExecutor
             if (options.ParameterTransform == ParameterTransform.Absolute)
             {
                 t = t.abs();
+            }
+
+            if (channelsLast)
+            {
+                t = TensorTransfer.ChannelsLast(t);
             }
 
             _parameters[p.Index] = scope.Detach(t.requires_grad_(true));
@@ -149,7 +156,10 @@ internal sealed partial class TorchExecutor : INetworkExecutor
 
     /// <summary>The batch's images as an [N, C, H, W] tensor in the compiled precision on the device.</summary>
     private Tensor Input(Batch batch)
-        => TensorTransfer.From(batch.Images, [batch.Count, batch.Channels, batch.Height, batch.Width], _dtype, _device);
+    {
+        var x = TensorTransfer.From(batch.Images, [batch.Count, batch.Channels, batch.Height, batch.Width], _dtype, _device);
+        return _channelsLast ? TensorTransfer.ChannelsLast(x) : x;
+    }
 
     /// <summary>The batch's labels on the device.</summary>
     private Tensor Labels(Batch batch) => TensorTransfer.Labels(batch.Labels!, _device);

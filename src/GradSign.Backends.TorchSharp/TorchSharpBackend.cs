@@ -88,6 +88,6 @@ public sealed class TorchSharpBackend : ITensorBackend
             throw new ArgumentException($"Unknown precision {options.Precision}.", nameof(options));
         }
 
-        return new TorchExecutor(weights, options, _device, _perSample, Options.PerSampleMemoryBytes);
+        return new TorchExecutor(weights, options, _device, _perSample, Options.PerSampleMemoryBytes, Options.ChannelsLast);
     }
 }

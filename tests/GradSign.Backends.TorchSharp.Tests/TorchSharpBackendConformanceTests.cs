@@ -19,3 +19,9 @@ public sealed class TorchSharpBatchedBackendConformanceTests : BackendConformanc
         PerSampleMemoryBytes = 1,
     });
 }
+
+/// <summary>The same suite with the input and convolution weights in channels-last strides.</summary>
+public sealed class TorchSharpChannelsLastBackendConformanceTests : BackendConformanceTests
+{
+    protected override ITensorBackend CreateBackend() => new TorchSharpBackend(new TorchSharpBackendOptions { ChannelsLast = true });
+}
