@@ -40,9 +40,10 @@ internal static class CorrelateCommand
         var cells = new Option<int>("--cells") { DefaultValueFactory = _ => 5, Description = "NB201 cells per stage N (5; smaller only for quick checks)" };
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => -1, Description = "Backend threads (-1 = all cores)" };
         var data = CommonOptions.Data();
+        var backend = BackendOption.Create();
         var command = new Command("correlate", "Correlation study: score NAS-Bench-201 cells with zero-cost proxies and correlate with trained accuracy")
         {
-            space, dataset, proxies, sample, batch, seed, variant, pipeline, target, output, resume, shard, json, bootstrap, channels, cells, threads, data,
+            space, dataset, proxies, sample, batch, seed, variant, pipeline, target, output, resume, shard, json, bootstrap, channels, cells, threads, data, backend,
         };
         command.SetAction(parse =>
         {
@@ -75,7 +76,7 @@ internal static class CorrelateCommand
                 CellsPerStage = Positive(parse.GetValue(cells), "--cells"),
                 MaxDegreeOfParallelism = parse.GetValue(threads),
             };
-            return Run(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            return Run(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, BackendOption.Parse(parse.GetValue(backend)!)[0].Backend);
         });
         return command;
     }
