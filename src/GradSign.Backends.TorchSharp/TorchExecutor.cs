@@ -74,7 +74,7 @@ internal sealed partial class TorchExecutor : INetworkExecutor
         }
     }
 
-    /// <summary>Checks the executor and sets LibTorch's intra-op thread count for this thread's calls.</summary>
+    /// <summary>Checks the executor and sets LibTorch's intra-op thread count (and, on CUDA, true float32) for this thread's calls.</summary>
     private void Enter()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -84,6 +84,14 @@ internal sealed partial class TorchExecutor : INetworkExecutor
         if (get_num_threads() != _threads)
         {
             set_num_threads(_threads);
+        }
+
+        // float32 means float32, as the references compute on a CPU: LibTorch lets cuDNN convolutions run in TF32 (a
+        // 10-bit mantissa) on recent GPUs by default. Like the thread count, a process setting, checked per call.
+        if (_device.type == DeviceType.CUDA && (backends.cudnn.allow_tf32 || backends.cuda.matmul.allow_tf32))
+        {
+            backends.cudnn.allow_tf32 = false;
+            backends.cuda.matmul.allow_tf32 = false;
         }
     }
 
