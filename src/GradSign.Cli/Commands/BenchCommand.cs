@@ -10,11 +10,11 @@ using GradSign.SearchSpaces.NasBench201;
 namespace GradSign.Cli.Commands;
 
 /// <summary>
-/// <c>gradsign bench [--space nb201] --arch STR [--arch STR …] --batch 64 --proxies a,b --repeats R [--seed S] [--json]</c>:
+/// <c>gradsign bench [--space nb201] --arch STR [--arch STR …] --batch 64 --proxies a,b --repeats R [--seed S] [--backend a,b] [--json]</c>:
 /// times proxies on NAS-Bench-201 networks (C = 16, N = 5, 32×32, 10 classes; zero-cost-nas flavour) with random
-/// weights and a random labelled batch, on the managed backend. Each proxy runs once untimed (warm-up), then
+/// weights and a random labelled batch, on each backend in turn (default: managed). Each proxy runs once untimed (warm-up), then
 /// <c>R</c> timed times; the median wall-clock time is reported.
-/// JSON: <c>{"results":[{"arch":…,"proxy":…,"median_seconds":…,"seconds":[…]}]}</c>.
+/// JSON: <c>{"results":[{"backend":…,"arch":…,"proxy":…,"median_seconds":…,"seconds":[…]}]}</c>.
 /// </summary>
 internal static class BenchCommand
 {
@@ -28,9 +28,10 @@ internal static class BenchCommand
         var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => 3, Description = "Timed repetitions per proxy (default 3)" };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 42UL, Description = "Seed of the random weights and batch (default 42)" };
         var json = CommonOptions.Json();
+        var backend = BackendOption.Create(several: true);
         var command = new Command("bench", "Time proxies on NAS-Bench-201 networks with random weights and data")
         {
-            space, arch, batch, proxies, repeats, seed, json,
+            space, arch, batch, proxies, repeats, seed, json, backend,
         };
         command.SetAction(parse =>
         {
@@ -64,7 +65,9 @@ internal static class BenchCommand
                 }
             }).ToList();
             var selected = ProxyRegistry.CreateDefault().Resolve(parse.GetValue(proxies)!);
-            var results = Measure(cells, selected, batchSize, repeatCount, parse.GetValue(seed), new GradSign.Backends.Managed.ManagedBackend());
+            var results = BackendOption.Parse(parse.GetValue(backend)!, several: true)
+                .SelectMany(b => Measure(cells, selected, batchSize, repeatCount, parse.GetValue(seed), b.Backend).Select(r => r with { Backend = b.Name }))
+                .ToList();
             Print(parse.InvocationConfiguration.Output, results, parse.GetValue(json));
             return 0;
         });
@@ -72,7 +75,11 @@ internal static class BenchCommand
     }
 
     /// <summary>One timing result.</summary>
-    internal sealed record BenchResult(string Arch, string Proxy, double MedianSeconds, IReadOnlyList<double> Seconds, double Value);
+    internal sealed record BenchResult(string Arch, string Proxy, double MedianSeconds, IReadOnlyList<double> Seconds, double Value)
+    {
+        /// <summary>The <c>--backend</c> name that ran it.</summary>
+        public string Backend { get; init; } = "managed";
+    }
 
     /// <summary>Times every proxy on every architecture.</summary>
     internal static List<BenchResult> Measure(IReadOnlyList<(string Arch, NasBench201Cell Cell)> cells, IReadOnlyList<IZeroCostProxy> proxies, int batchSize, int repeats, ulong seed, ITensorBackend backend)
@@ -129,7 +136,7 @@ internal static class BenchCommand
         {
             foreach (var r in results)
             {
-                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Proxy}\t{r.MedianSeconds:F4} s\t{r.Arch}"));
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Backend}\t{r.Proxy}\t{r.MedianSeconds:F4} s\t{r.Arch}"));
             }
 
             return;
@@ -142,6 +149,7 @@ internal static class BenchCommand
             foreach (var r in results)
             {
                 w.WriteStartObject();
+                w.WriteString("backend", r.Backend);
                 w.WriteString("arch", r.Arch);
                 w.WriteString("proxy", r.Proxy);
                 w.WriteNumber("median_seconds", r.MedianSeconds);

@@ -44,9 +44,10 @@ internal static class CorrelateCommand
         var cells = new Option<int>("--cells") { DefaultValueFactory = _ => 5, Description = "NB201 cells per stage N (5; smaller only for quick checks)" };
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => -1, Description = "Backend threads (-1 = all cores)" };
         var data = CommonOptions.Data();
+        var backend = BackendOption.Create();
         var command = new Command("correlate", "Correlation study: score NAS-Bench-201 cells with zero-cost proxies and correlate with trained accuracy")
         {
-            space, dataset, proxies, sample, batch, seed, variant, pipeline, target, output, resume, shard, summary, json, plots, bootstrap, channels, cells, threads, data,
+            space, dataset, proxies, sample, batch, seed, variant, pipeline, target, output, resume, shard, summary, json, plots, bootstrap, channels, cells, threads, data, backend,
         };
         command.SetAction(parse =>
         {
@@ -93,7 +94,7 @@ internal static class CorrelateCommand
                 OutputFiles.EnsureWritable("--summary", summaryPath);
             }
 
-            return Run(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error);
+            return Run(settings, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, BackendOption.Parse(parse.GetValue(backend)!)[0].Backend);
         });
         return command;
     }

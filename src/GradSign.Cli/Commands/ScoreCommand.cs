@@ -24,7 +24,7 @@ namespace GradSign.Cli.Commands;
 /// <see cref="ScoreRequest"/> holds the parsed options and <see cref="Print"/> writes the result. Three sources:
 /// <c>--fixture DIR</c> (<see cref="ScoreFixture"/>: an oracle case's network, weights and batch);
 /// <c>--dataset</c> (<see cref="ScoreDataset"/>: an nb201 cell on real images, weights from <c>--seed</c>, any built-in
-/// proxy via the registry on the managed backend, default all); otherwise the data-free proxies (params, flops) of
+/// proxy via the registry on the <c>--backend</c>, default all); otherwise the data-free proxies (params, flops) of
 /// <see cref="BuildNetwork"/>'s network, computed by <see cref="Compute"/> without a backend.
 /// </remarks>
 internal static class ScoreCommand
@@ -75,10 +75,11 @@ internal static class ScoreCommand
         pipeline.AcceptOnlyFromAmong("zerocostnas", "naswot");
         var data = CommonOptions.Data();
         var json = CommonOptions.Json();
+        var backend = BackendOption.Create();
         var command = new Command("score", "Build one NAS-Bench-201/101 network and print proxy scores")
         {
             space, fixture, variant, arch, spec, classes, inputSize, channels, cells, stem, stacks, cellsPerStack, proxies,
-            dataset, batch, seed, pipeline, data, json,
+            dataset, batch, seed, pipeline, data, json, backend,
         };
         command.SetAction(parse =>
         {
@@ -100,7 +101,7 @@ internal static class ScoreCommand
                 }
 
                 Reject(datasetId, "--dataset", "--space nb201 (a fixture brings its own batch)");
-                return ScoreFixture.Run(fixtureDirectory, listed, parse.GetValue(json), new GradSign.Backends.Managed.ManagedBackend(), parse.InvocationConfiguration.Output);
+                return ScoreFixture.Run(fixtureDirectory, listed, parse.GetValue(json), BackendOption.Parse(parse.GetValue(backend)!)[0].Backend, parse.InvocationConfiguration.Output);
             }
 
             if (parse.GetValue(space) is null)
@@ -126,7 +127,7 @@ internal static class ScoreCommand
             if (datasetId is not null)
             {
                 var options = new DatasetOptions(datasetId, parse.GetValue(pipeline), parse.GetValue(batch), parse.GetValue(seed), listed, parse.GetValue(data));
-                scores = ScoreDataset.Run(ToDatasetRequest(request, options), new GradSign.Backends.Managed.ManagedBackend());
+                scores = ScoreDataset.Run(ToDatasetRequest(request, options), BackendOption.Parse(parse.GetValue(backend)!)[0].Backend);
             }
             else
             {

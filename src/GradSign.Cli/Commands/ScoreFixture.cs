@@ -8,8 +8,8 @@ namespace GradSign.Cli.Commands;
 
 /// <summary>
 /// <c>gradsign score --fixture DIR [--proxies a,b] [--json]</c>: loads one oracle fixture case (network, stored
-/// weights, stored batch) and scores it with every proxy its manifest lists, or the subset given, on the managed
-/// backend. JSON: <c>{"case":…,"proxies":{"gradsign":…,…}}</c> with non-finite values as "NaN"/"Infinity"/"-Infinity".
+/// weights, stored batch) and scores it with every proxy its manifest lists, or the subset given, on the given
+/// backend (<c>--backend</c>). JSON: <c>{"case":…,"proxies":{"gradsign":…,…}}</c> with non-finite values as "NaN"/"Infinity"/"-Infinity".
 /// </summary>
 internal static class ScoreFixture
 {

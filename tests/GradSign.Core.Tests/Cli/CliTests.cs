@@ -52,7 +52,7 @@ public class CliTests
     {
         var (code, output, error) = CliRunner.Run("bench", "--arch", "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", "--batch", "2", "--proxies", "params", "--repeats", "1");
         Assert.True(code == 0, error);
-        Assert.StartsWith("params", output, StringComparison.Ordinal);
+        Assert.StartsWith("managed\tparams\t", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -29,3 +29,15 @@ public sealed class FixtureTheoryAttribute : TheoryAttribute
         }
     }
 }
+
+/// <summary>A fact skipped when ../shared/oracle/fixtures is absent.</summary>
+public sealed class FixtureFactAttribute : FactAttribute
+{
+    public FixtureFactAttribute()
+    {
+        if (!Directory.Exists(SharedPaths.Fixtures))
+        {
+            Skip = "Oracle fixtures not found at ../shared/oracle/fixtures.";
+        }
+    }
+}
