@@ -43,57 +43,24 @@ public sealed class ZenFixtureTests
 
     [FixtureTheory]
     [MemberData(nameof(AllCases))]
-    public void Managed_Float32_MatchesValue(string key)
-    {
-        var expected = ZicoZenFixtures.Case("zen", key);
-        var value = expected.Number("value");
-        var actual = Score(key, s_managed32, repeats: 1);
-        if (double.IsInfinity(value))
-        {
-            Assert.Equal(value, actual);
-            return;
-        }
-
-        var tolerance = Math.Max(1e-6 * Math.Abs(value), 10 * expected.Number("abs_diff_f32_vs_f64"));
-        Assert.True(Math.Abs(actual - value) <= tolerance, $"{key}: {actual:R} vs {value:R} (tolerance {tolerance:g3})");
-    }
+    public void Managed_Float32_MatchesValue(string key) => ZicoZenChecks.ZenFloat32(key, s_managed32);
 
     [FixtureTheory]
     [MemberData(nameof(AllCases))]
-    public void Managed_Float64_MatchesValueF64(string key) => AssertFloat64(key, s_managed64, "value_f64", repeats: 1);
+    public void Managed_Float64_MatchesValueF64(string key) => ZicoZenChecks.ZenFloat64(key, s_managed64);
 
     [FixtureTheory]
     [MemberData(nameof(RepeatCases))]
     public void Managed_TwoRepeats_MatchRepeatValues(string key)
     {
-        AssertFloat64(key, s_managed64, "value_repeats2_f64", repeats: 2);
+        ZicoZenChecks.ZenFloat64(key, s_managed64, "value_repeats2_f64", repeats: 2);
         var value = ZicoZenFixtures.Case("zen", key).Number("value_repeats2");
-        var actual = Score(key, s_managed32, repeats: 2);
+        var actual = ZicoZenChecks.Zen(key, s_managed32, repeats: 2);
         Assert.True(Math.Abs(actual - value) <= 1e-6 * Math.Abs(value), $"{key}: {actual:R} vs {value:R}");
     }
 
     [FixtureTheory]
     [InlineData("fixtures/c8n1_00_best")]
     [InlineData("fixtures/c8n1_09_allnone")]
-    public void Reference_Float64_MatchesValueF64(string key) => AssertFloat64(key, s_reference64, "value_f64", repeats: 1);
-
-    private static void AssertFloat64(string key, ProxyContext context, string field, int repeats)
-    {
-        var value = ZicoZenFixtures.Case("zen", key).Number(field);
-        var actual = Score(key, context, repeats);
-        if (double.IsInfinity(value))
-        {
-            Assert.Equal(value, actual);
-            return;
-        }
-
-        Assert.True(Math.Abs(actual - value) <= 1e-9 * Math.Max(1, Math.Abs(value)), $"{key} {field}: {actual:R} vs {value:R}");
-    }
-
-    private static double Score(string key, ProxyContext context, int repeats)
-    {
-        var fixture = ZicoZenFixtures.Load(key);
-        var seed = (ulong)ZicoZenFixtures.Case("zen", key).Number("seed");
-        return new ZenScoreProxy(new ZenScoreOptions { Seed = seed, Repeats = repeats }).Compute(fixture.Weights, fixture.Batch, context).Value;
-    }
+    public void Reference_Float64_MatchesValueF64(string key) => ZicoZenChecks.ZenFloat64(key, s_reference64);
 }
