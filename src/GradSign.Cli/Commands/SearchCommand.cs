@@ -49,7 +49,7 @@ internal static class SearchCommand
         var data = CommonOptions.Data();
         var json = CommonOptions.Json();
         var plots = new Option<string?>("--plots") { Description = "Also draw the searches' best-so-far curves (mean ± std over runs) as PNGs into this folder (created when missing)" };
-        var command = new Command("search", "Simulated NAS-Bench-201 search (RS, REA, REINFORCE, BOHB), vanilla or proxy-assisted; mean ± std of the best cell's 200-epoch test accuracies")
+        var command = new Command("search", "Simulated NAS-Bench-201 search (RS, REA, REINFORCE, BOHB), vanilla or proxy-assisted; mean ± std of the best cell's 200-epoch test accuracies, and with --plots best-so-far curves")
         {
             algo, proxy, scores, runs, budget, seed, warmup, warmupTake, candidates, population, sampleSize, learningRate,
             eta, fidelities, numSamples, randomFraction, topPercent, minPoints, minBandwidth, signal, data, json, plots,
