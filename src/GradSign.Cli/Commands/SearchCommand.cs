@@ -28,7 +28,11 @@ internal static class SearchCommand
     {
         var algo = new Option<string>("--algo", "--algorithm") { Required = true, Description = "Search algorithm: rs, rea, reinforce or bohb; a comma-separated list runs each" };
         var proxy = new Option<string>("--proxy") { DefaultValueFactory = _ => "none", Description = "Proxy steering the search (a column of --scores), or none; a comma-separated list (e.g. none,synflow) runs each with every --algo" };
-        var scores = new Option<string?>("--scores") { Description = "Proxy scores: a 'gradsign correlate' results CSV, or 'published' (NAS-Bench-Suite-Zero CIFAR-10 scores). Restricts the space to the scored cells, also for --proxy none" };
+        var scores = new Option<string[]>("--scores")
+        {
+            AllowMultipleArgumentsPerToken = true,
+            Description = "Proxy scores: 'gradsign correlate' results files (one study's shards are merged; .csv.gz read as is), or 'published' (NAS-Bench-Suite-Zero CIFAR-10 scores). Restricts the space to the scored cells, also for --proxy none",
+        };
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 100, Description = "Independent runs" };
         var budget = new Option<int>("--budget") { DefaultValueFactory = _ => 100, Description = "Budget per run in 12-epoch trainings (bohb: a 200-epoch training costs 200/12)" };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 42UL, Description = "Experiment seed (run r uses a seed derived from it; default 42, as every command)" };
@@ -61,7 +65,12 @@ internal static class SearchCommand
             var error = parse.InvocationConfiguration.Error;
             var proxyIds = ParseList(parse.GetValue(proxy)!, "--proxy");
             var algorithms = ParseList(parse.GetValue(algo)!, "--algo").Select(SearchAlgorithms.Parse).ToList();
-            var scoresArg = parse.GetValue(scores);
+            var scoresArg = parse.GetValue(scores) is { Length: > 0 } given ? given : null;
+            if (scoresArg is { Length: > 1 } && scoresArg.Contains(Published, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"--scores {Published} stands alone; it cannot be combined with results files.");
+            }
+
             if (proxyIds.FirstOrDefault(IsProxy) is { } firstProxy && scoresArg is null)
             {
                 throw new ArgumentException($"--proxy {firstProxy} needs --scores FILE (a 'gradsign correlate' results CSV) or --scores {Published}.");
@@ -190,21 +199,16 @@ internal static class SearchCommand
     }
 
     /// <summary>Scores for <paramref name="proxyId"/>, or (for a vanilla run) just the set of scored cells.</summary>
-    private static ProxyScoreTable LoadScores(string source, string? proxyId, NasBench201Table finalTable)
+    private static ProxyScoreTable LoadScores(string[] sources, string? proxyId, NasBench201Table finalTable)
     {
-        if (string.Equals(source, Published, StringComparison.Ordinal))
+        if (sources is [Published])
         {
             // Every published column covers the same 9,445 cells without dead edges; synflow stands for them in a vanilla run.
             return ProxyScoreTable.FromPublished(finalTable, proxyId ?? GradSign.Proxies.ProxyIds.SynFlow);
         }
 
-        if (proxyId is null)
-        {
-            var first = StudyResultsFile.Read(source).Schema.Proxies[0];
-            return ProxyScoreTable.FromStudyResults(source, first);
-        }
-
-        return ProxyScoreTable.FromStudyResults(source, proxyId);
+        // A vanilla run only needs the scored cells: any column gives them (every column covers the same rows).
+        return ProxyScoreTable.FromStudyResults(sources, proxyId ?? StudyResultsFile.Read(sources[0]).Schema.Proxies[0]);
     }
 
     internal static string ToJson(NasBench201SearchReport report)

@@ -20,6 +20,9 @@ internal static class SearchPlots
     /// <summary>Name of the search-signal figure (without folder and extension).</summary>
     public const string SignalFigure = "search-signal";
 
+    /// <summary>Line patterns of the proxy-assisted searches, by the proxy's first appearance in the invocation.</summary>
+    private static readonly LinePattern[] AssistedPatterns = [LinePattern.Solid, LinePattern.Dotted, LinePattern.DenselyDashed];
+
     /// <summary>The file names the figures get, figure by figure (the test columns, then the signal).</summary>
     public static IReadOnlyList<string> FileNames { get; } =
         [.. NasBench201SearchSimulation.ReportColumns.Select(c => $"search-{c}.png"), SignalFigure + ".png"];
@@ -117,6 +120,7 @@ internal static class SearchPlots
     {
         var plot = new Plot();
         var (low, high) = (double.PositiveInfinity, double.NegativeInfinity);
+        var proxies = reports.Where(r => r.Proxy is not null).Select(r => r.Proxy!).Distinct(StringComparer.Ordinal).ToList();
         foreach (var report in reports)
         {
             var curve = Summarise(report, value);
@@ -136,7 +140,7 @@ internal static class SearchPlots
                 }
             }
 
-            // One colour per algorithm; the vanilla search dashed, the proxy-assisted one solid.
+            // One colour per algorithm; the vanilla search dashed, the proxy-assisted ones solid (then dotted, densely dashed).
             var color = Palette((int)report.Options.Algorithm);
             var band = plot.Add.FillY(curve.Spent, [.. curve.Mean.Zip(curve.Std, (m, s) => m - s)], [.. curve.Mean.Zip(curve.Std, (m, s) => m + s)]);
             band.FillColor = color.WithAlpha(0.15);
@@ -144,14 +148,16 @@ internal static class SearchPlots
             var line = plot.Add.ScatterLine(curve.Spent, curve.Mean);
             line.Color = color;
             line.LineWidth = 2;
-            line.LinePattern = report.Proxy is null ? LinePattern.Dashed : LinePattern.Solid;
+            line.LinePattern = report.Proxy is null ? LinePattern.Dashed : AssistedPatterns[proxies.IndexOf(report.Proxy) % AssistedPatterns.Length];
             line.LegendText = Label(report);
         }
 
         var first = reports.FirstOrDefault();
         var runs = reports.Select(r => r.Runs.Count).Distinct().ToList();
         var runText = runs.Count == 1 ? $"{runs[0]} runs" : $"{string.Join("/", runs)} runs";
-        plot.Title(string.Create(CultureInfo.InvariantCulture, $"NAS-Bench-201, {runText}, seed {first?.Options.Seed}: line = mean, band = mean ± 1 std"));
+        var cells = reports.Select(r => r.SpaceSize).Distinct().ToList();
+        var cellText = cells.Count == 1 ? string.Create(CultureInfo.InvariantCulture, $"{cells[0]:N0} cells, ") : string.Empty;
+        plot.Title(string.Create(CultureInfo.InvariantCulture, $"NAS-Bench-201, {cellText}{runText}, seed {first?.Options.Seed}: line = mean, band = ± 1 std"));
         plot.XLabel("budget spent (12-epoch trainings; a 200-epoch one counts 200/12)");
         plot.YLabel(yLabel);
         plot.ShowLegend(Alignment.LowerRight);

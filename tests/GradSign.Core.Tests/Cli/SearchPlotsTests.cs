@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GradSign.Cli.Plots;
+using GradSign.Cli.Results;
 using GradSign.Cli.Search;
 using GradSign.Search;
 using GradSign.SearchSpaces.NasBench201;
@@ -102,6 +103,53 @@ public class SearchPlotsTests
         Assert.Equal(2, code);
         Assert.Single(err.TrimEnd().Split('\n'));
         Assert.Contains(message, err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Search_PublishedWithAResultsFile_IsRefusedInOneLine()
+    {
+        var (code, _, err) = CliRunner.Run("search", "--algo", "rs", "--scores", "published", "x.csv", "--data", "/nonexistent-gradsign-data");
+        Assert.Equal(2, code);
+        Assert.Single(err.TrimEnd().Split('\n'));
+        Assert.Contains("published stands alone", err, StringComparison.Ordinal);
+    }
+
+    [RequiresDataFact]
+    public void Search_ScoresFromShards_AreMergedAndGiveTheNumbersOfOneFile()
+    {
+        using var dir = new TempDirectory();
+        var schema = new StudyResultsSchema(["oracle"], "cifar10valid_split_test");
+        var settings = new StudySettings(new Dictionary<string, string> { ["seed"] = "42" });
+        var kept = Final.Value.Rows.Where(r => r.Index % 20 == 0).ToList();
+        StudyRow Row(NasBench201Row r) => new(r.Index, r.Arch, [r.Cifar10Test], r.Cifar10ValidSplitTest, [0.5]);
+        string Write(string name, IEnumerable<NasBench201Row> rows)
+        {
+            var path = Path.Combine(dir.Path, name);
+            StudyResultsFile.Write(path, settings, schema, rows.Select(Row));
+            return path;
+        }
+
+        var all = Write("all.csv", kept);
+        var a = Write("a.csv", kept.Where(r => r.Index % 40 == 0));
+        var b = Write("b.csv", kept.Where(r => r.Index % 40 != 0));
+        string[] common = ["search", "--algo", "rs", "--proxy", "none,oracle", "--runs", "3", "--budget", "10", "--json", "--scores"];
+        var (code, shards, err) = CliRunner.Run([.. common, a, b]);
+        Assert.True(code == 0, err);
+        var (code2, one, err2) = CliRunner.Run([.. common, all]);
+        Assert.True(code2 == 0, err2);
+        var shardLines = shards.TrimEnd().Split('\n');
+        var oneLines = one.TrimEnd().Split('\n');
+        Assert.Equal(2, shardLines.Length);
+        for (var i = 0; i < 2; i++)
+        {
+            var x = JsonDocument.Parse(shardLines[i]).RootElement;
+            var y = JsonDocument.Parse(oneLines[i]).RootElement;
+            Assert.Equal(kept.Count, x.GetProperty("search").GetProperty("cells").GetInt32());
+            Assert.Equal(y.GetProperty("cifar10_test").GetRawText(), x.GetProperty("cifar10_test").GetRawText());
+            Assert.Equal(y.GetProperty("search").GetProperty("proxy_seconds_per_run").GetDouble(), x.GetProperty("search").GetProperty("proxy_seconds_per_run").GetDouble());
+        }
+
+        Assert.Equal($"{a}, {b}", ProxyScoreTable.FromStudyResults([a, b], "oracle").Source);
     }
 
     [RequiresDataTheory]
