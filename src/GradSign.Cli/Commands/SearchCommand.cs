@@ -12,7 +12,7 @@ using GradSign.SearchSpaces.NasBench201;
 namespace GradSign.Cli.Commands;
 
 /// <summary>
-/// <c>gradsign search --algo rs|rea|reinforce|bohb[,…] --proxy none|gradsign|synflow|…[,…] [--scores FILE|published] --runs R
+/// <c>gradsign search --algo rs|rea|reinforce|bohb[,…] --proxy none|gradsign|synflow|…[,…] [--scores FILE…|published] --runs R
 /// --budget B --seed S [--warmup W] [--candidates K] [BOHB: --eta --fidelities --num-samples --random-fraction --top-percent
 /// --min-points --min-bandwidth] [--json] [--plots DIR]</c>: simulated NAS-Bench-201 searches (12-epoch validation accuracy as
 /// the training signal, BOHB also 200-epoch; a budget of 12-epoch trainings; precomputed proxy scores), summarised as mean ±
