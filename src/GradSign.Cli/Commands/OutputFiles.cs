@@ -90,6 +90,42 @@ internal static class OutputFiles
         }
     }
 
+    /// <summary>
+    /// Creates a folder for output files when it is missing and checks that each of the named files in it can be written.
+    /// </summary>
+    /// <param name="option">The option, for messages.</param>
+    /// <param name="folder">The folder.</param>
+    /// <param name="fileNames">Names of the files that will be written into it.</param>
+    /// <exception cref="ArgumentException">An empty path, a file where the folder or one of its parents should be, a folder that cannot be created, or a file that cannot be written (named).</exception>
+    public static void EnsureFolderWritable(string option, string folder, IEnumerable<string> fileNames)
+    {
+        ArgumentNullException.ThrowIfNull(fileNames);
+        if (string.IsNullOrWhiteSpace(folder))
+        {
+            throw new ArgumentException($"{option} needs a folder name, got '{folder}'.");
+        }
+
+        var full = Path.GetFullPath(folder);
+        if (File.Exists(full) || AnyAncestorIsFile(full))
+        {
+            throw new ArgumentException($"{option} '{folder}' is not a folder (a file is in the way).");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(full);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"{option} '{folder}' cannot be created: {ex.Message}", ex);
+        }
+
+        foreach (var name in fileNames)
+        {
+            EnsureWritable(option, Path.Combine(full, name));
+        }
+    }
+
     private static bool AnyAncestorIsFile(string folder)
     {
         for (var dir = folder; !string.IsNullOrEmpty(dir); dir = Path.GetDirectoryName(dir))

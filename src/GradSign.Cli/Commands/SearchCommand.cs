@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using GradSign.Cli.Plots;
 using GradSign.Cli.Results;
 using GradSign.Cli.Search;
 using GradSign.Data;
@@ -11,11 +12,12 @@ using GradSign.SearchSpaces.NasBench201;
 namespace GradSign.Cli.Commands;
 
 /// <summary>
-/// <c>gradsign search --algo rs|rea|reinforce|bohb --proxy none|gradsign|synflow|… [--scores FILE|published] --runs R --budget B
-/// --seed S [--warmup W] [--candidates K] [BOHB: --eta --fidelities --num-samples --random-fraction --top-percent --min-points
-/// --min-bandwidth] [--json]</c>: simulated NAS-Bench-201 searches (12-epoch validation accuracy as the training signal, BOHB
-/// also 200-epoch; a budget of 12-epoch trainings; precomputed proxy scores), summarised as mean ± std over runs of the best
-/// cell's 200-epoch test accuracies.
+/// <c>gradsign search --algo rs|rea|reinforce|bohb[,…] --proxy none|gradsign|synflow|…[,…] [--scores FILE…|published] --runs R
+/// --budget B --seed S [--warmup W] [--candidates K] [BOHB: --eta --fidelities --num-samples --random-fraction --top-percent
+/// --min-points --min-bandwidth] [--json] [--plots DIR]</c>: simulated NAS-Bench-201 searches (12-epoch validation accuracy as
+/// the training signal, BOHB also 200-epoch; a budget of 12-epoch trainings; precomputed proxy scores), summarised as mean ±
+/// std over runs of the best cell's 200-epoch test accuracies. Lists of algorithms and proxies run every pair in turn (one
+/// table, or one JSON line, each); <c>--plots</c> draws their best-so-far curves (<see cref="SearchPlots"/>).
 /// </summary>
 internal static class SearchCommand
 {
@@ -24,9 +26,13 @@ internal static class SearchCommand
 
     public static Command Create()
     {
-        var algo = new Option<string>("--algo", "--algorithm") { Required = true, Description = "Search algorithm: rs, rea, reinforce or bohb" };
-        var proxy = new Option<string>("--proxy") { DefaultValueFactory = _ => "none", Description = "Proxy steering the search (a column of --scores), or none" };
-        var scores = new Option<string?>("--scores") { Description = "Proxy scores: a 'gradsign correlate' results CSV, or 'published' (NAS-Bench-Suite-Zero CIFAR-10 scores). Restricts the space to the scored cells, also for --proxy none" };
+        var algo = new Option<string>("--algo", "--algorithm") { Required = true, Description = "Search algorithm: rs, rea, reinforce or bohb; a comma-separated list runs each" };
+        var proxy = new Option<string>("--proxy") { DefaultValueFactory = _ => "none", Description = "Proxy steering the search (a column of --scores), or none; a comma-separated list (e.g. none,synflow) runs each with every --algo" };
+        var scores = new Option<string[]>("--scores")
+        {
+            AllowMultipleArgumentsPerToken = true,
+            Description = "Proxy scores: 'gradsign correlate' results files (one study's shards are merged; .csv.gz read as is), or 'published' (NAS-Bench-Suite-Zero CIFAR-10 scores). Restricts the space to the scored cells, also for --proxy none",
+        };
         var runs = new Option<int>("--runs") { DefaultValueFactory = _ => 100, Description = "Independent runs" };
         var budget = new Option<int>("--budget") { DefaultValueFactory = _ => 100, Description = "Budget per run in 12-epoch trainings (bohb: a 200-epoch training costs 200/12)" };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 42UL, Description = "Experiment seed (run r uses a seed derived from it; default 42, as every command)" };
@@ -46,38 +52,41 @@ internal static class SearchCommand
         var signal = new Option<string>("--signal") { DefaultValueFactory = _ => NasBench201SearchOptions.DefaultSignalColumn, Description = "Search-signal column of nb201_12epoch.csv.gz" };
         var data = CommonOptions.Data();
         var json = CommonOptions.Json();
-        var command = new Command("search", "Simulated NAS-Bench-201 search (RS, REA, REINFORCE, BOHB), vanilla or proxy-assisted; mean ± std of the best cell's 200-epoch test accuracies")
+        var plots = new Option<string?>("--plots") { Description = "Also draw the searches' best-so-far curves (mean ± std over runs) as PNGs into this folder (created when missing)" };
+        var command = new Command("search", "Simulated NAS-Bench-201 search (RS, REA, REINFORCE, BOHB), vanilla or proxy-assisted; mean ± std of the best cell's 200-epoch test accuracies, and with --plots best-so-far curves")
         {
             algo, proxy, scores, runs, budget, seed, warmup, warmupTake, candidates, population, sampleSize, learningRate,
-            eta, fidelities, numSamples, randomFraction, topPercent, minPoints, minBandwidth, signal, data, json,
+            eta, fidelities, numSamples, randomFraction, topPercent, minPoints, minBandwidth, signal, data, json, plots,
         };
         Option[] bohbOnly = [eta, fidelities, numSamples, randomFraction, topPercent, minPoints, minBandwidth];
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            var proxyId = parse.GetValue(proxy)!;
-            var useProxy = !string.Equals(proxyId, "none", StringComparison.Ordinal);
-            var scoresArg = parse.GetValue(scores);
-            if (useProxy && scoresArg is null)
+            var proxyIds = ParseList(parse.GetValue(proxy)!, "--proxy");
+            var algorithms = ParseList(parse.GetValue(algo)!, "--algo").Select(SearchAlgorithms.Parse).ToList();
+            var scoresArg = parse.GetValue(scores) is { Length: > 0 } given ? given : null;
+            if (scoresArg is { Length: > 1 } && scoresArg.Contains(Published, StringComparer.Ordinal))
             {
-                throw new ArgumentException($"--proxy {proxyId} needs --scores FILE (a 'gradsign correlate' results CSV) or --scores {Published}.");
+                throw new ArgumentException($"--scores {Published} stands alone; it cannot be combined with results files.");
             }
 
-            var algorithm = SearchAlgorithms.Parse(parse.GetValue(algo)!);
-            if (algorithm != SearchAlgorithm.Bohb && bohbOnly.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } stray)
+            if (proxyIds.FirstOrDefault(IsProxy) is { } firstProxy && scoresArg is null)
+            {
+                throw new ArgumentException($"--proxy {firstProxy} needs --scores FILE (a 'gradsign correlate' results CSV) or --scores {Published}.");
+            }
+
+            if (!algorithms.Contains(SearchAlgorithm.Bohb) && bohbOnly.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } stray)
             {
                 throw new ArgumentException($"{stray.Name} applies to --algo bohb only.");
             }
 
-            var options = new NasBench201SearchOptions
+            var template = new NasBench201SearchOptions
             {
-                Algorithm = algorithm,
                 Runs = parse.GetValue(runs),
                 Budget = parse.GetValue(budget),
                 Seed = parse.GetValue(seed),
                 SignalColumn = parse.GetValue(signal)!,
-                UseProxy = useProxy,
                 Candidates = parse.GetValue(candidates),
                 Warmup = parse.GetValue(warmup),
                 WarmupTake = parse.GetValue(warmupTake),
@@ -87,38 +96,90 @@ internal static class SearchCommand
                     parse.GetValue(eta), parse.GetValue(numSamples), parse.GetValue(randomFraction), parse.GetValue(topPercent), parse.GetValue(minPoints), parse.GetValue(minBandwidth)),
                 Fidelities = ParseFidelities(parse.GetValue(fidelities)!),
             };
-            CommonOptions.WithOptionNames(() =>
+            var searches = (from a in algorithms from p in proxyIds select (Proxy: p, Options: template with { Algorithm = a, UseProxy = IsProxy(p) })).ToList();
+            foreach (var search in searches)
             {
-                options.Validate();
-                return options;
-            });
-            if (!useProxy && (options.Warmup > 0 || parse.GetResult(candidates) is { Implicit: false }))
+                CommonOptions.WithOptionNames(() =>
+                {
+                    search.Options.Validate();
+                    return search.Options;
+                });
+            }
+
+            if (!proxyIds.Any(IsProxy) && (template.Warmup > 0 || parse.GetResult(candidates) is { Implicit: false }))
             {
                 throw new ArgumentException("--warmup and --candidates need a --proxy.");
             }
 
-            var folder = CliDataFolder.Resolve(parse.GetValue(data));
-            var finalTable = NasBench201Table.LoadDefault(folder);
-            var simulation = new NasBench201SearchSimulation(finalTable, NasBench201Table.LoadTwelveEpoch(folder), options.SignalColumn);
-            var table = scoresArg is null ? null : LoadScores(scoresArg, useProxy ? proxyId : null, finalTable);
-            var report = simulation.Run(options, table);
-            if (report.Note is not null)
+            // Checked before any table is read or search run, so a long invocation never ends unable to save its figures.
+            var plotsFolder = parse.GetValue(plots);
+            if (plotsFolder is not null)
             {
-                error.WriteLine($"note: {report.Note}");
+                OutputFiles.EnsureFolderWritable("--plots", plotsFolder, SearchPlots.FileNames);
             }
 
-            if (parse.GetValue(json))
+            var folder = CliDataFolder.Resolve(parse.GetValue(data));
+            var finalTable = NasBench201Table.LoadDefault(folder);
+            var simulation = new NasBench201SearchSimulation(finalTable, NasBench201Table.LoadTwelveEpoch(folder), template.SignalColumn);
+            var tables = new Dictionary<string, ProxyScoreTable>(StringComparer.Ordinal);
+            var reports = new List<NasBench201SearchReport>(searches.Count);
+            var notes = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (proxyId, options) in searches)
             {
-                output.WriteLine(ToJson(report));
+                ProxyScoreTable? table = null;
+                if (scoresArg is not null && !tables.TryGetValue(proxyId, out table))
+                {
+                    table = LoadScores(scoresArg, options.UseProxy ? proxyId : null, finalTable);
+                    tables[proxyId] = table;
+                }
+
+                var report = simulation.Run(options, table);
+                if (report.Note is not null && notes.Add(report.Note))
+                {
+                    error.WriteLine($"note: {report.Note}");
+                }
+
+                if (parse.GetValue(json))
+                {
+                    output.WriteLine(ToJson(report));
+                }
+                else
+                {
+                    WriteTable(report, output);
+                }
+
+                reports.Add(report);
             }
-            else
+
+            if (plotsFolder is not null)
             {
-                WriteTable(report, output);
+                var files = SearchPlots.Write(plotsFolder, reports);
+                error.WriteLine($"wrote {files.Count} figures of {reports.Count} searches to {plotsFolder}");
             }
 
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Whether a <c>--proxy</c> item names a proxy (not <c>none</c>).</summary>
+    private static bool IsProxy(string proxyId) => !string.Equals(proxyId, "none", StringComparison.Ordinal);
+
+    /// <summary>Splits a comma-separated option value; refuses empty and repeated items (named).</summary>
+    private static List<string> ParseList(string text, string option)
+    {
+        var items = text.Split(',', StringSplitOptions.TrimEntries).ToList();
+        if (items.Any(string.IsNullOrEmpty))
+        {
+            throw new ArgumentException($"{option} '{text}' has an empty item; give a comma-separated list without gaps.");
+        }
+
+        if (items.GroupBy(i => i, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"{option} '{text}' names '{twice.Key}' twice.");
+        }
+
+        return items;
     }
 
     /// <summary>Parses <c>--fidelities</c>: epochs joined by commas (the range is checked by the options).</summary>
@@ -138,21 +199,16 @@ internal static class SearchCommand
     }
 
     /// <summary>Scores for <paramref name="proxyId"/>, or (for a vanilla run) just the set of scored cells.</summary>
-    private static ProxyScoreTable LoadScores(string source, string? proxyId, NasBench201Table finalTable)
+    private static ProxyScoreTable LoadScores(string[] sources, string? proxyId, NasBench201Table finalTable)
     {
-        if (string.Equals(source, Published, StringComparison.Ordinal))
+        if (sources is [Published])
         {
             // Every published column covers the same 9,445 cells without dead edges; synflow stands for them in a vanilla run.
             return ProxyScoreTable.FromPublished(finalTable, proxyId ?? GradSign.Proxies.ProxyIds.SynFlow);
         }
 
-        if (proxyId is null)
-        {
-            var first = StudyResultsFile.Read(source).Schema.Proxies[0];
-            return ProxyScoreTable.FromStudyResults(source, first);
-        }
-
-        return ProxyScoreTable.FromStudyResults(source, proxyId);
+        // A vanilla run only needs the scored cells: any column gives them (every column covers the same rows).
+        return ProxyScoreTable.FromStudyResults(sources, proxyId ?? StudyResultsFile.Read(sources[0]).Schema.Proxies[0]);
     }
 
     internal static string ToJson(NasBench201SearchReport report)

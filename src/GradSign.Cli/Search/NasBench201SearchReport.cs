@@ -30,6 +30,12 @@ public sealed record NasBench201SearchRun(
 
     /// <summary>Simulated training epochs the run charged.</summary>
     public int Epochs => TrainingsByEpochs.Sum(p => p.Key * p.Value);
+
+    /// <summary>
+    /// The run's best-so-far curve: the incumbent after each training, in order (empty when not recorded). Its last point
+    /// is <see cref="BestSignal"/> and <see cref="Final"/>.
+    /// </summary>
+    public IReadOnlyList<NasBench201TrajectoryPoint> Trajectory { get; init; } = [];
 }
 
 /// <summary>The outcome of a simulated NAS-Bench-201 search experiment.</summary>

@@ -184,6 +184,7 @@ public sealed class NasBench201SearchSimulation
         var searcher = SearchAlgorithms.Create<int>(options.Algorithm, options.Evolution, options.Reinforce, options.Bohb);
         var epochs = options.Algorithm == SearchAlgorithm.Bohb ? options.Fidelities : [NasBench201SearchOptions.TwelveEpochs];
         var levels = epochs.Select(e => ((double)e, (IReadOnlyDictionary<int, double>)SignalAt(e))).ToArray();
+        var costs = epochs.Select(e => e / (double)NasBench201SearchOptions.TwelveEpochs).ToArray();
         var runs = new List<NasBench201SearchRun>(options.Runs);
         for (var r = 0; r < options.Runs; r++)
         {
@@ -193,12 +194,33 @@ public sealed class NasBench201SearchSimulation
             var row = _final[result.Best];
             var final = ReportColumns.ToDictionary(c => c, c => row[c], StringComparer.Ordinal);
             var trainings = Enumerable.Range(0, epochs.Count).ToDictionary(i => epochs[i], evaluator.CallsAt);
-            runs.Add(new NasBench201SearchRun(r, seed, row.Arch, row.Index, result.BestSignal, final, result.ProxyCalls, result.ProxySeconds, epochs[result.BestFidelity], trainings));
+            runs.Add(new NasBench201SearchRun(r, seed, row.Arch, row.Index, result.BestSignal, final, result.ProxyCalls, result.ProxySeconds, epochs[result.BestFidelity], trainings)
+            {
+                Trajectory = Trajectory(result, costs),
+            });
             SearchLog.RunFinished(_logger, r, searcher.Name, row.Arch, result.BestSignal);
             progress?.Report(r + 1);
         }
 
         return new NasBench201SearchReport(options, useProxy ? scores!.Proxy : null, scores?.Source, space.Count, note, runs);
+    }
+
+    /// <summary>The run's best-so-far curve (the final accuracies of each incumbent shared with the table rows' values).</summary>
+    private IReadOnlyList<NasBench201TrajectoryPoint> Trajectory(SearchResult<int> result, double[] costs)
+    {
+        var finals = new Dictionary<int, IReadOnlyDictionary<string, double>>();
+        var history = result.History.Select(step =>
+        {
+            if (!finals.TryGetValue(step.Arch, out var final))
+            {
+                var row = _final[step.Arch];
+                final = ReportColumns.ToDictionary(c => c, c => row[c], StringComparer.Ordinal);
+                finals[step.Arch] = final;
+            }
+
+            return (step.Fidelity, step.Signal, final);
+        }).ToList();
+        return NasBench201SearchTrajectory.Build(history, costs);
     }
 
     private Dictionary<int, double> SignalAt(int epochs) => epochs switch

@@ -58,10 +58,37 @@ public sealed class ProxyScoreTable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(proxy);
         var results = StudyResultsFile.Read(path);
-        var column = -1;
-        for (var i = 0; i < results.Schema.Proxies.Count; i++)
+        return FromRows(path, results.Schema, results.Rows, proxy);
+    }
+
+    /// <summary>
+    /// Reads one proxy's column of several results files of one study (e.g. its shards, <c>.csv.gz</c> read as is), merged
+    /// as <see cref="StudyResultsFile.Merge"/> does; one file is read as <see cref="FromStudyResults(string, string)"/>.
+    /// </summary>
+    /// <param name="paths">The results files (at least one).</param>
+    /// <param name="proxy">The proxy id, one of the files' proxy columns.</param>
+    /// <returns>The table; its <see cref="Source"/> lists the files.</returns>
+    /// <exception cref="ArgumentException">No files, or no such proxy column (its proxies named).</exception>
+    /// <exception cref="InvalidDataException">A malformed file, files of different studies, or conflicting rows.</exception>
+    public static ProxyScoreTable FromStudyResults(IReadOnlyList<string> paths, string proxy)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ArgumentException.ThrowIfNullOrWhiteSpace(proxy);
+        if (paths.Count == 1)
         {
-            if (string.Equals(results.Schema.Proxies[i], proxy, StringComparison.Ordinal))
+            return FromStudyResults(paths[0], proxy);
+        }
+
+        var (_, schema, rows, _) = StudyResultsFile.Merge(paths);
+        return FromRows(string.Join(", ", paths), schema, rows, proxy);
+    }
+
+    private static ProxyScoreTable FromRows(string path, StudyResultsSchema schema, IReadOnlyList<StudyRow> rows, string proxy)
+    {
+        var column = -1;
+        for (var i = 0; i < schema.Proxies.Count; i++)
+        {
+            if (string.Equals(schema.Proxies[i], proxy, StringComparison.Ordinal))
             {
                 column = i;
             }
@@ -69,11 +96,11 @@ public sealed class ProxyScoreTable
 
         if (column < 0)
         {
-            throw new ArgumentException($"Scores file '{path}' has no '{proxy}' column (proxies: {string.Join(", ", results.Schema.Proxies)}).", nameof(proxy));
+            throw new ArgumentException($"Scores file '{path}' has no '{proxy}' column (proxies: {string.Join(", ", schema.Proxies)}).", nameof(proxy));
         }
 
-        var scores = new Dictionary<string, ProxyScore>(results.Rows.Count, StringComparer.Ordinal);
-        foreach (var row in results.Rows)
+        var scores = new Dictionary<string, ProxyScore>(rows.Count, StringComparer.Ordinal);
+        foreach (var row in rows)
         {
             var score = new ProxyScore(proxy, row.Scores[column]) { Elapsed = TimeSpan.FromSeconds(row.Seconds[column]) };
             if (scores.TryGetValue(row.Arch, out var seen) && !seen.Value.Equals(score.Value))
