@@ -18,7 +18,7 @@ internal static class KernelBenchCommand
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Samples per call" };
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => -1, Description = "Max threads (-1: all cores)" };
         var useDouble = new Option<bool>("--double") { Description = "float64 instead of float32" };
-        var filter = new Option<string?>("--shape") { Description = "Only shapes whose name contains this text ('gemm': time GEMM sizes instead)" };
+        var filter = new Option<string?>("--shape") { Description = "Only shapes whose name contains this text ('gemm': time GEMM sizes instead; 'peak': the FP32 FMA peak)" };
         var command = new Command("kernel-bench", "Time the convolution kernels on NAS-Bench-201 shapes (min-of-N Stopwatch)")
         {
             reps, batch, threads, useDouble, filter,
@@ -43,6 +43,21 @@ internal static class KernelBenchCommand
             var output = parse.InvocationConfiguration.Output;
             output.WriteLine($"# {(parse.GetValue(useDouble) ? "float64" : "float32")}, batch {b}, threads {(t <= 0 ? Environment.ProcessorCount : t)}, min/median of {n}; GFLOP/s from the min");
             output.WriteLine($"{"shape",-16} {"pass",-16} {"GFLOP",8} {"min ms",9} {"med ms",9} {"GFLOP/s",8}");
+            if (text is "peak")
+            {
+                // The FP32 ceiling: register-only FMA chains on every thread, per register width.
+                var cores = t <= 0 ? Environment.ProcessorCount : t;
+                foreach (var width in new[] { 512, 256, 128 })
+                {
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"fma-peak-{width,-7} {"threads " + cores,-16} {"",8} {"",9} {"",9} {FmaPeak.Measure(width, cores, n),8:F1}"));
+                    output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"fma-peak-{width,-7} {"threads 1",-16} {"",8} {"",9} {"",9} {FmaPeak.Measure(width, 1, n),8:F1}"));
+                }
+
+                return 0;
+            }
+
             if (text is "gemm")
             {
                 foreach (var (m, nn, k) in GemmBenchmarks.Shapes)

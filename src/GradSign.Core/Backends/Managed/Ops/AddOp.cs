@@ -28,11 +28,12 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
     /// dx_i (+)= dy for every input that needs a gradient, block by block. Scalar equivalent, per input in order:
     /// <c>for k: dx_i[k] = (claimed before ? dx_i[k] : 0) + dy[k]</c> (an input listed twice is copied, then added).
     /// </summary>
-    private void Scatter(Workspace<T> w, T[][] buffers, Func<int, bool> claim)
+    private void Scatter(Workspace<T> w, SlotBuffers<T> buffers, Func<int, bool> claim)
     {
         var targets = Inputs.Where(i => w.NeedsGrad[i]).ToArray();
         var accumulate = targets.Select(claim).ToArray();
         var dy = buffers[Output];
+        var dx = targets.Select(t => buffers[t]).ToArray();
         var length = dy.Length;
         Parallelism.For(w.Degree, (length + Block - 1) / Block, (long)Block * (targets.Length + 1), (s, e) =>
         {
@@ -42,7 +43,7 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
                 var source = dy.AsSpan(a, Math.Min(Block, length - a));
                 for (var t = 0; t < targets.Length; t++)
                 {
-                    var d = buffers[targets[t]].AsSpan(a, source.Length);
+                    var d = dx[t].AsSpan(a, source.Length);
                     if (accumulate[t])
                     {
                         TensorPrimitives.Add(d, source, d);
@@ -57,20 +58,20 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
     }
 
     /// <summary>y = Σ_i x_i, block by block (left to right, as the scalar <c>((x_0 + x_1) + x_2) + …</c>).</summary>
-    private void Sum(Workspace<T> w, T[][] buffers, T[] y)
+    private void Sum(Workspace<T> w, SlotBuffers<T> buffers, T[] y)
     {
         var length = y.Length;
-        var inputs = Inputs;
+        var inputs = Inputs.Select(i => buffers[i]).ToArray();
         Parallelism.For(w.Degree, (length + Block - 1) / Block, (long)Block * (inputs.Length + 1), (s, e) =>
         {
             for (var b = s; b < e; b++)
             {
                 var a = b * Block;
                 var d = y.AsSpan(a, Math.Min(Block, length - a));
-                TensorPrimitives.Add(buffers[inputs[0]].AsSpan(a, d.Length), buffers[inputs[1]].AsSpan(a, d.Length), d);
+                TensorPrimitives.Add(inputs[0].AsSpan(a, d.Length), inputs[1].AsSpan(a, d.Length), d);
                 for (var k = 2; k < inputs.Length; k++)
                 {
-                    TensorPrimitives.Add(d, buffers[inputs[k]].AsSpan(a, d.Length), d);
+                    TensorPrimitives.Add(d, inputs[k].AsSpan(a, d.Length), d);
                 }
             }
         });

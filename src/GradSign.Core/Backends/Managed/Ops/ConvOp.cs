@@ -23,6 +23,12 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
     public override IEnumerable<int> Parameters => bias is { } b ? [Weight, b] : [Weight];
 
     /// <inheritdoc />
+    public override IEnumerable<int> SavedSlots => [Inputs[0]];
+
+    /// <inheritdoc />
+    public override bool TangentsReadOutputGradient => true;
+
+    /// <inheritdoc />
     public override void Forward(Workspace<T> w)
         => Conv2dForward.Run(_g, w.Batch, w.Values[Inputs[0]], w.Params[Weight], Bias(w.Params), w.Values[Output], maxDegreeOfParallelism: w.Degree);
 
