@@ -29,6 +29,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private readonly bool[] _saved;        // per slot: read after the forward pass (backward, tangents)
     private readonly bool[] _activation;   // per slot: a conv/linear output (output saliencies read it)
     private readonly bool[] _hessianGrads; // per slot: its gradient is read by a Hessian-vector product's tangent sweep
+    private readonly int[] _gradientOwner; // per slot: the slot whose gradient buffer it uses (see ShareSumGradients)
     private readonly int _degree;
     private readonly BufferPool _pool;
     private Workspace<T>? _workspace;
@@ -120,6 +121,46 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
             _activation[op.Output] = op is ConvOp<T> or LinearOp<T>;
             _hessianGrads[op.Output] = op.TangentsReadOutputGradient;
         }
+
+        _gradientOwner = ShareSumGradients();
+    }
+
+    /// <summary>
+    /// A sum's input that nothing else reads (NAS-Bench-201: every edge's BatchNorm output feeding its node) receives
+    /// exactly the sum's gradient, so it shares the sum's gradient (and gradient-tangent) buffer instead of getting a
+    /// copy. Sums are visited last to first so that a sum feeding another sum resolves to the final owner.
+    /// </summary>
+    private int[] ShareSumGradients()
+    {
+        var readers = new int[_slotSizes.Length];
+        foreach (var op in _ops)
+        {
+            foreach (var input in op?.Inputs ?? [])
+            {
+                readers[input]++;
+            }
+        }
+
+        var owner = Enumerable.Range(0, _slotSizes.Length).ToArray();
+        for (var i = _ops.Length - 1; i >= 1; i--)
+        {
+            if (_ops[i] is not AddOp<T> add)
+            {
+                continue;
+            }
+
+            for (var k = 0; k < add.Inputs.Length; k++)
+            {
+                var input = add.Inputs[k];
+                if (input != 0 && readers[input] == 1 && _slotSizes[input] == _slotSizes[add.Output])
+                {
+                    owner[input] = owner[add.Output];
+                    add.SharesGradient[k] = true;
+                }
+            }
+        }
+
+        return owner;
     }
 
     /// <inheritdoc />
@@ -245,7 +286,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         if (_workspace is null || _workspace.Batch != batch.Count)
         {
             ReleaseWorkspace();
-            var w = new Workspace<T>(batch.Count, _slotSizes, [.. _zeroSlots], _params, _degree, _pool);
+            var w = new Workspace<T>(batch.Count, _slotSizes, [.. _zeroSlots], _gradientOwner, _params, _degree, _pool);
             foreach (var op in _ops)
             {
                 op?.Prepare(batch.Count, _pool);

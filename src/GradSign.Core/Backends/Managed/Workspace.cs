@@ -12,7 +12,7 @@ internal sealed class Workspace<T>
 {
     private readonly BufferPool _pool;
 
-    public Workspace(int batch, int[] slotSizes, bool[] tangentZero, T[][] parameters, int degree, BufferPool pool)
+    public Workspace(int batch, int[] slotSizes, bool[] tangentZero, int[] gradientOwner, T[][] parameters, int degree, BufferPool pool)
     {
         Batch = batch;
         _pool = pool;
@@ -20,9 +20,9 @@ internal sealed class Workspace<T>
         Params = parameters;
         TangentZero = tangentZero;
         Values = new SlotBuffers<T>(batch, slotSizes, pool);
-        Grads = new SlotBuffers<T>(batch, slotSizes, pool);
+        Grads = new SlotBuffers<T>(batch, slotSizes, pool, aliasOf: gradientOwner);
         Tangents = new SlotBuffers<T>(batch, slotSizes, pool, tangentZero);
-        GradTangents = new SlotBuffers<T>(batch, slotSizes, pool);
+        GradTangents = new SlotBuffers<T>(batch, slotSizes, pool, aliasOf: gradientOwner);
         GradWritten = new bool[slotSizes.Length];
         GradTangentWritten = new bool[slotSizes.Length];
         NeedsGrad = new bool[slotSizes.Length];
@@ -42,7 +42,7 @@ internal sealed class Workspace<T>
     /// <summary>Output values per slot.</summary>
     public SlotBuffers<T> Values { get; }
 
-    /// <summary>∂L/∂output per slot.</summary>
+    /// <summary>∂L/∂output per slot (a sum's only-consumed inputs share the sum's buffer).</summary>
     public SlotBuffers<T> Grads { get; }
 
     /// <summary>Whether a slot's gradient has been written during the current backward pass (later writers add).</summary>

@@ -4,10 +4,15 @@ using System.Numerics.Tensors;
 namespace GradSign.Backends.Managed.Ops;
 
 /// <summary>Element-wise sum of its inputs, added left to right.</summary>
+/// <remarks>An input read by nothing but this sum has exactly the sum's gradient; the executor lets such inputs share the
+/// sum's gradient buffer (<see cref="SharesGradient"/>), and the backward pass only marks them written.</remarks>
 internal sealed class AddOp<T>(int layer, int output, int[] inputs)
     : LayerOp<T>(layer, output, inputs)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Per input position: whether that input's gradient buffer is this op's output gradient buffer.</summary>
+    public bool[] SharesGradient { get; } = new bool[inputs.Length];
+
     /// <summary>Elements per block: 16 KiB of float32 per operand, so a block of the sum (forward) or of the output's
     /// gradient (backward) stays in L1 while every input is added, and each tensor crosses memory once.</summary>
     private const int Block = 1 << 12;
@@ -30,7 +35,20 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
     /// </summary>
     private void Scatter(Workspace<T> w, SlotBuffers<T> buffers, Func<int, bool> claim)
     {
-        var targets = Inputs.Where(i => w.NeedsGrad[i]).ToArray();
+        var targets = Inputs.Where((i, k) => w.NeedsGrad[i] && !SharesGradient[k]).ToArray();
+        foreach (var (i, k) in Inputs.Select((i, k) => (i, k)))
+        {
+            if (SharesGradient[k])
+            {
+                claim(i); // the sole writer: the shared buffer already holds dy
+            }
+        }
+
+        if (targets.Length == 0)
+        {
+            return;
+        }
+
         var accumulate = targets.Select(claim).ToArray();
         var dy = buffers[Output];
         var dx = targets.Select(t => buffers[t]).ToArray();
