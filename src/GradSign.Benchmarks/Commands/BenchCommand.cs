@@ -28,9 +28,11 @@ internal static class BenchCommand
         var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => 3, Description = "Timed repetitions per proxy (default 3)" };
         var seed = new Option<int>("--seed") { DefaultValueFactory = _ => 0, Description = "Seed of the random weights and batch (default 0)" };
         var json = CommonOptions.Json();
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => -1, Description = "Most threads the backend may use (default -1: all cores)" };
+        var cpuTime = new Option<bool>("--cpu-time") { Description = "Report process CPU seconds per call instead of wall-clock seconds (steadier on a busy machine; compare builds with --threads 1)" };
         var command = new Command("bench", "Time proxies on NAS-Bench-201 networks with random weights and data")
         {
-            space, arch, batch, proxies, repeats, seed, json,
+            space, arch, batch, proxies, repeats, seed, json, threads, cpuTime,
         };
         command.SetAction(parse =>
         {
@@ -58,7 +60,8 @@ internal static class BenchCommand
                 }
             }).ToList();
             var selected = ProxyRegistry.CreateDefault().Resolve(parse.GetValue(proxies)!);
-            var results = Measure(cells, selected, batchSize, repeatCount, parse.GetValue(seed), new GradSign.Backends.Managed.ManagedBackend());
+            using var backend = new GradSign.Backends.Managed.ManagedBackend();
+            var results = Measure(cells, selected, batchSize, repeatCount, parse.GetValue(seed), backend, parse.GetValue(threads), parse.GetValue(cpuTime));
             Print(parse.InvocationConfiguration.Output, results, parse.GetValue(json));
             return 0;
         });
@@ -69,9 +72,9 @@ internal static class BenchCommand
     internal sealed record BenchResult(string Arch, string Proxy, double MedianSeconds, IReadOnlyList<double> Seconds, double Value);
 
     /// <summary>Times every proxy on every architecture.</summary>
-    internal static List<BenchResult> Measure(IReadOnlyList<(string Arch, NasBench201Cell Cell)> cells, IReadOnlyList<IZeroCostProxy> proxies, int batchSize, int repeats, int seed, ITensorBackend backend)
+    internal static List<BenchResult> Measure(IReadOnlyList<(string Arch, NasBench201Cell Cell)> cells, IReadOnlyList<IZeroCostProxy> proxies, int batchSize, int repeats, int seed, ITensorBackend backend, int threads = -1, bool cpuTime = false)
     {
-        var context = new ProxyContext(backend);
+        var context = new ProxyContext(backend) { MaxDegreeOfParallelism = threads };
         var results = new List<BenchResult>();
         var options = NasBench201NetworkOptions.Default;
         var batch = RandomBatch(batchSize, 3, options.InputSize, options.NumClasses, seed);
@@ -84,9 +87,10 @@ internal static class BenchCommand
                 var seconds = new double[repeats];
                 for (var r = 0; r < repeats; r++)
                 {
+                    var cpu = cpuTime ? ProcessCpuClock.Seconds() : 0;
                     var clock = Stopwatch.StartNew();
                     proxy.Compute(weights, batch, context);
-                    seconds[r] = clock.Elapsed.TotalSeconds;
+                    seconds[r] = cpuTime ? ProcessCpuClock.Seconds() - cpu : clock.Elapsed.TotalSeconds;
                 }
 
                 var sorted = seconds.Order().ToArray();

@@ -71,14 +71,17 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
         var x = Inputs[0];
         var yd = w.Tangents[Output];
         var bd = Bias(w.ParamTangents);
+        // Tangents decide no ReLU mask (those come from the values), so their convolutions may take Winograd's rounding;
+        // the value forward pass stays direct (see Conv2dForward).
+        var algorithm = ConvAlgorithm.Winograd;
         if (w.TangentZero[x])
         {
-            Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], bd, yd, maxDegreeOfParallelism: w.Degree);
+            Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], bd, yd, maxDegreeOfParallelism: w.Degree, algorithm: algorithm);
             return;
         }
 
-        Conv2dForward.Run(_g, w.Batch, w.Tangents[x], w.Params[Weight], bd, yd, maxDegreeOfParallelism: w.Degree);
-        Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], ReadOnlySpan<T>.Empty, yd, accumulate: true, maxDegreeOfParallelism: w.Degree);
+        Conv2dForward.Run(_g, w.Batch, w.Tangents[x], w.Params[Weight], bd, yd, maxDegreeOfParallelism: w.Degree, algorithm: algorithm);
+        Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], ReadOnlySpan<T>.Empty, yd, accumulate: true, maxDegreeOfParallelism: w.Degree, algorithm: algorithm);
     }
 
     /// <inheritdoc />
