@@ -18,7 +18,9 @@ registry="$(sed -n 's/.*key="nuget.org"[^>]*value="\([^"]*\)".*/\1/p' "$root/nug
 if [[ -z "$registry" ]]; then echo "consumer test: no nuget.org source in $root/nuget.config" >&2; exit 1; fi
 
 dotnet pack "$root/src/GradSign.Core" -c Release -o "$feed" -p:Version="$version" --nologo -v quiet
+dotnet pack "$root/src/GradSign.Cli" -c Release -o "$feed" -p:Version="$version" --nologo -v quiet
 test -f "$feed/GradSign.Core.$version.nupkg"
+test -f "$feed/GradSign.Cli.$version.nupkg"
 
 # Empty MSBuild and NuGet files stop the upward searches at the temporary folder.
 for f in Directory.Build.props Directory.Build.targets Directory.Packages.props; do echo '<Project />' > "$work/$f"; done
@@ -54,8 +56,8 @@ cat > "$app/Consumer.csproj" <<XML
 XML
 
 cat > "$app/Program.cs" <<'CS'
+using GradSign.Backends;
 using GradSign.Backends.Managed;
-using GradSign.Data;
 using GradSign.Networks;
 using GradSign.Proxies;
 using GradSign.SearchSpaces.NasBench201;
@@ -66,7 +68,7 @@ var spec = NasBench201Network.Build(arch, new NasBench201NetworkOptions(Channels
 var weights = NetworkWeights.Initialize(spec, seed: 0);
 var rng = new Random(0);
 var batch = new Batch([.. Enumerable.Range(0, 8 * 3 * 32 * 32).Select(_ => (float)rng.NextDouble() - 0.5f)], [.. Enumerable.Range(0, 8).Select(i => i % 10)], 8, 3, 32, 32);
-var context = new ProxyContext(ManagedBackend.Instance);
+var context = new ProxyContext(new ManagedBackend());
 var assembly = typeof(NetworkWeights).Assembly;
 Console.WriteLine($"GradSign.Core {assembly.GetName().Version} from {assembly.Location}");
 Console.WriteLine($"parameters={spec.ParameterCount}");
@@ -92,4 +94,11 @@ check "the app loaded GradSign.Core $version" grep -q "^GradSign.Core $version.0
 check "a positive parameter count" grep -Eq '^parameters=[1-9][0-9]*$' "$work/output.txt"
 check "a finite positive synflow score" grep -Eq '^synflow=[0-9]+(\.[0-9]+)?(E\+[0-9]+)?$' "$work/output.txt"
 check "a finite positive naswot score" grep -Eq '^naswot=[0-9]+(\.[0-9]+)?$' "$work/output.txt"
-echo "consumer test: GradSign.Core $version restored from the local feed, built and scored a network"
+
+# The command line as a .NET tool, installed from the same feed as README says.
+(cd "$work" && dotnet tool install GradSign.Cli --version "$version" --tool-path "$work/tools") > /dev/null
+"$work/tools/gradsign" --help > "$work/help.txt"
+check "the gradsign tool runs and lists its commands" grep -q "correlate" "$work/help.txt"
+"$work/tools/gradsign" score --space nb201 --arch '|nor_conv_3x3~0|+|none~0|skip_connect~1|+|none~0|none~1|none~2|' --proxies params,flops --json > "$work/tool.txt"
+check "the gradsign tool scores a cell" grep -Eq '"params":[1-9][0-9]*' "$work/tool.txt"
+echo "consumer test: GradSign.Core $version restored from the local feed, built and scored a network; the gradsign tool installed and ran"

@@ -32,7 +32,7 @@ def torch_times(arch, repeats):
 
 
 def our_times(arch, repeats, proxies):
-    exe = os.path.join(ROOT, "artifacts", "bin", "GradSign.Benchmarks", "release", "gradsign.dll")
+    exe = os.path.join(ROOT, "artifacts", "bin", "GradSign.Cli", "release", "gradsign.dll")
     out = subprocess.run(["dotnet", exe, "bench", "--space", "nb201", "--arch", arch, "--batch", "64",
                           "--proxies", ",".join(proxies), "--repeats", str(repeats), "--json"],
                          check=True, capture_output=True, text=True).stdout

@@ -4,7 +4,7 @@ using BenchmarkDotNet.Running;
 namespace GradSign.Benchmarks.Commands;
 
 /// <summary>
-/// <c>gradsign bdn [BenchmarkDotNet arguments]</c>: runs the BenchmarkDotNet suites of this assembly, forwarding
+/// <c>bdn [BenchmarkDotNet arguments]</c>: runs the BenchmarkDotNet suites of this assembly, forwarding
 /// every remaining argument to <see cref="BenchmarkSwitcher"/> (e.g. <c>--filter '*Kendall*' --job short</c>).
 /// </summary>
 internal static class BdnCommand
@@ -24,8 +24,8 @@ internal static class BdnCommand
         {
             // Unknown options land in the argument in their original order; anything still unmatched follows.
             string[] args = [.. parse.GetValue(forwarded) ?? [], .. parse.UnmatchedTokens];
-            var summaries = BenchmarkSwitcher.FromAssembly(typeof(Cli).Assembly).Run(args).ToList();
-            return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? Cli.Failure : 0;
+            var summaries = BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args).ToList();
+            return summaries.Any(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success)) ? Program.Failure : 0;
         });
         return command;
     }

@@ -7,9 +7,9 @@ using GradSign.Benchmarks.Kernels;
 namespace GradSign.Benchmarks.Commands;
 
 /// <summary>
-/// <c>gradsign kernel-bench</c> (hidden): a quick Stopwatch harness for the convolution kernels on the NAS-Bench-201 shapes.
+/// <c>kernel-bench</c> (hidden): a quick Stopwatch harness for the convolution kernels on the NAS-Bench-201 shapes.
 /// Prints min-of-N (and median) time and GFLOP/s per shape and pass. The BenchmarkDotNet suite
-/// (<c>gradsign bdn --filter *Conv*</c>) is the careful measurement; this one is for iterating on a shared, noisy machine.
+/// (<c>bdn --filter *Conv*</c>) is the careful measurement; this one is for iterating on a shared, noisy machine.
 /// </summary>
 internal static class KernelBenchCommand
 {

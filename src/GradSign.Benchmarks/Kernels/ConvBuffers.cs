@@ -41,7 +41,7 @@ internal sealed class ConvBuffers<T>
     public void Forward(int threads) => Conv2dForward.Run<T>(_g, _batch, _input, _weight, _bias, _output, false, threads);
 
     /// <summary>The forward pass on Winograd F(2×2, 3×3) where it applies (what tangent passes use).</summary>
-    public void ForwardWinograd(int threads) => Conv2dForward.Run<T>(_g, _batch, _input, _weight, _bias, _output, false, threads, ConvAlgorithm.Winograd);
+    public void ForwardWinograd(int threads) => Conv2dForward.Run<T>(_g, _batch, _input, _weight, _bias, _output, false, threads, algorithm: ConvAlgorithm.Winograd);
 
     public void BackwardData(int threads) => Conv2dBackwardData.Run<T>(_g, _batch, _gradOutput, _weight, _gradInput, false, threads);
 

@@ -9,16 +9,18 @@ public enum BackendCapabilities
     None = 0,
     /// <summary>Execution in float64 (<see cref="Precision.Float64"/>).</summary>
     Float64 = 1 << 0,
-    /// <summary><see cref="INetworkExecutor.PerSampleGradients"/>.</summary>
+    /// <summary><see cref="Execution.INetworkExecutor.PerSampleGradients"/>.</summary>
     PerSampleGradients = 1 << 1,
-    /// <summary><see cref="INetworkExecutor.HessianVectorProduct"/>.</summary>
+    /// <summary><see cref="Execution.INetworkExecutor.HessianVectorProduct"/>.</summary>
     HessianVectorProducts = 1 << 2,
-    /// <summary>Gradients with respect to the input (<see cref="INetworkExecutor.Backward(GradSign.Data.Batch, Objective, bool)"/> with <c>inputGradient: true</c>).</summary>
+    /// <summary>Gradients with respect to the input (<see cref="Execution.INetworkExecutor.Backward(Batch, Execution.Objective, bool)"/> with <c>inputGradient: true</c>).</summary>
     InputGradients = 1 << 3,
-    /// <summary><see cref="INetworkExecutor.ReluCodes"/>.</summary>
+    /// <summary><see cref="Execution.INetworkExecutor.ReluCodes"/>.</summary>
     ReluCodes = 1 << 4,
-    /// <summary><see cref="INetworkExecutor.OutputSaliencies"/>.</summary>
+    /// <summary><see cref="Execution.INetworkExecutor.OutputSaliencies"/>.</summary>
     OutputSaliencies = 1 << 5,
+    /// <summary><see cref="Execution.INetworkExecutor.LayerOutputs"/>.</summary>
+    LayerOutputs = 1 << 6,
     /// <summary>Every capability above.</summary>
-    All = Float64 | PerSampleGradients | HessianVectorProducts | InputGradients | ReluCodes | OutputSaliencies,
+    All = Float64 | PerSampleGradients | HessianVectorProducts | InputGradients | ReluCodes | OutputSaliencies | LayerOutputs,
 }

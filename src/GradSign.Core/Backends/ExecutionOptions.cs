@@ -32,21 +32,38 @@ public enum ParameterTransform
     Absolute,
 }
 
-/// <summary>How a backend compiles a network. Immutable.</summary>
+/// <summary>How a backend compiles a network. Immutable; every property is checked when it is set, so an instance is
+/// always valid and no backend needs to check it again.</summary>
 public sealed record ExecutionOptions
 {
     /// <summary>Default: float32, every BatchNorm kept, weights as given, all cores.</summary>
     public static ExecutionOptions Default { get; } = new();
 
     /// <summary>Precision.</summary>
-    public Precision Precision { get; init; } = Precision.Float32;
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined <see cref="Backends.Precision"/>.</exception>
+    public Precision Precision { get; init => field = Defined(value, nameof(Precision)); } = Precision.Float32;
 
     /// <summary>Which BatchNorms run.</summary>
-    public BatchNormMode BatchNormMode { get; init; } = BatchNormMode.KeepAll;
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined <see cref="Backends.BatchNormMode"/>.</exception>
+    public BatchNormMode BatchNormMode { get; init => field = Defined(value, nameof(BatchNormMode)); } = BatchNormMode.KeepAll;
 
     /// <summary>Parameter transform.</summary>
-    public ParameterTransform ParameterTransform { get; init; } = ParameterTransform.None;
+    /// <exception cref="ArgumentOutOfRangeException">Not a defined <see cref="Backends.ParameterTransform"/>.</exception>
+    public ParameterTransform ParameterTransform { get; init => field = Defined(value, nameof(ParameterTransform)); } = ParameterTransform.None;
 
     /// <summary>Threads a backend may use; −1 means all cores. Results do not depend on it.</summary>
-    public int MaxDegreeOfParallelism { get; init; } = -1;
+    /// <exception cref="ArgumentOutOfRangeException">0 or below −1.</exception>
+    public int MaxDegreeOfParallelism { get; init => field = CheckParallelism(value, nameof(MaxDegreeOfParallelism)); } = -1;
+
+    /// <summary>Checks a degree of parallelism: positive, or −1 for all cores.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="name">The name to report.</param>
+    /// <returns><paramref name="value"/>.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">0 or below −1.</exception>
+    internal static int CheckParallelism(int value, string name)
+        => value is -1 or > 0 ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} must be a positive number of threads or -1 (all cores); got {value}.");
+
+    private static T Defined<T>(T value, string name)
+        where T : struct, Enum
+        => Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(name, value, $"{name} {value} is not a defined {typeof(T).Name}.");
 }

@@ -1,3 +1,4 @@
+using GradSign.Backends.Execution;
 using GradSign.Networks;
 
 namespace GradSign.Backends;

@@ -1,4 +1,6 @@
+using GradSign.Backends;
 using GradSign.Internal;
+using GradSign.Networks;
 
 namespace GradSign.Data;
 
@@ -7,8 +9,8 @@ namespace GradSign.Data;
 /// deterministically from <see cref="BatchOptions.Seed"/>.
 /// </summary>
 /// <remarks>
-/// <see cref="BatchPipeline.ZeroCostNas"/> draws a different shuffled, augmented batch for every architecture index
-/// (zero-cost-nas re-creates its shuffling loader per network); the draw is seeded by (seed, architecture index) so a
+/// <see cref="BatchPipeline.ZeroCostNas"/> draws a different shuffled, augmented batch for every architecture
+/// (zero-cost-nas re-creates its shuffling loader per network); the draw is seeded by (seed, <see cref="ArchitectureKey"/>) so a
 /// cell's batch does not depend on which other cells were scored before it — needed for <c>--resume</c> and
 /// <c>--shard</c>. <see cref="BatchPipeline.Naswot"/> returns the same un-augmented batch for every index.
 /// Bit-identical batches to PyTorch's are not attainable (different RNG), only the same distribution.
@@ -16,6 +18,9 @@ namespace GradSign.Data;
 /// <threadsafety>Thread-safe: every call allocates its own generator and arrays.</threadsafety>
 public sealed class BatchSampler
 {
+    /// <summary>The <see cref="ArchitectureKey"/> stream of batch draws (the initial weights are stream 0).</summary>
+    private const ulong BatchStream = 1;
+
     /// <summary>Creates a sampler.</summary>
     /// <param name="images">The training images to draw from.</param>
     /// <param name="kind">The dataset (selects the normalisation constants).</param>
@@ -61,13 +66,14 @@ public sealed class BatchSampler
     /// <summary>RandomCrop zero padding in use (zero-cost-nas pipeline only).</summary>
     public int CropPadding { get; }
 
-    /// <summary>The minibatch for an architecture.</summary>
-    /// <param name="architectureIndex">The architecture's benchmark index (ignored by <see cref="BatchPipeline.Naswot"/>).</param>
+    /// <summary>The minibatch of an architecture.</summary>
+    /// <param name="key">The architecture's key (ignored by <see cref="BatchPipeline.Naswot"/>, which gives every
+    /// architecture the same batch).</param>
     /// <returns>A new labelled batch, NCHW float32.</returns>
-    public Batch GetBatch(int architectureIndex)
+    public Batch GetBatch(ArchitectureKey key)
     {
         var naswot = Options.Pipeline == BatchPipeline.Naswot;
-        var rng = new SplitMix64(naswot ? Options.Seed : DeriveSeed(Options.Seed, architectureIndex));
+        var rng = new SplitMix64(naswot ? Options.Seed : key.StreamSeed(Options.Seed, BatchStream));
         var n = Options.BatchSize;
         var chosen = DrawIndices(rng, Images.Count, n);
         var size = Images.ImageSize;
@@ -93,10 +99,6 @@ public sealed class BatchSampler
 
         return new Batch(pixels, labels, n, Images.Channels, Images.Height, Images.Width);
     }
-
-    /// <summary>The seed of one architecture's draw: a SplitMix64 step of (seed, index), so neighbouring indices get unrelated streams.</summary>
-    internal static ulong DeriveSeed(ulong seed, long index)
-        => new SplitMix64(seed ^ unchecked((ulong)(index + 1) * 0xD1B54A32D192ED03UL)).NextUInt64();
 
     /// <summary>The first <paramref name="count"/> entries of a uniform random permutation of [0, n) (partial Fisher–Yates),
     /// i.e. the first minibatch of a shuffling loader.</summary>

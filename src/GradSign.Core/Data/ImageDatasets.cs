@@ -59,7 +59,11 @@ public static class ImageDatasets
         ArgumentException.ThrowIfNullOrWhiteSpace(dataFolder);
         logger ??= NullLogger.Instance;
         var format = ImageFileFormat.For(kind);
-        var parts = Files(kind, split).Select(f => ImageFileReader.Read(Path.Combine(dataFolder, f), format)).ToList();
+        var parts = Files(kind, split).Select(f =>
+        {
+            DataFolder.VerifyChecksum(dataFolder, f);
+            return ImageFileReader.Read(Path.Combine(dataFolder, f), format);
+        }).ToList();
         var set = parts.Count == 1 ? parts[0] : ImageSet.Concat($"{kind.ToId()}/{split.ToString().ToLowerInvariant()}", parts);
         DataLog.ImagesLoaded(logger, set.Count, kind.ToId(), split.ToString(), dataFolder);
         return set;

@@ -26,12 +26,18 @@ public sealed class NetworkBuilder
     /// <param name="channels">Input channels.</param>
     /// <param name="height">Input height.</param>
     /// <param name="width">Input width.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A dimension is not positive.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is not positive, or a sample has more values than one array holds.</exception>
     public NetworkBuilder(int channels, int height, int width)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        if (!TensorLimits.Fits(channels, height, width))
+        {
+            throw new ArgumentOutOfRangeException(nameof(height), height,
+                $"An input of {channels}x{height}x{width} has {TensorLimits.Format(TensorLimits.Elements(channels, height, width))} values per sample; {TensorLimits.Limit}.");
+        }
+
         _layers.Add(new InputLayer(channels, height, width));
     }
 
@@ -46,9 +52,24 @@ public sealed class NetworkBuilder
     /// <param name="shape">Shape.</param>
     /// <param name="init">Initialiser.</param>
     /// <returns>The parameter index.</returns>
+    /// <exception cref="ArgumentException">The name is used twice.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is not positive, or the tensor has more elements than one array holds.</exception>
     public int AddParameter(string name, ParameterKind kind, int[] shape, ParameterInit init)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(shape);
+        var dimensions = Array.ConvertAll(shape, d => (long)d);
+        if (shape.Length == 0 || shape.Any(d => d < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(shape), $"Parameter '{name}' has shape [{string.Join(",", shape)}]; every dimension must be positive.");
+        }
+
+        if (!TensorLimits.Fits(dimensions))
+        {
+            throw new ArgumentOutOfRangeException(nameof(shape),
+                $"Parameter '{name}' of shape [{string.Join(",", shape)}] would have {TensorLimits.Format(TensorLimits.Elements(dimensions))} elements; {TensorLimits.Limit}.");
+        }
+
         if (!_parameterNames.Add(name))
         {
             throw new ArgumentException($"Parameter name '{name}' is used twice.", nameof(name));
@@ -77,10 +98,7 @@ public sealed class NetworkBuilder
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernel);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stride);
         ArgumentOutOfRangeException.ThrowIfNegative(padding);
-        if (inShape[1] + (2 * padding) < kernel || inShape[2] + (2 * padding) < kernel)
-        {
-            throw new ArgumentException($"Kernel {kernel} with padding {padding} does not fit a {inShape[1]}x{inShape[2]} input.", nameof(kernel));
-        }
+        CheckWindow(inShape, kernel, padding, nameof(kernel));
 
         weightName ??= $"layers.{_layers.Count}.weight";
         var fanIn = inShape[0] * kernel * kernel;
@@ -123,10 +141,7 @@ public sealed class NetworkBuilder
         var kernel = w.Shape[2];
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stride);
         ArgumentOutOfRangeException.ThrowIfNegative(padding);
-        if (inShape[1] + (2 * padding) < kernel || inShape[2] + (2 * padding) < kernel)
-        {
-            throw new ArgumentException($"Kernel {kernel} with padding {padding} does not fit a {inShape[1]}x{inShape[2]} input.", nameof(weight));
-        }
+        CheckWindow(inShape, kernel, padding, nameof(weight));
 
         return Add(new Conv2dLayer(layerName ?? Strip(w.Name), input, inShape, w.Shape[0], kernel, stride, padding, weight, bias));
     }
@@ -293,7 +308,7 @@ public sealed class NetworkBuilder
         }
 
         var first = FeatureMap(inputs[0]);
-        var channels = 0;
+        var channels = 0L;
         foreach (var i in inputs)
         {
             var s = FeatureMap(i);
@@ -305,7 +320,13 @@ public sealed class NetworkBuilder
             channels += s[0];
         }
 
-        return Add(new ConcatLayer($"concat{_layers.Count}", [.. inputs], [channels, first[1], first[2]]));
+        if (!TensorLimits.Fits(channels, first[1], first[2]))
+        {
+            throw new ArgumentOutOfRangeException(nameof(inputs),
+                $"Concat of {channels} channels of {first[1]}x{first[2]} would have {TensorLimits.Format(TensorLimits.Elements(channels, first[1], first[2]))} values per sample; {TensorLimits.Limit}.");
+        }
+
+        return Add(new ConcatLayer($"concat{_layers.Count}", [.. inputs], [(int)channels, first[1], first[2]]));
     }
 
     /// <summary>Keeps the first <paramref name="channels"/> channels (returns the input unchanged when it already has that many).</summary>
@@ -343,18 +364,41 @@ public sealed class NetworkBuilder
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernel);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stride);
         ArgumentOutOfRangeException.ThrowIfNegative(padding);
-        if (2 * padding > kernel)
+        if (2L * padding > kernel)
         {
             throw new ArgumentException($"Padding {padding} exceeds half the window {kernel}.", nameof(padding));
         }
+
+        CheckWindow(shape, kernel, padding, nameof(kernel));
 
         return Add(new PoolLayer(name ?? $"pool{_layers.Count}", input, shape, kind, kernel, stride, padding, countIncludePad));
     }
 
     private int Add(LayerSpec layer)
     {
+        var dimensions = layer.OutputShape.Select(d => (long)d).ToArray();
+        if (!TensorLimits.Fits(dimensions))
+        {
+            throw new ArgumentOutOfRangeException(nameof(layer),
+                $"Layer '{layer.Name}' would output [{string.Join(",", layer.OutputShape)}] = {TensorLimits.Format(TensorLimits.Elements(dimensions))} values per sample; {TensorLimits.Limit}.");
+        }
+
         _layers.Add(layer);
         return _layers.Count - 1;
+    }
+
+    /// <summary>A square window with zero padding must fit the padded input; computed in 64 bits so a huge padding cannot wrap.</summary>
+    private static void CheckWindow(IReadOnlyList<int> inShape, int kernel, int padding, string argName)
+    {
+        if (inShape[1] + (2L * padding) < kernel || inShape[2] + (2L * padding) < kernel)
+        {
+            throw new ArgumentException($"Kernel {kernel} with padding {padding} does not fit a {inShape[1]}x{inShape[2]} input.", argName);
+        }
+
+        if (!TensorLimits.Fits(inShape[1] + (2L * padding), inShape[2] + (2L * padding)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(padding), padding, $"Padding {padding} makes a {inShape[1]}x{inShape[2]} input larger than one tensor holds.");
+        }
     }
 
     private ParameterSpec GetParameter(int index, ParameterKind kind, string argName)

@@ -7,6 +7,9 @@ namespace GradSign.Networks;
 /// <threadsafety>The arrays are mutable; do not modify them while a backend uses them.</threadsafety>
 public sealed class NetworkWeights
 {
+    /// <summary>The <see cref="ArchitectureKey.StreamSeed"/> stream of initial weights (the batch is stream 1).</summary>
+    internal const ulong WeightStream = 0;
+
     private readonly float[][] _values;
 
     /// <summary>Wraps one array per parameter, checking their lengths against the spec.</summary>
@@ -56,10 +59,10 @@ public sealed class NetworkWeights
     /// <param name="spec">The network.</param>
     /// <param name="seed">The seed.</param>
     /// <returns>New weights.</returns>
-    public static NetworkWeights Initialize(NetworkSpec spec, int seed)
+    public static NetworkWeights Initialize(NetworkSpec spec, ulong seed)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var rng = new Internal.SplitMix64((ulong)(uint)seed);
+        var rng = new Internal.SplitMix64(seed);
         var values = new float[spec.Parameters.Count][];
         foreach (var p in spec.Parameters)
         {
@@ -77,6 +80,18 @@ public sealed class NetworkWeights
 
         return new NetworkWeights(spec, values);
     }
+
+    /// <summary>
+    /// The initial weights of one architecture in a scoring run: <see cref="Initialize(NetworkSpec, ulong)"/> with a seed
+    /// derived from the run's <paramref name="seed"/> and the architecture's <paramref name="key"/> only, so the command
+    /// line, a correlation study and a program that score the same architecture with the same seed use the same weights.
+    /// </summary>
+    /// <param name="spec">The network.</param>
+    /// <param name="seed">The run's seed.</param>
+    /// <param name="key">The architecture's key.</param>
+    /// <returns>New weights.</returns>
+    public static NetworkWeights Initialize(NetworkSpec spec, ulong seed, ArchitectureKey key)
+        => Initialize(spec, key.StreamSeed(seed, WeightStream));
 
     /// <summary>A deep copy.</summary>
     /// <returns>New arrays with the same values.</returns>

@@ -17,7 +17,7 @@ public enum ParameterKind
     LinearBias,
 }
 
-/// <summary>How a parameter is drawn at initialisation (see <see cref="NetworkWeights.Initialize"/>).</summary>
+/// <summary>How a parameter is drawn at initialisation (see <see cref="NetworkWeights.Initialize(NetworkSpec, ulong)"/>).</summary>
 /// <param name="Distribution">The distribution.</param>
 /// <param name="Scale">Half-width for <see cref="InitDistribution.Uniform"/>, standard deviation for
 /// <see cref="InitDistribution.Normal"/>, the value for <see cref="InitDistribution.Constant"/>.</param>

@@ -1,5 +1,5 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Networks;
 
 namespace GradSign.Proxies;
@@ -10,7 +10,7 @@ namespace GradSign.Proxies;
 /// <c>fisher_k = ½ · mean_n s_nk²</c>; the layer contributes <c>fan_in · Σ_k |fisher_k|</c> (the reference broadcasts
 /// each channel value over <c>weight.shape[1:]</c> before summing). The score is the sum over layers.
 /// </summary>
-public sealed class FisherProxy : IZeroCostProxy
+public sealed class FisherProxy : IZeroCostProxy, ISharedPassProxy
 {
     private static readonly ProxyRequirements s_requirements = new(true, BackendCapabilities.OutputSaliencies);
 
@@ -22,15 +22,17 @@ public sealed class FisherProxy : IZeroCostProxy
 
     /// <inheritdoc />
     public ProxyScore Compute(NetworkWeights weights, Batch batch, ProxyContext context, CancellationToken cancellationToken = default)
+        => SharedPass.Compute(this, weights, batch, context, cancellationToken);
+
+    ExecutionOptions ISharedPassProxy.Prepare(NetworkWeights weights, Batch batch, ProxyContext context)
     {
         ProxyGuard.Validate(this, weights, batch, context);
-        cancellationToken.ThrowIfCancellationRequested();
-        IReadOnlyList<LayerSaliency> saliencies;
-        using (var network = context.Backend.Compile(weights, context.ToExecutionOptions()))
-        {
-            saliencies = network.OutputSaliencies(batch, Objective.CrossEntropy);
-        }
+        return context.ToExecutionOptions();
+    }
 
+    ProxyScore ISharedPassProxy.ComputeOn(INetworkExecutor network, NetworkWeights weights, Batch batch, CancellationToken cancellationToken)
+    {
+        var saliencies = network.OutputSaliencies(batch, Objective.CrossEntropy);
         var spec = weights.Spec;
         var byWeight = new Dictionary<int, double>();
         foreach (var s in saliencies)

@@ -1,6 +1,6 @@
 using System.Numerics.Tensors;
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Networks;
 
 namespace GradSign.Proxies;
@@ -10,7 +10,7 @@ namespace GradSign.Proxies;
 /// forward/backward, score <c>Σ_l ‖∂L/∂W_l‖₂</c>, the Frobenius norm of each conv/linear weight gradient summed over
 /// layers (not the norm of the concatenated gradient).
 /// </summary>
-public sealed class GradNormProxy : IZeroCostProxy
+public sealed class GradNormProxy : IZeroCostProxy, IGradientReductionProxy
 {
     private static readonly ProxyRequirements s_requirements = new(true, BackendCapabilities.None);
 
@@ -22,10 +22,20 @@ public sealed class GradNormProxy : IZeroCostProxy
 
     /// <inheritdoc />
     public ProxyScore Compute(NetworkWeights weights, Batch batch, ProxyContext context, CancellationToken cancellationToken = default)
+        => SharedPass.Compute(this, weights, batch, context, cancellationToken);
+
+    Objective IGradientReductionProxy.Objective => Objective.CrossEntropy;
+
+    TensorReduction IGradientReductionProxy.Reduction => Norm;
+
+    ExecutionOptions ISharedPassProxy.Prepare(NetworkWeights weights, Batch batch, ProxyContext context)
     {
         ProxyGuard.Validate(this, weights, batch, context);
-        cancellationToken.ThrowIfCancellationRequested();
-        using var network = context.Backend.Compile(weights, context.ToExecutionOptions());
-        return ScoredTensors.SumOverGradients(Id, weights, network, batch, Objective.CrossEntropy, static (_, gradient) => TensorPrimitives.Norm(gradient));
+        return context.ToExecutionOptions();
     }
+
+    ProxyScore ISharedPassProxy.ComputeOn(INetworkExecutor network, NetworkWeights weights, Batch batch, CancellationToken cancellationToken)
+        => ScoredTensors.SumOverGradients(Id, weights, network, batch, Objective.CrossEntropy, Norm);
+
+    private static double Norm(ReadOnlySpan<float> theta, ReadOnlySpan<double> gradient) => TensorPrimitives.Norm(gradient);
 }

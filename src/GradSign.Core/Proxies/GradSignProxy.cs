@@ -1,5 +1,5 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Networks;
 
 namespace GradSign.Proxies;
@@ -14,7 +14,7 @@ namespace GradSign.Proxies;
 /// one <see cref="int"/> per weight, so the score is exact and memory is O(parameters). The reference rounds its
 /// final sum to float32; this returns the exact integer.
 /// </remarks>
-public sealed class GradSignProxy : IZeroCostProxy
+public sealed class GradSignProxy : IZeroCostProxy, ISharedPassProxy
 {
     private static readonly ProxyRequirements s_requirements = new(true, BackendCapabilities.PerSampleGradients);
 
@@ -33,27 +33,32 @@ public sealed class GradSignProxy : IZeroCostProxy
 
     /// <inheritdoc />
     public ProxyScore Compute(NetworkWeights weights, Batch batch, ProxyContext context, CancellationToken cancellationToken = default)
+        => SharedPass.Compute(this, weights, batch, context, cancellationToken);
+
+    ExecutionOptions ISharedPassProxy.Prepare(NetworkWeights weights, Batch batch, ProxyContext context)
     {
         ProxyGuard.Validate(this, weights, batch, context);
+        return context.ToExecutionOptions();
+    }
+
+    ProxyScore ISharedPassProxy.ComputeOn(INetworkExecutor network, NetworkWeights weights, Batch batch, CancellationToken cancellationToken)
+    {
         var scored = ScoredTensors.Indices(weights.Spec);
         var perLayer = new double[scored.Length];
         long total = 0;
         long kept = 0;
         var t = 0;
-        using (var network = context.Backend.Compile(weights, context.ToExecutionOptions()))
-        {
-            network.PerSampleGradientSignVotes(
-                batch,
-                scored,
-                (_, votes, nanFlags) =>
-                {
-                    var (sum, nans) = SignAccumulator.AbsoluteSum(votes, nanFlags);
-                    total += sum;
-                    kept += votes.Length - nans;
-                    perLayer[t++] = sum;
-                },
-                cancellationToken);
-        }
+        network.PerSampleGradientSignVotes(
+            batch,
+            scored,
+            (_, votes, nanFlags) =>
+            {
+                var (sum, nans) = SignAccumulator.AbsoluteSum(votes, nanFlags);
+                total += sum;
+                kept += votes.Length - nans;
+                perLayer[t++] = sum;
+            },
+            cancellationToken);
 
         var value = Options.Aggregation switch
         {

@@ -1,5 +1,4 @@
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Networks;
 
 namespace GradSign.Proxies;
@@ -31,25 +30,33 @@ public interface IZeroCostProxy
 /// <param name="Capabilities">Backend capabilities used.</param>
 public sealed record ProxyRequirements(bool NeedsLabels, BackendCapabilities Capabilities);
 
-/// <summary>A proxy's result.</summary>
+/// <summary>A proxy's score of one architecture.</summary>
 /// <param name="ProxyId">The proxy's id.</param>
-/// <param name="Value">The score.</param>
+/// <param name="Value">The score (higher predicts better).</param>
 /// <param name="PerLayer">Contribution of each scored tensor (conv/linear weights in spec order), when the proxy is a sum over them.</param>
-public sealed record ProxyScore(string ProxyId, double Value, IReadOnlyList<double>? PerLayer = null);
+public sealed record ProxyScore(string ProxyId, double Value, IReadOnlyList<double>? PerLayer = null)
+{
+    /// <summary>What computing it cost: the wall time measured by a runner, or recorded in a score table; zero when unknown.</summary>
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>The members' scores when the proxy is a <see cref="ProxyEnsemble"/> (whose own value is NaN); otherwise null.</summary>
+    public IReadOnlyList<ProxyScore>? Members { get; init; }
+}
 
 /// <summary>Settings shared by every proxy evaluation. Immutable.</summary>
 /// <param name="Backend">The backend that compiles networks.</param>
 public sealed record ProxyContext(ITensorBackend Backend)
 {
     /// <summary>Threads a backend may use; −1 = all cores.</summary>
-    public int MaxDegreeOfParallelism { get; init; } = -1;
+    /// <exception cref="ArgumentOutOfRangeException">0 or below −1.</exception>
+    public int MaxDegreeOfParallelism { get; init => field = ExecutionOptions.CheckParallelism(value, nameof(MaxDegreeOfParallelism)); } = -1;
 
     /// <summary>
     /// Precision of the proxies that follow the references' float32 pipeline (every proxy except SynFlow, which
     /// always runs in float64). <see cref="Backends.Precision.Float64"/> needs <see cref="BackendCapabilities.Float64"/>
     /// and reproduces the oracles' <c>value_f64</c> pipeline.
     /// </summary>
-    public Precision Precision { get; init; } = Precision.Float32;
+    public Precision Precision { get; init => field = Enum.IsDefined(value) ? value : throw new ArgumentOutOfRangeException(nameof(Precision), value, $"Precision {value} is not defined."); } = Precision.Float32;
 
     /// <summary>Execution options for the proxies' compiled networks: <see cref="Precision"/> and <see cref="MaxDegreeOfParallelism"/>.</summary>
     /// <returns>New options; callers change BatchNorm mode or transform with <c>with</c>.</returns>

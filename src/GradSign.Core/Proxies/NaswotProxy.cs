@@ -1,5 +1,5 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Networks;
 
 namespace GradSign.Proxies;
@@ -11,7 +11,7 @@ namespace GradSign.Proxies;
 /// (<c>numpy.linalg.slogdet</c>, sign discarded). A singular K (for instance two samples with identical codes
 /// everywhere) scores −∞. Label-free.
 /// </summary>
-public sealed class NaswotProxy : IZeroCostProxy
+public sealed class NaswotProxy : IZeroCostProxy, ISharedPassProxy
 {
     private static readonly ProxyRequirements s_requirements = new(false, BackendCapabilities.ReluCodes);
 
@@ -30,10 +30,7 @@ public sealed class NaswotProxy : IZeroCostProxy
 
     /// <inheritdoc />
     public ProxyScore Compute(NetworkWeights weights, Batch batch, ProxyContext context, CancellationToken cancellationToken = default)
-    {
-        var kernel = Accumulate(weights, batch, context, cancellationToken);
-        return new ProxyScore(Id, kernel.LogAbsDeterminant());
-    }
+        => SharedPass.Compute(this, weights, batch, context, cancellationToken);
 
     /// <summary>The kernel K (B×B, exact integers) that <see cref="Compute"/> takes the log-determinant of.</summary>
     /// <param name="weights">The network and its weights.</param>
@@ -54,14 +51,28 @@ public sealed class NaswotProxy : IZeroCostProxy
         return multiplicity == NaswotReluMultiplicity.Reference && relu.WrapperNamedRelu ? 2 : 1;
     }
 
-    private NaswotKernel Accumulate(NetworkWeights weights, Batch batch, ProxyContext context, CancellationToken cancellationToken)
+    ExecutionOptions ISharedPassProxy.Prepare(NetworkWeights weights, Batch batch, ProxyContext context)
     {
         ProxyGuard.Validate(this, weights, batch, context);
+        return context.ToExecutionOptions();
+    }
+
+    ProxyScore ISharedPassProxy.ComputeOn(INetworkExecutor network, NetworkWeights weights, Batch batch, CancellationToken cancellationToken)
+        => new(Id, Accumulate(network, batch).LogAbsDeterminant());
+
+    private NaswotKernel Accumulate(NetworkWeights weights, Batch batch, ProxyContext context, CancellationToken cancellationToken)
+    {
+        var options = ((ISharedPassProxy)this).Prepare(weights, batch, context);
         cancellationToken.ThrowIfCancellationRequested();
-        var spec = weights.Spec;
+        using var network = context.Backend.Compile(weights, options);
+        return Accumulate(network, batch);
+    }
+
+    private NaswotKernel Accumulate(INetworkExecutor network, Batch batch)
+    {
+        var spec = network.Spec;
         var kernel = new NaswotKernel(batch.Count);
         var rule = Options.Multiplicity;
-        using var network = context.Backend.Compile(weights, context.ToExecutionOptions());
         network.ReluCodes(batch, (in ReluCodeBlock block) =>
         {
             if ((uint)block.Layer >= (uint)spec.Layers.Count || spec.Layers[block.Layer] is not ReluLayer relu)

@@ -1,5 +1,4 @@
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Networks;
 
 namespace GradSign.Proxies;

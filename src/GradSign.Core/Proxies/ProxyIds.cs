@@ -36,4 +36,16 @@ public static class ProxyIds
 
     /// <summary>Multiply-accumulates per sample.</summary>
     public const string Flops = "flops";
+
+    /// <summary>ZiCo (SLDGroup/ZiCo <c>compute_zico</c>).</summary>
+    public const string Zico = "zico";
+
+    /// <summary>Zen-score (idstcv/ZenNAS <c>compute_zen_score</c>; NASLib <c>zen</c>).</summary>
+    public const string Zen = "zen";
+
+    /// <summary>Mean-rank ensemble of synflow, jacob_cov and snip (zero-cost-nas's "vote" members; <see cref="ProxyEnsemble.Vote"/>).</summary>
+    public const string Vote = "vote";
+
+    /// <summary>AZ-NAS's Σ log(rank/n) over the vote members (<see cref="ProxyEnsemble.LogRankVote"/>).</summary>
+    public const string LogRank = "logrank";
 }

@@ -5,23 +5,32 @@ namespace GradSign.Proxies;
 /// <summary>
 /// Proxies by id. <see cref="CreateDefault"/> holds the built-ins with their reference options; third parties add
 /// their own with <see cref="Register"/>. Registration is explicit (no reflection discovery) and per instance (no
-/// global state).
+/// global state). Ensembles (<see cref="ProxyEnsemble"/>) are kept apart from the single proxies: they are found by id
+/// like any proxy, but listed in <see cref="EnsembleIds"/>/<see cref="Ensembles"/>, not in <see cref="Ids"/>/<see cref="Proxies"/>,
+/// because an ensemble has no score of its own for one network.
 /// </summary>
 /// <threadsafety>Not thread-safe for concurrent registration; lookups may run concurrently once registration is done.</threadsafety>
 public sealed class ProxyRegistry
 {
     private readonly Dictionary<string, IZeroCostProxy> _proxies = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
+    private readonly List<string> _ensembleOrder = [];
 
-    /// <summary>Ids in registration order.</summary>
+    /// <summary>Ids of the single proxies (every registered proxy but the ensembles), in registration order.</summary>
     public IReadOnlyList<string> Ids => _order;
 
-    /// <summary>The proxies in registration order.</summary>
+    /// <summary>The single proxies, in registration order: each scores one network.</summary>
     public IEnumerable<IZeroCostProxy> Proxies => _order.Select(id => _proxies[id]);
+
+    /// <summary>Ids of the registered ensembles, in registration order.</summary>
+    public IReadOnlyList<string> EnsembleIds => _ensembleOrder;
+
+    /// <summary>The registered ensembles, in registration order: scored over a population (<see cref="ProxyEnsemble.Aggregate"/>).</summary>
+    public IEnumerable<ProxyEnsemble> Ensembles => _ensembleOrder.Select(id => (ProxyEnsemble)_proxies[id]);
 
     /// <summary>
     /// A registry holding every built-in proxy with its reference options: gradsign, synflow, grasp, snip, naswot,
-    /// grad_norm, fisher, jacob_cov, params, flops.
+    /// grad_norm, fisher, jacob_cov, params, flops, zico, zen; and the ensembles vote and logrank.
     /// </summary>
     /// <returns>A new registry.</returns>
     public static ProxyRegistry CreateDefault()
@@ -37,10 +46,14 @@ public sealed class ProxyRegistry
         registry.Register(new JacobCovProxy());
         registry.Register(new ParamsProxy());
         registry.Register(new FlopsProxy());
+        registry.Register(new ZicoProxy());
+        registry.Register(new ZenScoreProxy());
+        registry.Register(ProxyEnsemble.Vote());
+        registry.Register(ProxyEnsemble.LogRankVote());
         return registry;
     }
 
-    /// <summary>Adds a proxy.</summary>
+    /// <summary>Adds a proxy (an ensemble goes to <see cref="Ensembles"/>).</summary>
     /// <param name="proxy">The proxy; its <see cref="IZeroCostProxy.Id"/> must be non-empty lower-case
     /// (<c>a-z</c>, <c>0-9</c>, <c>_</c>, <c>-</c>, starting with a letter) and not registered yet.</param>
     /// <exception cref="ArgumentException">The id is malformed or already registered.</exception>
@@ -63,7 +76,7 @@ public sealed class ProxyRegistry
             throw new ArgumentException($"A proxy with id '{id}' is already registered.", nameof(proxy));
         }
 
-        _order.Add(id);
+        (proxy is ProxyEnsemble ? _ensembleOrder : _order).Add(id);
     }
 
     /// <summary>Looks a proxy up.</summary>
@@ -81,7 +94,7 @@ public sealed class ProxyRegistry
     /// <returns>The proxy.</returns>
     /// <exception cref="KeyNotFoundException">No such proxy (the message lists the known ids).</exception>
     public IZeroCostProxy Get(string id)
-        => TryGet(id, out var proxy) ? proxy : throw new KeyNotFoundException($"Unknown proxy '{id}'. Known: {string.Join(", ", _order)}.");
+        => TryGet(id, out var proxy) ? proxy : throw new KeyNotFoundException($"Unknown proxy '{id}'. Known: {string.Join(", ", _order.Concat(_ensembleOrder))}.");
 
     /// <summary>Resolves a comma-separated list of ids (e.g. from a command line), keeping its order.</summary>
     /// <param name="ids">Ids separated by commas; blanks around them are ignored.</param>

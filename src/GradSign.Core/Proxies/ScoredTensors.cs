@@ -1,5 +1,5 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Networks;
 
 namespace GradSign.Proxies;
@@ -44,6 +44,31 @@ internal static class ScoredTensors
         var perLayer = new double[indices.Length];
         network.Backward(batch, objective, (p, gradient) => perLayer[position[p]] = reduce(weights[p], gradient), indices);
         return Total(proxyId, perLayer);
+    }
+
+    /// <summary>
+    /// <see cref="SumOverGradients(string, NetworkWeights, INetworkExecutor, Batch, Objective, TensorReduction)"/> for several
+    /// reductions of the same gradients: one pass, every tensor handed to each reduction in turn.
+    /// </summary>
+    public static ProxyScore[] SumOverGradients(string[] proxyIds, NetworkWeights weights, INetworkExecutor network, Batch batch, Objective objective, TensorReduction[] reductions)
+    {
+        var indices = Indices(weights.Spec);
+        var position = new int[weights.Spec.Parameters.Count];
+        Array.Fill(position, -1);
+        for (var i = 0; i < indices.Length; i++)
+        {
+            position[indices[i]] = i;
+        }
+
+        var perLayer = reductions.Select(_ => new double[indices.Length]).ToArray();
+        network.Backward(batch, objective, (p, gradient) =>
+        {
+            for (var r = 0; r < reductions.Length; r++)
+            {
+                perLayer[r][position[p]] = reductions[r](weights[p], gradient);
+            }
+        }, indices);
+        return [.. perLayer.Select((values, r) => Total(proxyIds[r], values))];
     }
 
     /// <summary>The score: the per-tensor values summed in spec order.</summary>

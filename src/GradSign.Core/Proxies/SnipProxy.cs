@@ -1,5 +1,5 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Networks;
 
 namespace GradSign.Proxies;
@@ -8,7 +8,7 @@ namespace GradSign.Proxies;
 /// SNIP (Lee et al., 2019) as zero-cost-nas computes it (<c>measures/snip.py:28-69</c>): one batched forward/backward
 /// of the mean cross-entropy (training-mode BatchNorm), score <c>Σ_k |θ_k · ∂L/∂θ_k|</c> over the conv and linear weights.
 /// </summary>
-public sealed class SnipProxy : IZeroCostProxy
+public sealed class SnipProxy : IZeroCostProxy, IGradientReductionProxy
 {
     private static readonly ProxyRequirements s_requirements = new(true, BackendCapabilities.None);
 
@@ -20,10 +20,18 @@ public sealed class SnipProxy : IZeroCostProxy
 
     /// <inheritdoc />
     public ProxyScore Compute(NetworkWeights weights, Batch batch, ProxyContext context, CancellationToken cancellationToken = default)
+        => SharedPass.Compute(this, weights, batch, context, cancellationToken);
+
+    Objective IGradientReductionProxy.Objective => Objective.CrossEntropy;
+
+    TensorReduction IGradientReductionProxy.Reduction => ProductSums.AbsoluteProduct;
+
+    ExecutionOptions ISharedPassProxy.Prepare(NetworkWeights weights, Batch batch, ProxyContext context)
     {
         ProxyGuard.Validate(this, weights, batch, context);
-        cancellationToken.ThrowIfCancellationRequested();
-        using var network = context.Backend.Compile(weights, context.ToExecutionOptions());
-        return ScoredTensors.SumOverGradients(Id, weights, network, batch, Objective.CrossEntropy, ProductSums.AbsoluteProduct);
+        return context.ToExecutionOptions();
     }
+
+    ProxyScore ISharedPassProxy.ComputeOn(INetworkExecutor network, NetworkWeights weights, Batch batch, CancellationToken cancellationToken)
+        => ScoredTensors.SumOverGradients(Id, weights, network, batch, Objective.CrossEntropy, ProductSums.AbsoluteProduct);
 }

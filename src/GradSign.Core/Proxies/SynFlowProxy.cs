@@ -1,5 +1,5 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Networks;
 
 namespace GradSign.Proxies;
@@ -9,7 +9,7 @@ namespace GradSign.Proxies;
 /// replaced by |θ|, float64, one all-ones input <c>[1, C, H, W]</c>, <c>R = Σ logits</c>, score
 /// <c>Σ_k |θ_k · ∂R/∂θ_k|</c> over the conv and linear weights. Data-free: the batch only fixes the input shape.
 /// </summary>
-public sealed class SynFlowProxy : IZeroCostProxy
+public sealed class SynFlowProxy : IZeroCostProxy, ISharedPassProxy
 {
     private static readonly ProxyRequirements s_requirements = new(false, BackendCapabilities.Float64);
 
@@ -28,25 +28,25 @@ public sealed class SynFlowProxy : IZeroCostProxy
 
     /// <inheritdoc />
     public ProxyScore Compute(NetworkWeights weights, Batch batch, ProxyContext context, CancellationToken cancellationToken = default)
+        => SharedPass.Compute(this, weights, batch, context, cancellationToken);
+
+    ExecutionOptions ISharedPassProxy.Prepare(NetworkWeights weights, Batch batch, ProxyContext context)
     {
         ProxyGuard.Validate(this, weights, batch, context);
-        cancellationToken.ThrowIfCancellationRequested();
-        var options = context.ToExecutionOptions() with
+        return context.ToExecutionOptions() with
         {
             Precision = Precision.Float64,
             ParameterTransform = ParameterTransform.Absolute,
             BatchNormMode = Options.BatchNormMode,
         };
+    }
+
+    ProxyScore ISharedPassProxy.ComputeOn(INetworkExecutor network, NetworkWeights weights, Batch batch, CancellationToken cancellationToken)
+    {
         var ones = new float[batch.SampleSize];
         Array.Fill(ones, 1f);
         var input = new Batch(ones, null, 1, batch.Channels, batch.Height, batch.Width);
-
-        ProxyScore score;
-        using (var network = context.Backend.Compile(weights, options))
-        {
-            score = ScoredTensors.SumOverGradients(Id, weights, network, input, Objective.SumOfLogits, ProductSums.AbsoluteProduct);
-        }
-
+        var score = ScoredTensors.SumOverGradients(Id, weights, network, input, Objective.SumOfLogits, ProductSums.AbsoluteProduct);
         return Options.LogScaled ? score with { Value = LogScale(score.Value) } : score;
     }
 

@@ -6,7 +6,7 @@ namespace GradSign.Search;
 /// </summary>
 /// <typeparam name="TArch">The architecture type.</typeparam>
 /// <threadsafety>Not thread-safe.</threadsafety>
-public sealed class AgingPopulation<TArch>
+internal sealed class AgingPopulation<TArch>
     where TArch : notnull
 {
     private readonly Queue<SearchStep<TArch>> _members;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using GradSign.Internal;
 
 namespace GradSign.Search;
 
@@ -195,7 +196,7 @@ public sealed class EdgeOperationSpace : IEdgeOperationSpace<int>
         var parts = text.Split('-');
         if (parts.Length != EdgeCount)
         {
-            throw new FormatException($"'{text}' has {parts.Length} operations; expected {EdgeCount} joined by '-'.");
+            throw new FormatException($"'{MessageText.Clip(text)}' has {parts.Length} operations; expected {EdgeCount} joined by '-'.");
         }
 
         var ops = new int[EdgeCount];
@@ -203,7 +204,7 @@ public sealed class EdgeOperationSpace : IEdgeOperationSpace<int>
         {
             if (!int.TryParse(parts[e], NumberStyles.None, CultureInfo.InvariantCulture, out ops[e]) || ops[e] >= OperationCount)
             {
-                throw new FormatException($"'{text}': edge {e} operation '{parts[e]}' is not in [0, {OperationCount}).");
+                throw new FormatException($"'{MessageText.Clip(text)}': edge {e} operation '{MessageText.Clip(parts[e])}' is not in [0, {OperationCount}).");
             }
         }
 

@@ -1,9 +1,6 @@
-namespace GradSign.Search;
+using GradSign.Proxies;
 
-/// <summary>A zero-cost proxy score of one architecture and what it cost.</summary>
-/// <param name="Value">The score (higher predicts better; NaN when the proxy failed, which ranks below every number).</param>
-/// <param name="Seconds">Compute time charged for it (a table's recorded time, or measured wall time); 0 when unknown.</param>
-public readonly record struct ProxyScore(double Value, double Seconds);
+namespace GradSign.Search;
 
 /// <summary>
 /// A zero-cost proxy as a searcher sees it: a cheap score used to choose which architectures to train. Its time is
@@ -18,6 +15,6 @@ public interface IProxyScorer<in TArch>
 
     /// <summary>Scores an architecture.</summary>
     /// <param name="arch">The architecture.</param>
-    /// <returns>The score and its cost.</returns>
+    /// <returns>The score and its cost (<see cref="ProxyScore.Elapsed"/>; a NaN score ranks below every number).</returns>
     ProxyScore Score(TArch arch);
 }

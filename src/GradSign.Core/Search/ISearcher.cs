@@ -1,14 +1,14 @@
 namespace GradSign.Search;
 
-/// <summary>A NAS search algorithm with a budget counted in trained architectures.</summary>
+/// <summary>A NAS search algorithm with a budget counted in trained architectures (at the lowest fidelity, for multi-fidelity searchers).</summary>
 /// <typeparam name="TArch">The architecture type.</typeparam>
 public interface ISearcher<TArch>
     where TArch : notnull
 {
-    /// <summary>Short name, e.g. <c>rs</c>, <c>rea</c>, <c>reinforce</c>.</summary>
+    /// <summary>Short name, e.g. <c>rs</c>, <c>rea</c>, <c>reinforce</c>, <c>bohb</c>.</summary>
     string Name { get; }
 
-    /// <summary>Runs one search: exactly <paramref name="budget"/> calls of <paramref name="evaluator"/>.</summary>
+    /// <summary>Runs one search: exactly <paramref name="budget"/> calls of <paramref name="evaluator"/> (multi-fidelity searchers: trainings charged by cost until the next one no longer fits).</summary>
     /// <param name="space">The search space.</param>
     /// <param name="evaluator">The training signal.</param>
     /// <param name="budget">Trained architectures, at least 1.</param>

@@ -1,3 +1,5 @@
+using GradSign.Proxies;
+
 namespace GradSign.Search;
 
 /// <summary>

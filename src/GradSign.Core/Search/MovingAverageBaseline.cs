@@ -5,7 +5,7 @@ namespace GradSign.Search;
 /// <c>num ← m·num + (1−m)·r</c>, <c>den ← m·den + (1−m)</c>, value <c>num / den</c> (so the first value is the first reward).
 /// </summary>
 /// <threadsafety>Not thread-safe.</threadsafety>
-public sealed class MovingAverageBaseline
+internal sealed class MovingAverageBaseline
 {
     private readonly double _momentum;
     private double _numerator;

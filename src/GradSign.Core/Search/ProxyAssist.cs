@@ -15,55 +15,43 @@ namespace GradSign.Search;
 /// </summary>
 /// <typeparam name="TArch">The architecture type.</typeparam>
 /// <param name="Scorer">The proxy.</param>
+/// <remarks>Every setting is checked when it is set, so an instance is always valid.</remarks>
 public sealed record ProxyAssist<TArch>(IProxyScorer<TArch> Scorer)
     where TArch : notnull
 {
+    /// <summary>The proxy.</summary>
+    public IProxyScorer<TArch> Scorer { get; init; } = Scorer ?? throw new ArgumentNullException(nameof(Scorer));
+
     /// <summary>GradSign's number of candidates per move.</summary>
     public const int DefaultCandidates = 10;
 
     /// <summary>Candidates per move, at least 1 (1 = no move proposal). Default <see cref="DefaultCandidates"/>.</summary>
-    public int Candidates { get; init; } = DefaultCandidates;
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
+    public int Candidates
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Candidates), value, "Candidates per move must be at least 1.");
+    } = DefaultCandidates;
 
     /// <summary>Random cells scored before the search (0 = no warm-up; zero-cost-nas used 3000).</summary>
-    public int Warmup { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">Negative.</exception>
+    public int Warmup
+    {
+        get;
+        init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(Warmup), value, "Warm-up size must be 0 (off) or positive.");
+    }
 
     /// <summary>
     /// How many of the best warm-up cells are trained first; null = the searcher's default (random search: the whole budget;
     /// evolution: the population; REINFORCE: <see cref="Reinforce{TArch}.DefaultWarmupTake"/>).
     /// </summary>
-    public int? WarmupTake { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">Less than 1.</exception>
+    public int? WarmupTake
+    {
+        get;
+        init => field = value is null or >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(WarmupTake), value, "Warm-up take must be positive.");
+    }
 
     /// <summary>Whether move proposal is on (<see cref="Candidates"/> &gt; 1).</summary>
     public bool ProposesMoves => Candidates > 1;
-
-    /// <summary>Checks the values.</summary>
-    /// <exception cref="ArgumentNullException">No scorer.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A value out of range (named).</exception>
-    public void Validate()
-    {
-        ArgumentNullException.ThrowIfNull(Scorer);
-        ValidateSettings(Candidates, Warmup, WarmupTake);
-    }
-
-    /// <summary>
-    /// Range checks of the assist settings, shared with options records that carry the same three values
-    /// (<see cref="NasBench201SearchOptions"/>) so both report them alike.
-    /// </summary>
-    internal static void ValidateSettings(int candidates, int warmup, int? warmupTake)
-    {
-        if (candidates < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Candidates), candidates, "Candidates per move must be at least 1.");
-        }
-
-        if (warmup < 0)
-        {
-            throw new ArgumentOutOfRangeException(nameof(Warmup), warmup, "Warm-up size must be 0 (off) or positive.");
-        }
-
-        if (warmupTake is < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(WarmupTake), warmupTake, "Warm-up take must be positive.");
-        }
-    }
 }

@@ -5,7 +5,7 @@ namespace GradSign.Search;
 /// loss <c>−log π(a)·advantage</c> (torch's Adam: β₁ 0.9, β₂ 0.999, ε 1e-8, bias-corrected).
 /// </summary>
 /// <threadsafety>Not thread-safe.</threadsafety>
-public sealed class ReinforcePolicy
+internal sealed class ReinforcePolicy
 {
     private const double Beta1 = 0.9;
     private const double Beta2 = 0.999;

@@ -11,17 +11,20 @@ public enum SearchAlgorithm
 
     /// <summary>REINFORCE, id <c>reinforce</c> (<see cref="Reinforce{TArch}"/>).</summary>
     Reinforce,
+
+    /// <summary>BOHB (Bayesian optimisation with Hyperband), id <c>bohb</c> (<see cref="Bohb{TArch}"/>).</summary>
+    Bohb,
 }
 
 /// <summary>Ids of <see cref="SearchAlgorithm"/>.</summary>
 public static class SearchAlgorithms
 {
     /// <summary>The ids in enum order.</summary>
-    public static IReadOnlyList<string> Ids { get; } = ["rs", "rea", "reinforce"];
+    public static IReadOnlyList<string> Ids { get; } = ["rs", "rea", "reinforce", "bohb"];
 
     /// <summary>The id of an algorithm.</summary>
     /// <param name="algorithm">The algorithm.</param>
-    /// <returns><c>rs</c>, <c>rea</c> or <c>reinforce</c>.</returns>
+    /// <returns><c>rs</c>, <c>rea</c>, <c>reinforce</c> or <c>bohb</c>.</returns>
     /// <exception cref="ArgumentOutOfRangeException">Undefined value.</exception>
     public static string ToId(this SearchAlgorithm algorithm) => (uint)algorithm < (uint)Ids.Count
         ? Ids[(int)algorithm]
@@ -50,13 +53,15 @@ public static class SearchAlgorithms
     /// <param name="algorithm">The algorithm.</param>
     /// <param name="evolution">Evolution settings (default NAS-Bench-201's).</param>
     /// <param name="reinforce">REINFORCE settings (default NAS-Bench-201's).</param>
+    /// <param name="bohb">BOHB settings (default NAS-Bench-201's).</param>
     /// <returns>The searcher.</returns>
-    public static ISearcher<TArch> Create<TArch>(SearchAlgorithm algorithm, RegularizedEvolutionOptions? evolution = null, ReinforceOptions? reinforce = null)
+    public static ISearcher<TArch> Create<TArch>(SearchAlgorithm algorithm, RegularizedEvolutionOptions? evolution = null, ReinforceOptions? reinforce = null, BohbOptions? bohb = null)
         where TArch : notnull => algorithm switch
         {
             SearchAlgorithm.RandomSearch => new RandomSearch<TArch>(),
             SearchAlgorithm.RegularizedEvolution => new RegularizedEvolution<TArch>(evolution),
             SearchAlgorithm.Reinforce => new Reinforce<TArch>(reinforce),
+            SearchAlgorithm.Bohb => new Bohb<TArch>(bohb),
             _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown search algorithm."),
         };
 }

@@ -1,14 +1,18 @@
 namespace GradSign.Search;
 
 /// <summary>
-/// The bookkeeping of one run shared by all searchers: the budget (every training goes through <see cref="Train"/>, which
-/// refuses to overrun), the history and incumbent, and the proxy's calls and time.
+/// The bookkeeping of one run shared by all searchers: the budget (every training goes through <see cref="Train(TArch, int)"/>,
+/// which refuses to overrun), the history and incumbent, and the proxy's calls and time. The budget counts trainings at the
+/// evaluator's lowest fidelity; with an <see cref="IMultiFidelityEvaluator{TArch}"/> a training at fidelity i costs
+/// <c>Fidelities[i] / Fidelities[0]</c> of them.
 /// </summary>
 internal sealed class SearchRun<TArch>
     where TArch : notnull
 {
     private readonly IArchitectureEvaluator<TArch> _evaluator;
     private readonly List<SearchStep<TArch>> _history;
+    private readonly IMultiFidelityEvaluator<TArch>? _multiFidelity;
+    private readonly double[] _costs;
     private readonly CancellationToken _cancellationToken;
     private int _best = -1;
 
@@ -24,7 +28,6 @@ internal sealed class SearchRun<TArch>
         ArgumentNullException.ThrowIfNull(evaluator);
         ArgumentNullException.ThrowIfNull(random);
         ArgumentOutOfRangeException.ThrowIfLessThan(budget, 1);
-        assist?.Validate();
         if (space.Count == 0)
         {
             throw new ArgumentException($"Search space '{space.Name}' is empty.", nameof(space));
@@ -32,11 +35,13 @@ internal sealed class SearchRun<TArch>
 
         Space = space;
         _evaluator = evaluator;
+        _multiFidelity = evaluator as IMultiFidelityEvaluator<TArch>;
+        _costs = _multiFidelity is null ? [1.0] : Costs(_multiFidelity.Fidelities);
         Budget = budget;
         Random = random;
         Assist = assist;
         _cancellationToken = cancellationToken;
-        _history = new List<SearchStep<TArch>>(budget);
+        _history = new List<SearchStep<TArch>>(Math.Min(budget, 1 << 16));
     }
 
     public ISearchSpace<TArch> Space { get; }
@@ -47,7 +52,11 @@ internal sealed class SearchRun<TArch>
 
     public int Budget { get; }
 
-    public bool HasBudget => _history.Count < Budget;
+    /// <summary>Budget used so far, in lowest-fidelity trainings.</summary>
+    public double Spent { get; private set; }
+
+    /// <summary>Whether a lowest-fidelity training still fits the budget.</summary>
+    public bool HasBudget => CanAfford(0);
 
     public bool ProposesMoves => Assist is { ProposesMoves: true };
 
@@ -57,19 +66,34 @@ internal sealed class SearchRun<TArch>
 
     public double ProxySeconds { get; private set; }
 
-    /// <summary>Trains one architecture (one unit of budget) and records it.</summary>
-    public double Train(TArch arch)
+    /// <summary>Whether one more training at <paramref name="fidelity"/> fits the budget.</summary>
+    // The relative slack absorbs rounding in sums of fractional costs (e.g. 200/12); it is far below any real cost.
+    public bool CanAfford(int fidelity) => Spent + _costs[fidelity] <= Budget * (1 + 1e-12);
+
+    /// <summary>Trains one architecture at the lowest fidelity and records it.</summary>
+    public double Train(TArch arch) => Train(arch, 0);
+
+    /// <summary>Trains one architecture at a fidelity (charging its cost) and records it.</summary>
+    public double Train(TArch arch, int fidelity)
     {
         _cancellationToken.ThrowIfCancellationRequested();
-        if (!HasBudget)
+        if ((uint)fidelity >= (uint)_costs.Length)
         {
-            throw new InvalidOperationException($"Budget of {Budget} trainings exhausted.");
+            throw new ArgumentOutOfRangeException(nameof(fidelity), fidelity, $"The evaluator has {_costs.Length} fidelities.");
         }
 
-        var signal = _evaluator.Evaluate(arch);
-        _history.Add(new SearchStep<TArch>(arch, signal));
-        // Strictly greater: the first-trained architecture wins ties (Python's max() over the history does the same).
-        if (_best < 0 || signal > _history[_best].Signal || (double.IsNaN(_history[_best].Signal) && !double.IsNaN(signal)))
+        if (!CanAfford(fidelity))
+        {
+            throw new InvalidOperationException($"Budget of {Budget} trainings exhausted ({Spent:G6} spent, a fidelity-{fidelity} training costs {_costs[fidelity]:G6}).");
+        }
+
+        var signal = _multiFidelity is null ? _evaluator.Evaluate(arch) : _multiFidelity.Evaluate(arch, fidelity);
+        Spent += _costs[fidelity];
+        _history.Add(new SearchStep<TArch>(arch, signal, fidelity));
+        // The incumbent lives on the highest fidelity reached (HpBandSter's rule): signals of different fidelities are not
+        // comparable. Within it, strictly greater: the first-trained architecture wins ties (Python's max() does the same).
+        if (_best < 0 || fidelity > _history[_best].Fidelity
+            || (fidelity == _history[_best].Fidelity && Better(signal, _history[_best].Signal)))
         {
             _best = _history.Count - 1;
         }
@@ -124,25 +148,51 @@ internal sealed class SearchRun<TArch>
         return [.. scored.Select(s => s.Arch)];
     }
 
-    public SearchResult<TArch> Result()
+    /// <summary>The run's result.</summary>
+    /// <param name="requireExhausted">
+    /// True for searchers that must spend the whole budget; false for those that stop at the first training that no longer
+    /// fits (<see cref="Bohb{TArch}"/>, as NAS-Bench-201's simulated BOHB worker does).
+    /// </param>
+    public SearchResult<TArch> Result(bool requireExhausted = true)
     {
-        if (_history.Count != Budget)
+        if ((requireExhausted && HasBudget) || _history.Count == 0)
         {
-            throw new InvalidOperationException($"Search stopped after {_history.Count} of {Budget} trainings.");
+            throw new InvalidOperationException($"Search stopped after {_history.Count} trainings with {Budget - Spent:G6} of {Budget} budget left.");
         }
 
         var best = _history[_best];
-        return new SearchResult<TArch>(best.Arch, best.Signal, _history, ProxyCalls, ProxySeconds);
+        return new SearchResult<TArch>(best.Arch, best.Signal, _history, ProxyCalls, ProxySeconds, Spent);
     }
 
     /// <summary>Whether score <paramref name="a"/> ranks above <paramref name="b"/> (NaN ranks below every number).</summary>
-    private static bool Better(double a, double b) => !double.IsNaN(a) && (double.IsNaN(b) || a > b);
+    internal static bool Better(double a, double b) => !double.IsNaN(a) && (double.IsNaN(b) || a > b);
+
+    private static double[] Costs(IReadOnlyList<double> fidelities)
+    {
+        if (fidelities.Count == 0)
+        {
+            throw new ArgumentException("The evaluator offers no fidelity.", "evaluator");
+        }
+
+        var costs = new double[fidelities.Count];
+        for (var i = 0; i < costs.Length; i++)
+        {
+            if (!(fidelities[i] > 0) || double.IsInfinity(fidelities[i]) || (i > 0 && !(fidelities[i] > fidelities[i - 1])))
+            {
+                throw new ArgumentException($"Fidelity {i} has length {fidelities[i]}; lengths must be positive, finite and strictly ascending.", "evaluator");
+            }
+
+            costs[i] = fidelities[i] / fidelities[0];
+        }
+
+        return costs;
+    }
 
     private double Score(TArch arch)
     {
         var score = Assist!.Scorer.Score(arch);
         ProxyCalls++;
-        ProxySeconds += score.Seconds;
+        ProxySeconds += score.Elapsed.TotalSeconds;
         return score.Value;
     }
 }

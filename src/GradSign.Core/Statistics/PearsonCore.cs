@@ -17,9 +17,16 @@ internal static class PearsonCore
             return double.NaN;
         }
 
+        // r does not change when x or y is scaled, so magnitudes whose sums or squares would overflow (±1e308) or underflow
+        // (1e-300) are first brought near 1 by a power of two — exact, so ordinary data gives the same bits as unscaled.
+        if (!Scale(x, centredX) || !Scale(y, centredY))
+        {
+            return double.NaN;
+        }
+
         // Centring first (rather than the one-pass Σxy − n·x̄·ȳ) avoids cancellation; do not simplify.
-        TensorPrimitives.Subtract(x, TensorPrimitives.Sum(x) / n, centredX);
-        TensorPrimitives.Subtract(y, TensorPrimitives.Sum(y) / n, centredY);
+        TensorPrimitives.Subtract(centredX, TensorPrimitives.Sum((ReadOnlySpan<double>)centredX) / n, centredX);
+        TensorPrimitives.Subtract(centredY, TensorPrimitives.Sum((ReadOnlySpan<double>)centredY) / n, centredY);
         var sxx = TensorPrimitives.Dot(centredX, centredX);
         var syy = TensorPrimitives.Dot(centredY, centredY);
         var sxy = TensorPrimitives.Dot(centredX, centredY);
@@ -31,6 +38,36 @@ internal static class PearsonCore
         // Normalising each factor separately keeps sxx·syy from overflowing for large magnitudes.
         var r = sxy / (Math.Sqrt(sxx) * Math.Sqrt(syy));
         return Math.Clamp(r, -1.0, 1.0);
+    }
+
+    /// <summary>
+    /// Copies <paramref name="values"/> into <paramref name="scaled"/>, multiplied by 2^−e when the largest magnitude 2^e is
+    /// beyond 2^±400 (n² · (2·2^400)² stays far below the double range for any span length).
+    /// </summary>
+    /// <returns>False when a value is infinite (r is then undefined).</returns>
+    private static bool Scale(ReadOnlySpan<double> values, Span<double> scaled)
+    {
+        var largest = Math.Abs(TensorPrimitives.MaxMagnitude(values));
+        if (double.IsInfinity(largest))
+        {
+            return false;
+        }
+
+        var exponent = largest == 0 ? 0 : Math.ILogB(largest);
+        if (exponent is > 400 or < -400)
+        {
+            // Element-wise ScaleB, not a multiply by 2^−e: that factor itself over- or underflows for subnormal maxima.
+            for (var i = 0; i < values.Length; i++)
+            {
+                scaled[i] = Math.ScaleB(values[i], -exponent);
+            }
+        }
+        else
+        {
+            values.CopyTo(scaled);
+        }
+
+        return true;
     }
 
     /// <summary>True when every element equals the first (−0.0 equals +0.0).</summary>

@@ -1,5 +1,5 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Internal;
 using GradSign.Networks;
 

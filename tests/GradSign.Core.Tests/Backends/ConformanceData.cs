@@ -1,4 +1,4 @@
-using GradSign.Data;
+using GradSign.Backends;
 using GradSign.Internal;
 using GradSign.Networks;
 

@@ -58,7 +58,7 @@ public class ScoreCommandTests
     public void Score_MalformedInput_ExitsTwoNamingBadPart(string fragment, params string[] args)
     {
         var (code, output, error) = CliRunner.Run(args);
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
         Assert.Equal(string.Empty, output);
         Assert.Contains(fragment, error, StringComparison.Ordinal);
     }

@@ -32,7 +32,7 @@ public class ScoreFixtureAndBenchCliTests
     public void ScoreFixture_WithSpace_IsUsageError()
     {
         var (code, _, error) = CliRunner.Run("score", "--fixture", Path.Combine(SharedPaths.Fixtures, "c8n1_09_allnone"), "--space", "nb201");
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
         Assert.Contains("--fixture", error, StringComparison.Ordinal);
     }
 
@@ -54,7 +54,7 @@ public class ScoreFixtureAndBenchCliTests
     public void Bench_BadRepeats_IsUsageError()
     {
         var (code, _, error) = CliRunner.Run("bench", "--space", "nb201", "--arch", "|none~0|+|none~0|none~1|+|none~0|none~1|none~2|", "--repeats", "0");
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
         Assert.Contains("--repeats", error, StringComparison.Ordinal);
     }
 }

@@ -44,12 +44,13 @@ public sealed class StatsCommandTests : IDisposable
     }
 
     [Fact]
-    public void Stats_PropagateWithNaN_PrintsNullsAndAllPairs()
+    public void Stats_PropagateWithNaN_PrintsNaNStringsAndAllPairs()
     {
         var path = WriteCsv("p.csv", "x,y\n1,2\n,3\nNaN,4\n5,6\n");
         var (code, output, _) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y", "--nan", "propagate", "--json");
         Assert.Equal(0, code);
-        Assert.Equal("{\"n\":4,\"spearman\":null,\"kendall_tau_b\":null,\"pearson\":null}", output.Trim());
+        // Strict JSON has no NaN: every command writes it as the string "NaN" (null means absent, not undefined).
+        Assert.Equal("{\"n\":4,\"spearman\":\"NaN\",\"kendall_tau_b\":\"NaN\",\"pearson\":\"NaN\"}", output.Trim());
     }
 
     [Fact]
@@ -57,7 +58,7 @@ public sealed class StatsCommandTests : IDisposable
     {
         var path = WriteCsv("m.csv", "x,y\n1,2\n2,3\n");
         var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "accuracy", "--json");
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("'accuracy'", error, StringComparison.Ordinal);
     }
@@ -67,7 +68,7 @@ public sealed class StatsCommandTests : IDisposable
     {
         var path = WriteCsv("bad.csv", "x,y\n1,2\n2,3\n3,oops\n");
         var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y");
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.Failure, code); // bad data, not a bad option
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("row 3", error, StringComparison.Ordinal);
         Assert.Contains("'y'", error, StringComparison.Ordinal);
@@ -79,7 +80,7 @@ public sealed class StatsCommandTests : IDisposable
     {
         var path = WriteCsv("short.csv", "x,y\n1,2\n3\n4,5\n");
         var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y");
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.Failure, code); // bad data, not a bad option
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("row 2", error, StringComparison.Ordinal);
         Assert.Contains("'y'", error, StringComparison.Ordinal);
@@ -90,9 +91,30 @@ public sealed class StatsCommandTests : IDisposable
     {
         var path = WriteCsv("quote.csv", "x,y\n1,\"2\n3,4\n");
         var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y");
-        Assert.Equal(GradSign.Benchmarks.Cli.Failure, code);
+        Assert.Equal(GradSign.Cli.Cli.Failure, code);
         Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains("quote.csv", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stats_NamedColumnTwiceInHeader_FailsNamingIt()
+    {
+        var path = WriteCsv("dup.csv", "x,y,x\n1,2,9\n2,3,8\n3,4,7\n");
+        var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y");
+        Assert.Equal(GradSign.Cli.Cli.Failure, code);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("'x'", error, StringComparison.Ordinal);
+        Assert.Contains("twice", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Stats_UnclosedQuoteInHeader_FailsWithOneLine()
+    {
+        var path = WriteCsv("hq.csv", "x,\"y\n1,2\n");
+        var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y");
+        Assert.Equal(GradSign.Cli.Cli.Failure, code);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("unexpected", error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -124,7 +146,7 @@ public sealed class StatsCommandTests : IDisposable
     {
         var path = WriteCsv("n.csv", "x,y\n1,2\n");
         var (code, _, error) = CliRunner.Run("stats", "--csv", path, "--x", "x", "--y", "y", "--nan", "drop");
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
         Assert.Contains("drop", error, StringComparison.Ordinal);
     }
 
@@ -132,7 +154,7 @@ public sealed class StatsCommandTests : IDisposable
     public void Stats_MissingFile_Fails()
     {
         var (code, _, error) = CliRunner.Run("stats", "--csv", Path.Combine(_folder, "none.csv"), "--x", "x", "--y", "y");
-        Assert.Equal(GradSign.Benchmarks.Cli.Failure, code);
+        Assert.Equal(GradSign.Cli.Cli.Failure, code);
         Assert.Contains("none.csv", error, StringComparison.Ordinal);
     }
 
@@ -140,16 +162,17 @@ public sealed class StatsCommandTests : IDisposable
     public void Bdn_ListFlat_ForwardsToBenchmarkSwitcherWithoutRunning()
     {
         // BenchmarkDotNet prints the list to the process console; the exit code shows the arguments reached it.
-        var (code, _, error) = CliRunner.Run("bdn", "--list", "flat", "--filter", "*KendallBenchmarks*");
-        Assert.True(code == 0, error);
+        Assert.Equal(0, GradSign.Benchmarks.Program.Main(["bdn", "--list", "flat", "--filter", "*KendallBenchmarks*"]));
     }
 
     [Fact]
-    public void Help_ListsStatsAndBdn()
+    public void Help_ListsTheCommands()
     {
         var (code, output, _) = CliRunner.Run("--help");
         Assert.Equal(0, code);
-        Assert.Contains("stats", output, StringComparison.Ordinal);
-        Assert.Contains("bdn", output, StringComparison.Ordinal);
+        foreach (var command in new[] { "data", "correlate", "merge", "score", "stats", "search", "bench" })
+        {
+            Assert.Contains(command, output, StringComparison.Ordinal);
+        }
     }
 }

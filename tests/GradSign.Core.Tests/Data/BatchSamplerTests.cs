@@ -1,4 +1,5 @@
 using GradSign.Data;
+using GradSign.Networks;
 using GradSign.Internal;
 using GradSign.Tests.Infrastructure;
 
@@ -25,7 +26,7 @@ public class BatchSamplerTests
         var size = kind.ImageSize();
         var images = PatternSet(kind, count: 8, seed: 5);
         var sampler = new BatchSampler(images, kind, new BatchOptions(BatchPipeline.Naswot, BatchSize: 8, Seed: 3) { Normalization = ChannelNormalization.For(pipeline, kind) });
-        var batch = sampler.GetBatch(0);
+        var batch = sampler.GetBatch(new ArchitectureKey(0));
         var plane = size * size;
         var used = new HashSet<int>();
         for (var b = 0; b < batch.Count; b++)
@@ -86,7 +87,7 @@ public class BatchSamplerTests
         {
             var sampler = new BatchSampler(images, DatasetKind.ImageNet16, new BatchOptions(BatchPipeline.ZeroCostNas, 1, seed) { Normalization = identity });
             Assert.Equal(2, sampler.CropPadding);
-            var output = sampler.GetBatch(0).Images;
+            var output = sampler.GetBatch(new ArchitectureKey(0)).Images;
             var matches = new List<(int Top, int Left, bool Flip)>();
             for (var top = 0; top <= 4; top++)
             {
@@ -123,8 +124,8 @@ public class BatchSamplerTests
     public void GetBatch_SameSeed_IsDeterministic()
     {
         var images = PatternSet(DatasetKind.Cifar10, 40, 2);
-        var a = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchSize: 16, Seed: 7)).GetBatch(123);
-        var b = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchSize: 16, Seed: 7)).GetBatch(123);
+        var a = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchSize: 16, Seed: 7)).GetBatch(new ArchitectureKey(123));
+        var b = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchSize: 16, Seed: 7)).GetBatch(new ArchitectureKey(123));
         Assert.Equal(a.Images, b.Images);
         Assert.Equal(a.Labels, b.Labels);
     }
@@ -135,8 +136,8 @@ public class BatchSamplerTests
         var images = PatternSet(DatasetKind.Cifar10, 40, 2);
         var sampler = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchSize: 16, Seed: 7));
         var other = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchSize: 16, Seed: 8));
-        Assert.NotEqual(sampler.GetBatch(1).Images, other.GetBatch(1).Images);
-        Assert.NotEqual(sampler.GetBatch(1).Images, sampler.GetBatch(2).Images);
+        Assert.NotEqual(sampler.GetBatch(new ArchitectureKey(1)).Images, other.GetBatch(new ArchitectureKey(1)).Images);
+        Assert.NotEqual(sampler.GetBatch(new ArchitectureKey(1)).Images, sampler.GetBatch(new ArchitectureKey(2)).Images);
     }
 
     [Fact]
@@ -144,14 +145,14 @@ public class BatchSamplerTests
     {
         var images = PatternSet(DatasetKind.Cifar100, 40, 2);
         var sampler = new BatchSampler(images, DatasetKind.Cifar100, new BatchOptions(BatchPipeline.Naswot, 16, 7));
-        var first = sampler.GetBatch(0);
-        foreach (var index in new[] { 1, 77, 15624 })
+        var first = sampler.GetBatch(new ArchitectureKey(0));
+        foreach (var index in new ulong[] { 1, 77, 15624 })
         {
-            Assert.Equal(first.Images, sampler.GetBatch(index).Images);
-            Assert.Equal(first.Labels, sampler.GetBatch(index).Labels);
+            Assert.Equal(first.Images, sampler.GetBatch(new ArchitectureKey(index)).Images);
+            Assert.Equal(first.Labels, sampler.GetBatch(new ArchitectureKey(index)).Labels);
         }
 
-        var otherSeed = new BatchSampler(images, DatasetKind.Cifar100, new BatchOptions(BatchPipeline.Naswot, 16, 8)).GetBatch(0);
+        var otherSeed = new BatchSampler(images, DatasetKind.Cifar100, new BatchOptions(BatchPipeline.Naswot, 16, 8)).GetBatch(new ArchitectureKey(0));
         Assert.NotEqual(first.Labels, otherSeed.Labels);
     }
 
@@ -159,7 +160,7 @@ public class BatchSamplerTests
     public void GetBatch_DrawsDistinctImagesWithoutReplacement()
     {
         var images = PatternSet(DatasetKind.Cifar10, 30, 4);
-        var batch = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchSize: 30)).GetBatch(5);
+        var batch = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchSize: 30)).GetBatch(new ArchitectureKey(5));
         Assert.Equal(30, batch.Labels!.Distinct().Count());
     }
 
@@ -181,7 +182,7 @@ public class BatchSamplerTests
     public void GetBatch_RealCifar10_ValuesWithinNormalisedByteRange()
     {
         var train = ImageDatasets.Load(SharedPaths.Data!, DatasetKind.Cifar10, DatasetSplit.Train);
-        var batch = new BatchSampler(train, DatasetKind.Cifar10, new BatchOptions()).GetBatch(6111);
+        var batch = new BatchSampler(train, DatasetKind.Cifar10, new BatchOptions()).GetBatch(new ArchitectureKey(6111));
         Assert.Equal((64, 3, 32, 32), (batch.Count, batch.Channels, batch.Height, batch.Width));
         double[] mean = [0.4914, 0.4822, 0.4465], std = [0.2023, 0.1994, 0.2010];
         for (var i = 0; i < batch.Images.Length; i++)

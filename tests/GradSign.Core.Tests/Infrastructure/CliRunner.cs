@@ -8,7 +8,7 @@ public static class CliRunner
     {
         using var o = new StringWriter();
         using var e = new StringWriter();
-        var code = GradSign.Benchmarks.Cli.Run(args, o, e);
+        var code = GradSign.Cli.Cli.Run(args, o, e);
         return (code, o.ToString(), e.ToString());
     }
 }

@@ -1,4 +1,4 @@
-using GradSign.Networks.Import;
+using GradSign.Cli.Fixtures;
 
 namespace GradSign.Tests.Infrastructure;
 
@@ -22,6 +22,18 @@ public static class FixtureData
 public sealed class FixtureTheoryAttribute : TheoryAttribute
 {
     public FixtureTheoryAttribute()
+    {
+        if (!Directory.Exists(SharedPaths.Fixtures))
+        {
+            Skip = "Oracle fixtures not found at ../shared/oracle/fixtures.";
+        }
+    }
+}
+
+/// <summary>A fact skipped when ../shared/oracle/fixtures is absent.</summary>
+public sealed class FixtureFactAttribute : FactAttribute
+{
+    public FixtureFactAttribute()
     {
         if (!Directory.Exists(SharedPaths.Fixtures))
         {

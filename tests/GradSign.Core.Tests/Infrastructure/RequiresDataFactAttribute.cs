@@ -1,4 +1,3 @@
-using GradSign.Data;
 
 namespace GradSign.Tests.Infrastructure;
 
@@ -7,7 +6,7 @@ public sealed class RequiresDataFactAttribute : FactAttribute
 {
     public RequiresDataFactAttribute()
     {
-        if (DataFolder.TryResolve() is null)
+        if (SharedPaths.Data is null)
         {
             Skip = "Data folder not found: set GRADSIGN_DATA or place the data at ../shared/data beside the repository root.";
         }
@@ -19,7 +18,7 @@ public sealed class RequiresDataTheoryAttribute : TheoryAttribute
 {
     public RequiresDataTheoryAttribute()
     {
-        if (DataFolder.TryResolve() is null)
+        if (SharedPaths.Data is null)
         {
             Skip = "Data folder not found: set GRADSIGN_DATA or place the data at ../shared/data beside the repository root.";
         }

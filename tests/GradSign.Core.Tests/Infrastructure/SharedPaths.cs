@@ -17,8 +17,11 @@ public static class SharedPaths
     /// <summary>../shared/oracle/fixtures_ext.</summary>
     public static string FixturesExt => Path.Combine(Shared, "oracle", "fixtures_ext");
 
-    /// <summary>The data folder, by the library's rule; null when absent.</summary>
-    public static string? Data => DataFolder.TryResolve();
+    /// <summary>tests/GradSign.Core.Tests/Fixtures/nb101_random: oracle fixtures kept in the repository (tools/nb101_random_fixtures.py).</summary>
+    public static string RandomNb101Fixtures => Path.Combine(RepositoryRoot, "tests", "GradSign.Core.Tests", "Fixtures", "nb101_random");
+
+    /// <summary>The data folder: GRADSIGN_DATA, else ../shared/data beside the repository root; null when absent.</summary>
+    public static string? Data => DataFolder.TryResolve() ?? (Directory.Exists(Path.Combine(Shared, "data")) ? Path.Combine(Shared, "data") : null);
 
     private static string FindRoot()
     {

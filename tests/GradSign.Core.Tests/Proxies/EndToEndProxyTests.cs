@@ -1,4 +1,4 @@
-using GradSign.Data;
+using GradSign.Backends;
 using GradSign.Networks;
 using GradSign.Proxies;
 using GradSign.Tests.Backends.Reference;
@@ -24,7 +24,7 @@ public class EndToEndProxyTests
         for (var i = 0; i < batch.Count; i++)
         {
             var one = new Batch(batch.Images.AsSpan(i * batch.SampleSize, batch.SampleSize).ToArray(), [batch.Labels![i]], 1, 3, 4, 4);
-            var g = network.Backward(one, GradSign.Backends.Objective.CrossEntropy).ParameterGradients;
+            var g = network.Backward(one, GradSign.Backends.Execution.Objective.CrossEntropy).ParameterGradients;
             for (var t = 0; t < scored.Count; t++)
             {
                 for (var k = 0; k < votes[t].Length; k++)

@@ -1,5 +1,5 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Networks;
 
 namespace GradSign.Tests.Proxies;
@@ -117,7 +117,7 @@ internal static class TinyNetworks
         return b.Build();
     }
 
-    public static NetworkWeights Weights(int seed = 7) => NetworkWeights.Initialize(Spec(), seed);
+    public static NetworkWeights Weights(ulong seed = 7) => NetworkWeights.Initialize(Spec(), seed);
 
     public static Batch Batch(int count = 4, bool labels = true)
     {

@@ -1,3 +1,4 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
 using GradSign.Networks;
 using GradSign.Proxies;
@@ -173,7 +174,7 @@ public class GradientProxyTests
     [Fact]
     public void Compute_BatchShapeDiffersFromNetwork_Throws()
     {
-        var batch = new GradSign.Data.Batch(new float[2 * 3 * 5 * 5], [0, 1], 2, 3, 5, 5);
+        var batch = new Batch(new float[2 * 3 * 5 * 5], [0, 1], 2, 3, 5, 5);
         var ex = Assert.Throws<ArgumentException>(() => new SnipProxy().Compute(TinyNetworks.Weights(), batch, new ProxyContext(new FakeBackend())));
         Assert.Contains("3x5x5", ex.Message, StringComparison.Ordinal);
     }
@@ -181,7 +182,7 @@ public class GradientProxyTests
     [Fact]
     public void Compute_LabelOutOfRange_Throws()
     {
-        var batch = new GradSign.Data.Batch(new float[2 * 3 * 4 * 4], [0, 3], 2, 3, 4, 4);
+        var batch = new Batch(new float[2 * 3 * 4 * 4], [0, 3], 2, 3, 4, 4);
         var ex = Assert.Throws<ArgumentException>(() => new SnipProxy().Compute(TinyNetworks.Weights(), batch, new ProxyContext(new FakeBackend())));
         Assert.Contains("labels[1] = 3", ex.Message, StringComparison.Ordinal);
     }

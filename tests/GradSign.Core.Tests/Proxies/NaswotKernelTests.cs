@@ -1,5 +1,5 @@
+using GradSign.Cli.Fixtures;
 using GradSign.Networks;
-using GradSign.Networks.Import;
 using GradSign.Proxies;
 using GradSign.Tests.Infrastructure;
 

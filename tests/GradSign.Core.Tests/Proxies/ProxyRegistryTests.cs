@@ -1,5 +1,4 @@
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Networks;
 using GradSign.Proxies;
 
@@ -31,8 +30,13 @@ public class ProxyRegistryTests
     public void CreateDefault_HoldsEveryBuiltIn_WithUniqueLowerCaseIds()
     {
         var registry = ProxyRegistry.CreateDefault();
-        string[] expected = ["gradsign", "synflow", "grasp", "snip", "naswot", "grad_norm", "fisher", "jacob_cov", "params", "flops"];
+        string[] expected = ["gradsign", "synflow", "grasp", "snip", "naswot", "grad_norm", "fisher", "jacob_cov", "params", "flops", "zico", "zen"];
         Assert.Equal(expected, registry.Ids);
+        Assert.Equal(["vote", "logrank"], registry.EnsembleIds);
+        Assert.DoesNotContain(registry.Proxies, p => p is ProxyEnsemble);
+        Assert.Equal(registry.EnsembleIds, registry.Ensembles.Select(e => e.Id));
+        Assert.Equal(["zen", "vote"], registry.Resolve("zen,vote").Select(p => p.Id));
+        Assert.Throws<ArgumentException>(() => registry.Register(new NamedProxy("vote")));
         Assert.Equal(registry.Ids.Count, registry.Ids.Distinct().Count());
         Assert.All(registry.Proxies, p => Assert.Equal(p.Id.ToLowerInvariant(), p.Id));
         Assert.All(registry.Ids, id => Assert.Equal(id, registry.Get(id).Id));

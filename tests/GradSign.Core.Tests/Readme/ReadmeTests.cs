@@ -9,7 +9,7 @@ public class ReadmeTests
     [Fact]
     public void QuickStart_ReadmeCSharpBlock_IsTheCompiledSnippet()
     {
-        var source = Read("tests", "GradSign.Core.Tests", "Readme", "QuickStart.cs").Split('\n');
+        var source = Read("tests", "GradSign.PublicApi.Tests", "Readme", "QuickStart.cs").Split('\n');
         var usings = source.TakeWhile(l => l.StartsWith("using ", StringComparison.Ordinal));
         var begin = Array.FindIndex(source, l => l.Trim() == "// README:begin");
         var end = Array.FindIndex(source, l => l.Trim() == "// README:end");

@@ -31,6 +31,17 @@ public class SamplesTests
     }
 
     [Fact]
+    public void TorchSharpSample_ReferencesTheBackendTheNativesAndThePatch_UnderFortyLines()
+    {
+        var lines = ReadLines(Path.Combine("samples", "torchsharp.cs"));
+        Assert.Equal("#:project ../src/GradSign.Backends.TorchSharp/GradSign.Backends.TorchSharp.csproj", lines[0]);
+        Assert.Contains("#:package TorchSharp-cpu@0.107.0", lines);
+        Assert.Contains("#:property GradSignPatchLibTorchSharp=true", lines);
+        Assert.Contains("#:property PublishAot=false", lines);
+        Assert.True(lines.Length < 40, $"samples/torchsharp.cs has {lines.Length} lines; samples stay under 40.");
+    }
+
+    [Fact]
     public void QuickstartNotebook_CodeCells_EqualQuickstartSampleWithoutDirectives()
     {
         var sample = string.Join("\n", ReadLines(Path.Combine("samples", "quickstart.cs")).Where(l => !l.StartsWith("#:", StringComparison.Ordinal))).Trim('\n');

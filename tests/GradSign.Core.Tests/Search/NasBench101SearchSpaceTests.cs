@@ -1,5 +1,5 @@
-using GradSign.Data;
 using GradSign.Search;
+using GradSign.SearchSpaces.NasBench101;
 using GradSign.Tests.Infrastructure;
 
 namespace GradSign.Tests.Search;
@@ -8,28 +8,26 @@ public class NasBench101SearchSpaceTests
 {
     private static readonly NasBench101SearchSpace Space = new();
 
-    private static int Edits(NasBench101Genotype a, NasBench101Genotype b)
+    private static int Edits(ModelSpec a, ModelSpec b)
     {
-        var edges = System.Numerics.BitOperations.PopCount((uint)(a.EdgeBits ^ b.EdgeBits));
-        var ops = Enumerable.Range(1, 5).Count(v => a.OperationOf(v) != b.OperationOf(v));
-        return edges + ops;
+        var (ma, mb) = (a.OriginalMatrix, b.OriginalMatrix);
+        var edges = Enumerable.Range(0, 7).Sum(i => Enumerable.Range(0, 7).Count(j => ma[i][j] != mb[i][j]));
+        return edges + Enumerable.Range(0, 7).Count(v => a.OriginalOperations[v] != b.OriginalOperations[v]);
     }
 
-    [Fact]
-    public void EdgeIndex_CoversTheUpperTriangleInRowMajorOrder()
+    private static int[][] Matrix(params (int From, int To)[] edges)
     {
-        var seen = new List<int>();
-        for (var from = 0; from < 7; from++)
+        var m = Enumerable.Range(0, 7).Select(_ => new int[7]).ToArray();
+        foreach (var (from, to) in edges)
         {
-            for (var to = from + 1; to < 7; to++)
-            {
-                seen.Add(NasBench101Genotype.EdgeIndex(from, to));
-            }
+            m[from][to] = 1;
         }
 
-        Assert.Equal(Enumerable.Range(0, 21), seen);
-        Assert.Throws<ArgumentOutOfRangeException>(() => NasBench101Genotype.EdgeIndex(3, 3));
+        return m;
     }
+
+    private static readonly NasBench101Operation[] AllConv3 =
+        [NasBench101Operation.Input, .. Enumerable.Repeat(NasBench101Operation.Conv3x3BnRelu, 5), NasBench101Operation.Output];
 
     [Fact]
     public void Mutate_StaysValidAndDiffersInExactlyOneEdit()
@@ -47,25 +45,21 @@ public class NasBench101SearchSpaceTests
     }
 
     [Fact]
-    public void IsValid_ChainAndDisconnectedAndTooManyEdges()
+    public void TryCreate_ChainAndDisconnectedAndTooManyEdges()
     {
         // input → 1 → 2 → 3 → 4 → 5 → output: 6 edges, valid, nothing pruned.
-        var chain = 0;
-        for (var v = 0; v < 6; v++)
-        {
-            chain |= 1 << NasBench101Genotype.EdgeIndex(v, v + 1);
-        }
-
-        Assert.True(NasBench101SearchSpace.IsValid(new NasBench101Genotype(chain, 0), out var kept));
-        Assert.Equal(7, kept);
+        var chain = Enumerable.Range(0, 6).Select(v => (v, v + 1)).ToArray();
+        Assert.True(ModelSpec.TryCreate(Matrix(chain), AllConv3, out var spec));
+        Assert.Equal(7, spec.VertexCount);
         // No edge reaches the output.
-        Assert.False(NasBench101SearchSpace.IsValid(new NasBench101Genotype(chain & ~(1 << NasBench101Genotype.EdgeIndex(5, 6)), 0)));
+        Assert.False(ModelSpec.TryCreate(Matrix(chain[..5]), AllConv3, out _));
         // Every edge: 21 > 9.
-        Assert.False(NasBench101SearchSpace.IsValid(new NasBench101Genotype((1 << 21) - 1, 0)));
+        var all = Enumerable.Range(0, 7).SelectMany(i => Enumerable.Range(i + 1, 6 - i).Select(j => (i, j))).ToArray();
+        Assert.False(ModelSpec.TryCreate(Matrix(all), AllConv3, out _));
         // Only input → output plus a dangling vertex 1 (0→1): vertex 1 is pruned, 1 edge remains.
-        var direct = (1 << NasBench101Genotype.EdgeIndex(0, 6)) | (1 << NasBench101Genotype.EdgeIndex(0, 1));
-        Assert.True(NasBench101SearchSpace.IsValid(new NasBench101Genotype(direct, 0), out kept));
-        Assert.Equal(2, kept);
+        Assert.True(ModelSpec.TryCreate(Matrix((0, 6), (0, 1)), AllConv3, out spec));
+        Assert.Equal(2, spec.VertexCount);
+        Assert.Throws<ArgumentException>(() => new ModelSpec(Matrix(chain[..5]), AllConv3));
     }
 
     [Fact]
@@ -96,8 +90,8 @@ public class NasBench101SearchSpaceTests
         {
             var json = "{\"matrix\":[" + string.Join(",", row.Matrix.Select(r => "[" + string.Join(",", r) + "]")) + "],\"ops\":[" + string.Join(",", row.Ops.Select(o => "\"" + o + "\"")) + "]}";
             var arch = Space.Decode(json);
-            Assert.True(NasBench101SearchSpace.IsValid(arch, out var kept), row.Hash);
-            Assert.Equal(row.Values["n_vertices_pruned"], kept);
+            Assert.True(Space.Contains(arch), row.Hash);
+            Assert.Equal(row.Values["n_vertices_pruned"], arch.VertexCount);
         }
     }
 
@@ -105,17 +99,17 @@ public class NasBench101SearchSpaceTests
     public void RegularizedEvolution_OnNasBench101_RunsWithASyntheticSignal()
     {
         // Signal = number of interior 3×3 convolutions (pruned or not): evolution should find cells with several.
-        var evaluator = new FuncEvaluator(a => Enumerable.Range(1, 5).Count(v => a.OperationOf(v) == 0));
-        var result = new RegularizedEvolution<NasBench101Genotype>().Search(Space, evaluator, 60, new SearchRandom(3));
+        var evaluator = new FuncEvaluator(a => a.OriginalOperations.Count(op => op == NasBench101Operation.Conv3x3BnRelu));
+        var result = new RegularizedEvolution<ModelSpec>().Search(Space, evaluator, 60, new SearchRandom(3));
         Assert.Equal(60, evaluator.Calls);
         Assert.True(result.BestSignal >= 4);
     }
 
-    private sealed class FuncEvaluator(Func<NasBench101Genotype, double> f) : IArchitectureEvaluator<NasBench101Genotype>
+    private sealed class FuncEvaluator(Func<ModelSpec, double> f) : IArchitectureEvaluator<ModelSpec>
     {
         public int Calls { get; private set; }
 
-        public double Evaluate(NasBench101Genotype arch)
+        public double Evaluate(ModelSpec arch)
         {
             Calls++;
             return f(arch);

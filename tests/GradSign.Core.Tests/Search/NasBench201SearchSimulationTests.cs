@@ -1,5 +1,6 @@
 using System.Text.Json;
-using GradSign.Data;
+using GradSign.Cli.Results;
+using GradSign.Cli.Search;
 using GradSign.Search;
 using GradSign.SearchSpaces.NasBench201;
 using GradSign.Tests.Data;
@@ -20,7 +21,7 @@ public class NasBench201SearchSimulationTests
         var rows = Final.Value.Rows.Where(keep).Select(r => new StudyRow(
             r.Index, r.Arch, [r[scoreColumn], (r.Index * 7919) % 1000], r.Cifar10ValidSplitTest, [0.25, 0.01]));
         var path = Path.Combine(dir.Path, "scores.csv");
-        StudyResultsFile.Write(path, schema, rows);
+        StudyResultsFile.Write(path, new StudySettings(new Dictionary<string, string> { ["seed"] = "42" }), schema, rows);
         return path;
     }
 
@@ -101,6 +102,38 @@ public class NasBench201SearchSimulationTests
     }
 
     [RequiresDataFact]
+    public void Run_Bohb_ChargesEpochsAndJudgesTheIncumbentAtTwoHundredEpochs()
+    {
+        var options = new NasBench201SearchOptions { Algorithm = SearchAlgorithm.Bohb, Runs = 20, Budget = 100, Seed = 5 };
+        var report = Simulation.Value.Run(options);
+        Assert.Equal("cifar10_valid", Simulation.Value.FullSignalColumn);
+        Assert.Equal(1200, report.BudgetEpochs);
+        foreach (var run in report.Runs)
+        {
+            // Brackets (3 @12 + 1 @200), (2 @200), (3 @12 + 1 @200), then a 200-epoch training that no longer fits:
+            // 1,072 of the 1,200 epochs, 6 short and 5 full trainings.
+            Assert.Equal(new Dictionary<int, int> { [12] = 6, [200] = 5 }, run.TrainingsByEpochs);
+            Assert.Equal(1072, run.Epochs);
+            Assert.Equal(200, run.BestEpochs);
+            Assert.Equal(Final.Value.GetByIndex(run.BestIndex)["cifar10_valid"], run.BestSignal);
+        }
+
+        var twelve = Simulation.Value.Run(options with { Fidelities = [12] });
+        Assert.All(twelve.Runs, r => Assert.Equal(new Dictionary<int, int> { [12] = 100 }, r.TrainingsByEpochs));
+        Assert.All(twelve.Runs, r => Assert.Equal(12, r.BestEpochs));
+        var again = Simulation.Value.Run(options);
+        Assert.Equal(report.Runs.Select(r => r.BestArch), again.Runs.Select(r => r.BestArch));
+    }
+
+    [Theory]
+    [InlineData(new[] { 200 })]
+    [InlineData(new[] { 12, 100 })]
+    [InlineData(new[] { 12, 12 })]
+    [InlineData(new int[0])]
+    public void Options_BadFidelities_Throw(int[] fidelities)
+        => Assert.Equal("Fidelities", Assert.Throws<ArgumentOutOfRangeException>(() => new NasBench201SearchOptions { Fidelities = fidelities }.Validate()).ParamName);
+
+    [RequiresDataFact]
     public void Run_SignalColumnMismatch_Throws()
         => Assert.Throws<ArgumentException>(() => Simulation.Value.Run(new NasBench201SearchOptions { SignalColumn = "cifar100_valid_12ep", Runs = 1, Budget = 1 }));
 
@@ -118,7 +151,7 @@ public class NasBench201SearchSimulationTests
     {
         using var o = new StringWriter();
         using var e = new StringWriter();
-        var code = GradSign.Benchmarks.Cli.Run(["search", "--algo", "rea", "--proxy", "synflow", "--scores", "published", "--runs", "3", "--budget", "15", "--json"], o, e);
+        var code = GradSign.Cli.Cli.Run(["search", "--algo", "rea", "--proxy", "synflow", "--scores", "published", "--runs", "3", "--budget", "15", "--json"], o, e);
         Assert.Equal(0, code);
         Assert.Contains("restricted to the 9,445", e.ToString(), StringComparison.Ordinal);
         using var doc = JsonDocument.Parse(o.ToString());
@@ -132,7 +165,37 @@ public class NasBench201SearchSimulationTests
         Assert.Equal(3, doc.RootElement.GetProperty("search").GetProperty("runs").GetInt32());
     }
 
+    [RequiresDataFact]
+    public void Cli_SearchBohbJson_ReportsTheLadderAndTheCharge()
+    {
+        using var o = new StringWriter();
+        using var e = new StringWriter();
+        var code = GradSign.Cli.Cli.Run(["search", "--algorithm", "bohb", "--proxy", "synflow", "--scores", "published", "--runs", "4", "--budget", "100", "--json"], o, e);
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(o.ToString());
+        var search = doc.RootElement.GetProperty("search");
+        Assert.Equal("bohb", search.GetProperty("algo").GetString());
+        Assert.Equal(1200, search.GetProperty("budget_epochs").GetInt32());
+        Assert.Equal(1072, search.GetProperty("epochs_per_run").GetDouble());
+        Assert.Equal([12, 200], search.GetProperty("fidelities").EnumerateArray().Select(f => f.GetInt32()));
+        Assert.Equal(5, search.GetProperty("trainings_per_run_at").GetProperty("200").GetDouble());
+        Assert.Equal(3, search.GetProperty("eta").GetInt32());
+        // G-BOHB: 9 new configurations per run (3 + 2 + 3 + 1), 10 candidates each.
+        Assert.Equal(90, search.GetProperty("proxy_calls_per_run").GetDouble());
+    }
+
     [Theory]
+    [InlineData("search", "--algo", "bohb", "--eta", "1")]
+    [InlineData("search", "--algo", "bohb", "--fidelities", "12,100")]
+    [InlineData("search", "--algo", "bohb", "--fidelities", "200")]
+    [InlineData("search", "--algo", "bohb", "--fidelities", "12;200")]
+    [InlineData("search", "--algo", "bohb", "--random-fraction", "1.5")]
+    [InlineData("search", "--algo", "bohb", "--top-percent", "0")]
+    [InlineData("search", "--algo", "bohb", "--min-points", "0")]
+    [InlineData("search", "--algo", "bohb", "--min-bandwidth", "1")]
+    [InlineData("search", "--algo", "bohb", "--num-samples", "0")]
+    [InlineData("search", "--algo", "rea", "--eta", "3")]
+    [InlineData("search", "--algo", "rs", "--fidelities", "12")]
     [InlineData("search", "--algo", "nope")]
     [InlineData("search", "--algo", "rs", "--proxy", "synflow")]
     [InlineData("search", "--algo", "rs", "--proxy", "gradsign", "--scores", "published")]
@@ -147,7 +210,7 @@ public class NasBench201SearchSimulationTests
 
         using var o = new StringWriter();
         using var e = new StringWriter();
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, GradSign.Benchmarks.Cli.Run(args, o, e));
+        Assert.Equal(GradSign.Cli.Cli.UsageError, GradSign.Cli.Cli.Run(args, o, e));
         Assert.StartsWith("gradsign: ", e.ToString(), StringComparison.Ordinal);
     }
 }

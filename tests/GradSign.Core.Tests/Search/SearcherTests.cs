@@ -9,7 +9,7 @@ public class SearcherTests
     public static TheoryData<string, bool, int> Configurations()
     {
         var data = new TheoryData<string, bool, int>();
-        foreach (var algo in new[] { "rs", "rea", "reinforce" })
+        foreach (var algo in new[] { "rs", "rea", "reinforce", "bohb" })
         {
             data.Add(algo, false, 0);
             data.Add(algo, true, 0);
@@ -25,6 +25,7 @@ public class SearcherTests
         "rs" => new RandomSearch<int>(),
         "rea" => new RegularizedEvolution<int>(),
         "reinforce" => new Reinforce<int>(),
+        "bohb" => new Bohb<int>(new BohbOptions(RandomFraction: 0.25)),
         _ => throw new ArgumentOutOfRangeException(nameof(algo)),
     };
 
@@ -63,6 +64,7 @@ public class SearcherTests
     [InlineData("rs", 100, 10, 100 * 10)]
     [InlineData("rea", 100, 10, (100 - 10) * 10)]
     [InlineData("reinforce", 100, 10, 100 * 10)]
+    [InlineData("bohb", 100, 10, 100 * 10)]
     [InlineData("rs", 50, 1, 0)]
     public void Search_MoveProposal_ScoresCandidatesPerProposedMove(string algo, int budget, int candidates, int expectedCalls)
     {
@@ -136,9 +138,10 @@ public class SearcherTests
     public void Search_BadBudgetOrAssist_Throws()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new RandomSearch<int>().Search(ToyProblems.Grid(), new LookupEvaluator<int>(Signal), 0, new SearchRandom(1)));
-        var bad = new ProxyAssist<int>(ToyProblems.Oracle(Signal)) { Candidates = 0 };
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new RandomSearch<int>().Search(ToyProblems.Grid(), new LookupEvaluator<int>(Signal), 5, new SearchRandom(1), bad));
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new ProxyAssist<int>(ToyProblems.Oracle(Signal)) { Candidates = 0 });
         Assert.Equal("Candidates", ex.ParamName);
+        Assert.Equal("Warmup", Assert.Throws<ArgumentOutOfRangeException>(() => new ProxyAssist<int>(ToyProblems.Oracle(Signal)) { Warmup = -1 }).ParamName);
+        Assert.Equal("WarmupTake", Assert.Throws<ArgumentOutOfRangeException>(() => new ProxyAssist<int>(ToyProblems.Oracle(Signal)) { WarmupTake = 0 }).ParamName);
     }
 
     [Fact]

@@ -22,106 +22,112 @@ internal static class NamespaceDependencyScanner
         var violations = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var type in types)
         {
-            void Check(Type? used, string where)
+            foreach (var (used, where) in References(type))
             {
-                foreach (var t in Expand(used))
+                if (IsForbidden(used, allowedNamespace))
                 {
-                    if (IsForbidden(t, allowedNamespace))
-                    {
-                        violations.Add($"{type.FullName}: {where} uses {t.FullName ?? t.Name}");
-                    }
-                }
-            }
-
-            Check(type.BaseType, "base type");
-            foreach (var i in type.GetInterfaces())
-            {
-                Check(i, "interface");
-            }
-
-            foreach (var a in type.CustomAttributes)
-            {
-                Check(a.AttributeType, "attribute");
-            }
-
-            foreach (var f in type.GetFields(All))
-            {
-                Check(f.FieldType, $"field {f.Name}");
-            }
-
-            foreach (var p in type.GetProperties(All))
-            {
-                Check(p.PropertyType, $"property {p.Name}");
-            }
-
-            foreach (var e in type.GetEvents(All))
-            {
-                Check(e.EventHandlerType, $"event {e.Name}");
-            }
-
-            foreach (var m in type.GetMethods(All).Cast<MethodBase>().Concat(type.GetConstructors(All)))
-            {
-                var where = $"method {m.Name}";
-                if (m is MethodInfo mi)
-                {
-                    Check(mi.ReturnType, where + " return");
-                }
-
-                foreach (var p in m.GetParameters())
-                {
-                    Check(p.ParameterType, $"{where} parameter {p.Name}");
-                }
-
-                foreach (var a in m.CustomAttributes)
-                {
-                    Check(a.AttributeType, where + " attribute");
-                }
-
-                var body = m.GetMethodBody();
-                if (body is null)
-                {
-                    continue;
-                }
-
-                foreach (var local in body.LocalVariables)
-                {
-                    Check(local.LocalType, where + " local");
-                }
-
-                foreach (var member in ReferencedMembers(m, body.GetILAsByteArray() ?? []))
-                {
-                    switch (member)
-                    {
-                        case Type t:
-                            Check(t, where + " body");
-                            break;
-                        case FieldInfo f:
-                            Check(f.DeclaringType, where + " body");
-                            Check(f.FieldType, where + " body");
-                            break;
-                        case MethodBase callee:
-                            Check(callee.DeclaringType, where + " body");
-                            if (callee is MethodInfo cm)
-                            {
-                                Check(cm.ReturnType, where + " body");
-                                foreach (var g in cm.IsGenericMethod ? cm.GetGenericArguments() : [])
-                                {
-                                    Check(g, where + " body");
-                                }
-                            }
-
-                            foreach (var p in callee.GetParameters())
-                            {
-                                Check(p.ParameterType, where + " body");
-                            }
-
-                            break;
-                    }
+                    violations.Add($"{type.FullName}: {where} uses {used.FullName ?? used.Name}");
                 }
             }
         }
 
         return [.. violations];
+    }
+
+    /// <summary>Every type <paramref name="type"/> uses, with where it uses it (expanded to element types, generic
+    /// arguments and declaring types).</summary>
+    public static IEnumerable<(Type Used, string Where)> References(Type type)
+    {
+        var found = new List<(Type, string)>();
+        void Check(Type? used, string where) => found.AddRange(Expand(used).Select(t => (t, where)));
+        Check(type.BaseType, "base type");
+        foreach (var i in type.GetInterfaces())
+        {
+            Check(i, "interface");
+        }
+
+        foreach (var a in type.CustomAttributes)
+        {
+            Check(a.AttributeType, "attribute");
+        }
+
+        foreach (var f in type.GetFields(All))
+        {
+            Check(f.FieldType, $"field {f.Name}");
+        }
+
+        foreach (var p in type.GetProperties(All))
+        {
+            Check(p.PropertyType, $"property {p.Name}");
+        }
+
+        foreach (var e in type.GetEvents(All))
+        {
+            Check(e.EventHandlerType, $"event {e.Name}");
+        }
+
+        foreach (var m in type.GetMethods(All).Cast<MethodBase>().Concat(type.GetConstructors(All)))
+        {
+            var where = $"method {m.Name}";
+            if (m is MethodInfo mi)
+            {
+                Check(mi.ReturnType, where + " return");
+            }
+
+            foreach (var p in m.GetParameters())
+            {
+                Check(p.ParameterType, $"{where} parameter {p.Name}");
+            }
+
+            foreach (var a in m.CustomAttributes)
+            {
+                Check(a.AttributeType, where + " attribute");
+            }
+
+            var body = m.GetMethodBody();
+            if (body is null)
+            {
+                continue;
+            }
+
+            foreach (var local in body.LocalVariables)
+            {
+                Check(local.LocalType, where + " local");
+            }
+
+            foreach (var member in ReferencedMembers(m, body.GetILAsByteArray() ?? []))
+            {
+                switch (member)
+                {
+                    case Type t:
+                        Check(t, where + " body");
+                        break;
+                    case FieldInfo f:
+                        Check(f.DeclaringType, where + " body");
+                        Check(f.FieldType, where + " body");
+                        break;
+                    case MethodBase callee:
+                        Check(callee.DeclaringType, where + " body");
+                        if (callee is MethodInfo cm)
+                        {
+                            Check(cm.ReturnType, where + " body");
+                            foreach (var g in cm.IsGenericMethod ? cm.GetGenericArguments() : [])
+                            {
+                                Check(g, where + " body");
+                            }
+                        }
+
+                        foreach (var p in callee.GetParameters())
+                        {
+                            Check(p.ParameterType, where + " body");
+                        }
+
+                        break;
+                }
+            }
+        }
+
+        return found;
     }
 
     private static bool IsForbidden(Type t, string allowedNamespace)

@@ -97,6 +97,25 @@ public class NanPolicyTests
         Assert.Equal(-0.13801311186847084, RankCorrelation.KendallTau(x, y), 1e-12);
     }
 
+    [Theory]
+    [InlineData(1e308)]
+    [InlineData(1.7e308)]
+    [InlineData(1e-300)]
+    public void Pearson_ExtremeMagnitudes_AreScaledNotOverflowed(double scale)
+    {
+        // r is scale-invariant: r(s·x, y) = r(x, y); at ±1e308 the centred squares overflowed (r was 0 or NaN).
+        double[] x = [-1, 0, 1, 0.5];
+        double[] y = [1, 2, 3, 1];
+        var expected = RankCorrelation.Pearson(x, y);
+        Assert.Equal(expected, RankCorrelation.Pearson([.. x.Select(v => v * scale)], y), 12);
+        Assert.Equal(1.0, RankCorrelation.Pearson([-scale, 0, scale], [1, 2, 3]), 15);
+        Assert.Equal(expected, CorrelationSummary.Compute([.. x.Select(v => v * scale)], y, NanPolicy.Omit).Pearson, 12);
+    }
+
+    [Fact]
+    public void Pearson_SubnormalValues_AreScaled()
+        => Assert.Equal(1.0, RankCorrelation.Pearson([-double.Epsilon, 0, double.Epsilon], [1, 2, 3]), 15);
+
     [Fact]
     public void Pearson_Infinity_ReturnsNaN()
     {

@@ -1,7 +1,9 @@
 using System.Text.Json;
-using GradSign.Benchmarks.Commands;
-using GradSign.Benchmarks.Studies;
+using GradSign.Cli.Commands;
+using GradSign.Cli.Results;
+using GradSign.Cli.Studies;
 using GradSign.Data;
+using GradSign.SearchSpaces.NasBench201;
 using GradSign.Tests.Backends.Reference;
 using GradSign.Tests.Data;
 using GradSign.Tests.Infrastructure;
@@ -27,13 +29,25 @@ public class CorrelateCommandTests
         => [.. StudyResultsFile.Read(path).Rows.Select(r => $"{r.Index},{r.Arch},{string.Join(",", r.Scores.Select(s => s.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))},{r.Target}")];
 
     [RequiresDataFact]
+    public void Run_Json_PrintsTheSummaryFileOnStandardOutput()
+    {
+        using var dir = new TempDirectory();
+        var summary = Path.Combine(dir.Path, "summary.json");
+        using var output = new StringWriter();
+        Assert.Equal(0, CorrelateCommand.Run(Settings(Path.Combine(dir.Path, "r.csv")) with { Json = true, SummaryPath = summary }, output, TextWriter.Null, new ReferenceBackend()));
+        Assert.Equal(File.ReadAllText(summary).Trim(), output.ToString().Trim());
+        using var doc = JsonDocument.Parse(output.ToString());
+        Assert.Equal(5, doc.RootElement.GetProperty("n").GetInt32());
+    }
+
+    [RequiresDataFact]
     public void Run_KilledMidLineThenResumed_EqualsUninterruptedRunAndWritesSummary()
     {
         using var dir = new TempDirectory();
         var full = Path.Combine(dir.Path, "full.csv");
         var json = Path.Combine(dir.Path, "summary.json");
         using var output = new StringWriter();
-        Assert.Equal(0, CorrelateCommand.Run(Settings(full) with { JsonPath = json }, output, TextWriter.Null, new ReferenceBackend()));
+        Assert.Equal(0, CorrelateCommand.Run(Settings(full) with { SummaryPath = json }, output, TextWriter.Null, new ReferenceBackend()));
         Assert.Equal(5, StudyResultsFile.Read(full).Rows.Count);
         Assert.All(StudyResultsFile.Read(full).Rows, r => Assert.All(r.Scores, s => Assert.True(double.IsFinite(s))));
         Assert.Contains("| synflow", output.ToString(), StringComparison.Ordinal);
@@ -69,7 +83,7 @@ public class CorrelateCommandTests
             return path;
         }).ToArray();
         var merged = Path.Combine(dir.Path, "merged.csv");
-        Assert.Equal(0, GradSign.Benchmarks.Cli.Run(["merge", "--out", merged, .. shards], TextWriter.Null, TextWriter.Null));
+        Assert.Equal(0, GradSign.Cli.Cli.Run(["merge", "--out", merged, .. shards], TextWriter.Null, TextWriter.Null));
         Assert.Equal(WithoutTimings(full), WithoutTimings(merged));
     }
 
@@ -94,8 +108,8 @@ public class CorrelateCommandTests
     public void Cli_BadOption_ExitsWithUsageErrorNamingValue(string option, string value)
     {
         using var error = new StringWriter();
-        var code = GradSign.Benchmarks.Cli.Run(["correlate", "--out", "x.csv", "--data", Path.GetTempPath(), option, value], TextWriter.Null, error);
-        Assert.Equal(GradSign.Benchmarks.Cli.UsageError, code);
+        var code = GradSign.Cli.Cli.Run(["correlate", "--out", "x.csv", "--data", Path.GetTempPath(), option, value], TextWriter.Null, error);
+        Assert.Equal(GradSign.Cli.Cli.UsageError, code);
         Assert.Contains(value, error.ToString(), StringComparison.Ordinal);
     }
 }

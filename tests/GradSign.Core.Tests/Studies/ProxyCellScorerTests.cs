@@ -1,9 +1,10 @@
-using System.Text;
-using GradSign.Benchmarks.Studies;
+using GradSign.Cli.Results;
+using GradSign.Cli.Studies;
 using GradSign.Data;
 using GradSign.Internal;
 using GradSign.Networks;
 using GradSign.Proxies;
+using GradSign.SearchSpaces.NasBench201;
 using GradSign.Tests.Backends.Reference;
 using GradSign.Tests.Data;
 
@@ -40,26 +41,21 @@ public class ProxyCellScorerTests
     }
 
     private static NasBench201Table Table(TempDirectory dir)
-    {
-        var csv = new StringBuilder("index,arch,imagenet16_test\n");
-        for (var i = 0; i < 12; i++)
-        {
-            csv.Append(System.Globalization.CultureInfo.InvariantCulture, $"{i},|{new string('a', i)}~0|,{30 + i}\n");
-        }
+        => SyntheticNasBench201.Table(dir, Target, i => $"{30 + (i % 12)}");
 
-        return NasBench201Table.Load(dir.Write("t.csv", Encoding.UTF8.GetBytes(csv.ToString())));
-    }
+    private static StudyRunOptions Options(string path) => new(path, Target, 6, 7, new StudySettings(new Dictionary<string, string> { ["seed"] = "7" }));
 
     private static string[] Results(string path) => [.. StudyResultsFile.Read(path).Rows.Select(r => $"{r.Index},{r.Arch},{string.Join(",", r.Scores.Select(s => s.ToString("R", System.Globalization.CultureInfo.InvariantCulture)))},{r.Target}")];
 
     [Fact]
     public void Score_SameCellSameSeed_IsDeterministicAndFinite()
     {
-        var a = Scorer(7).Score(3, "|aaa~0|", CancellationToken.None);
-        var b = Scorer(7).Score(3, "|aaa~0|", CancellationToken.None);
+        var arch = SyntheticNasBench201.Arch(3);
+        var a = Scorer(7).Score(3, arch, CancellationToken.None);
+        var b = Scorer(7).Score(3, arch, CancellationToken.None);
         Assert.Equal(a.Values, b.Values);
         Assert.All(a.Values, v => Assert.True(double.IsFinite(v)));
-        Assert.NotEqual(a.Values, Scorer(8).Score(3, "|aaa~0|", CancellationToken.None).Values);
+        Assert.NotEqual(a.Values, Scorer(8).Score(3, arch, CancellationToken.None).Values);
         Assert.Equal(["grad_norm", "snip", "synflow"], Scorer(7).ProxyIds);
     }
 
@@ -69,7 +65,7 @@ public class ProxyCellScorerTests
         using var dir = new TempDirectory();
         var table = Table(dir);
         var full = Path.Combine(dir.Path, "full.csv");
-        StudyRun.Execute(new StudyRunOptions(full, Target, 6, 7), table, Scorer(7));
+        StudyRun.Execute(Options(full), table, Scorer(7));
 
         var killed = Path.Combine(dir.Path, "killed.csv");
         using var cts = new CancellationTokenSource();
@@ -80,11 +76,11 @@ public class ProxyCellScorerTests
                 cts.Cancel();
             }
         });
-        Assert.ThrowsAny<OperationCanceledException>(() => StudyRun.Execute(new StudyRunOptions(killed, Target, 6, 7), table, Scorer(7), progress: progress, cancellationToken: cts.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => StudyRun.Execute(Options(killed), table, Scorer(7), progress: progress, cancellationToken: cts.Token));
         Assert.Equal(3, StudyResultsFile.Read(killed).Rows.Count);
-        File.AppendAllText(killed, "9,|aaaaaaaaa~0|,0.12"); // and a torn line on top, as if killed mid-write
+        File.AppendAllText(killed, "9,|none~0|+|none~0|none~1|,0.12"); // and a torn line on top, as if killed mid-write
 
-        var result = StudyRun.Execute(new StudyRunOptions(killed, Target, 6, 7) { Resume = true }, table, Scorer(7));
+        var result = StudyRun.Execute(Options(killed) with { Resume = true }, table, Scorer(7));
         Assert.Equal(3, result.Scored);
         Assert.Equal(Results(full), Results(killed));
     }

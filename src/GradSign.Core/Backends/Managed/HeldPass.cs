@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using GradSign.Data;
+using GradSign.Backends.Execution;
 
 namespace GradSign.Backends.Managed;
 

@@ -1,3 +1,4 @@
+using GradSign.Backends.Execution;
 using GradSign.Networks;
 
 namespace GradSign.Backends.Managed;
@@ -49,10 +50,6 @@ public sealed class ManagedBackend : ITensorBackend, IDisposable
     {
     }
 
-    /// <summary>A shared instance with <see cref="ManagedBackendOptions.Default"/>, for short scripts; applications create
-    /// and dispose their own.</summary>
-    public static ManagedBackend Instance { get; } = new();
-
     /// <summary>The memory options this backend was created with.</summary>
     public ManagedBackendOptions Options { get; }
 
@@ -78,11 +75,6 @@ public sealed class ManagedBackend : ITensorBackend, IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxDegreeOfParallelism is 0 or < -1)
-        {
-            throw new ArgumentException($"MaxDegreeOfParallelism must be positive or -1; got {options.MaxDegreeOfParallelism}.", nameof(options));
-        }
-
         return options.Precision switch
         {
             Precision.Float32 => new ManagedExecutor<float>(weights, options, _pool),

@@ -1,8 +1,7 @@
-using System.Numerics;
 using System.Numerics.Tensors;
+using GradSign.Backends.Execution;
 using GradSign.Backends.Managed.Kernels;
 using GradSign.Backends.Managed.Ops;
-using GradSign.Data;
 using GradSign.Networks;
 
 namespace GradSign.Backends.Managed;
@@ -374,6 +373,47 @@ internal sealed partial class ManagedExecutor<T>
                 handler(new ReluCodeBlock(i, units, words, codes));
             }
         });
+    }
+
+    /// <inheritdoc />
+    public void LayerOutputs(Batch batch, IReadOnlyList<int> layers, LayerOutputHandler handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        var wanted = LayerSubset.Sorted(Spec, layers);
+        var w = Prepare(batch, needLabels: false);
+        RunForward(w, batch, ForwardKeep.All);
+        if (wanted.Length == 0)
+        {
+            return;
+        }
+
+        // Every layer's output lives in its slot (removed BatchNorms and shared ReLUs read their input's / twin's slot).
+        var longest = wanted.Max(l => _slotSizes[_slotOf[l]]) * batch.Count;
+        var scratch = typeof(T) == typeof(double) ? null : _pool.Rent<double>(longest);
+        try
+        {
+            foreach (var l in wanted)
+            {
+                var slot = _slotOf[l];
+                var n = _slotSizes[slot] * batch.Count;
+                if (scratch is null)
+                {
+                    handler(l, ((double[])(object)w.Values[slot]).AsSpan(0, n));
+                }
+                else
+                {
+                    TensorPrimitives.ConvertTruncating<T, double>(w.Values[slot].AsSpan(0, n), scratch.AsSpan(0, n));
+                    handler(l, scratch.AsSpan(0, n));
+                }
+            }
+        }
+        finally
+        {
+            if (scratch is not null)
+            {
+                _pool.Return(scratch);
+            }
+        }
     }
 
     /// <inheritdoc />

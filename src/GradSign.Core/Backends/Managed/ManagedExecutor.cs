@@ -1,8 +1,8 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using GradSign.Backends.Execution;
 using GradSign.Backends.Managed.Kernels;
 using GradSign.Backends.Managed.Ops;
-using GradSign.Data;
 using GradSign.Networks;
 
 namespace GradSign.Backends.Managed;
@@ -403,6 +403,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     {
         ForwardKeep.Backward => _saved[slot],
         ForwardKeep.Saliencies => _saved[slot] || _activation[slot],
+        ForwardKeep.All => true,
         _ => false,
     };
 
@@ -492,6 +493,9 @@ internal enum ForwardKeep
 
     /// <summary>As <see cref="Backward"/>, plus the conv and linear outputs (output saliencies).</summary>
     Saliencies,
+
+    /// <summary>Every slot (layer outputs read after the pass).</summary>
+    All,
 }
 
 /// <summary>Which output gradients a backward sweep keeps after their layer ran.</summary>

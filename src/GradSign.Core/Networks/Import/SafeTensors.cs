@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using System.Text.Unicode;
+using GradSign.Internal;
 
 namespace GradSign.Networks.Import;
 
@@ -18,8 +20,9 @@ public sealed record SafeTensor(string Name, string DType, IReadOnlyList<int> Sh
 /// <remarks>
 /// Reading validates like the reference implementation: the header length fits the file, the header is a JSON
 /// object, every tensor has a supported dtype, a non-negative shape and offsets that, sorted, tile the data block
-/// exactly (no gaps, no overlap, nothing past the end) with <c>end − begin</c> = elements × dtype size. Any violation
-/// is an <see cref="InvalidDataException"/> naming the tensor. F32, F64, F16 and BF16 are converted to float32; other
+/// exactly (no gaps, no overlap, nothing past the end) with <c>end − begin</c> = elements × dtype size; the header
+/// must be UTF-8 and every name and string valid Unicode. Any violation is an <see cref="InvalidDataException"/> naming
+/// the tensor (names clipped to 80 characters), never another exception type. F32, F64, F16 and BF16 are converted to float32; other
 /// dtypes are rejected.
 /// </remarks>
 public static class SafeTensors
@@ -182,7 +185,7 @@ public static class SafeTensors
             var extra = tensors.Keys.FirstOrDefault(k => spec.FindParameter(k) is null);
             if (extra is not null)
             {
-                throw new InvalidDataException($"{source}: tensor '{extra}' is not a parameter of the network ({tensors.Count} tensors in the file, {spec.Parameters.Count} parameters).");
+                throw new InvalidDataException($"{source}: tensor '{MessageText.Clip(extra)}' is not a parameter of the network ({tensors.Count} tensors in the file, {spec.Parameters.Count} parameters).");
             }
         }
 
@@ -208,6 +211,11 @@ public static class SafeTensors
             throw new InvalidDataException($"{source}: the header does not start with '{{'.");
         }
 
+        if (!Utf8.IsValid(headerBytes))
+        {
+            throw new InvalidDataException($"{source}: the header is not valid UTF-8.");
+        }
+
         var data = bytes[(8 + (int)headerLength)..];
         JsonDocument doc;
         try
@@ -216,7 +224,7 @@ public static class SafeTensors
         }
         catch (JsonException ex)
         {
-            throw new InvalidDataException($"{source}: the header is not valid JSON: {ex.Message}", ex);
+            throw new InvalidDataException($"{source}: the header is not valid JSON: {MessageText.Inline(ex.Message)}", ex);
         }
 
         using (doc)
@@ -231,18 +239,27 @@ public static class SafeTensors
             var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var property in doc.RootElement.EnumerateObject())
             {
-                if (!names.Add(property.Name))
+                var name = NameOf(property, source);
+                if (!names.Add(name))
                 {
-                    throw new InvalidDataException($"{source}: key '{property.Name}' appears twice in the header.");
+                    throw new InvalidDataException($"{source}: key '{MessageText.Clip(name)}' appears twice in the header.");
                 }
 
-                if (property.Name == MetadataKey)
+                try
                 {
-                    ReadMetadata(property.Value, metadata, source);
-                    continue;
-                }
+                    if (name == MetadataKey)
+                    {
+                        ReadMetadata(property.Value, metadata, source);
+                        continue;
+                    }
 
-                entries.Add(ReadEntry(property.Name, property.Value, source));
+                    entries.Add(ReadEntry(name, property.Value, source));
+                }
+                catch (InvalidOperationException ex)
+                {
+                    // TryGetProperty unescapes the keys it compares, and throws on a key with an escaped lone surrogate.
+                    throw new InvalidDataException($"{source}: entry '{MessageText.Clip(name)}' has a key that is not valid Unicode ({MessageText.Inline(ex.Message)}).", ex);
+                }
             }
 
             // Sorted by offset, the tensors must tile the data block exactly.
@@ -253,8 +270,8 @@ public static class SafeTensors
                 if (e.Begin != expectedBegin)
                 {
                     throw new InvalidDataException(e.Begin < expectedBegin
-                        ? $"{source}: tensor '{e.Name}' data [{e.Begin}, {e.End}) overlaps the previous tensor (which ends at {expectedBegin})."
-                        : $"{source}: tensor '{e.Name}' data starts at {e.Begin}, leaving a gap after {expectedBegin}.");
+                        ? $"{source}: tensor '{MessageText.Clip(e.Name)}' data [{e.Begin}, {e.End}) overlaps the previous tensor (which ends at {expectedBegin})."
+                        : $"{source}: tensor '{MessageText.Clip(e.Name)}' data starts at {e.Begin}, leaving a gap after {expectedBegin}.");
                 }
 
                 expectedBegin = e.End;
@@ -279,28 +296,29 @@ public static class SafeTensors
 
     private static (string Name, string DType, int[] Shape, long Begin, long End, long Count) ReadEntry(string name, JsonElement e, string source)
     {
+        var quoted = MessageText.Clip(name);
         if (e.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidDataException($"{source}: header entry '{name}' is not an object.");
+            throw new InvalidDataException($"{source}: header entry '{quoted}' is not an object.");
         }
 
         if (!e.TryGetProperty("dtype", out var dt) || dt.ValueKind != JsonValueKind.String)
         {
-            throw new InvalidDataException($"{source}: tensor '{name}' has no string 'dtype'.");
+            throw new InvalidDataException($"{source}: tensor '{quoted}' has no string 'dtype'.");
         }
 
-        var dtype = dt.GetString()!;
+        var dtype = StringOf(dt, source, $"tensor '{quoted}' dtype");
         var size = dtype switch
         {
             "F32" => 4,
             "F64" => 8,
             "F16" or "BF16" => 2,
-            _ => throw new InvalidDataException($"{source}: tensor '{name}' has dtype '{dtype}'; only F32, F64, F16 and BF16 can be read as float32."),
+            _ => throw new InvalidDataException($"{source}: tensor '{quoted}' has dtype '{MessageText.Clip(dtype)}'; only F32, F64, F16 and BF16 can be read as float32."),
         };
 
         if (!e.TryGetProperty("shape", out var sh) || sh.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidDataException($"{source}: tensor '{name}' has no 'shape' array.");
+            throw new InvalidDataException($"{source}: tensor '{quoted}' has no 'shape' array.");
         }
 
         var shape = new List<int>();
@@ -309,22 +327,24 @@ public static class SafeTensors
         {
             if (d.ValueKind != JsonValueKind.Number || !d.TryGetInt32(out var dim) || dim < 0)
             {
-                throw new InvalidDataException($"{source}: tensor '{name}' has shape entry {d.GetRawText()}; dimensions are non-negative integers.");
+                throw new InvalidDataException($"{source}: tensor '{quoted}' has shape entry {MessageText.Clip(d.GetRawText())}; dimensions are non-negative integers.");
             }
 
             shape.Add(dim);
-            count = count * dim is var c && c <= int.MaxValue ? c : throw new InvalidDataException($"{source}: tensor '{name}' has more than {int.MaxValue} elements.");
+            count = count * dim is var c && c <= int.MaxValue ? c : throw new InvalidDataException($"{source}: tensor '{quoted}' has more than {int.MaxValue} elements.");
         }
 
+        // TryGetInt64 throws (InvalidOperationException) on a non-number, so the kinds are checked first.
         if (!e.TryGetProperty("data_offsets", out var off) || off.ValueKind != JsonValueKind.Array || off.GetArrayLength() != 2
+            || off[0].ValueKind != JsonValueKind.Number || off[1].ValueKind != JsonValueKind.Number
             || !off[0].TryGetInt64(out var begin) || !off[1].TryGetInt64(out var end) || begin < 0 || end < begin)
         {
-            throw new InvalidDataException($"{source}: tensor '{name}' needs 'data_offsets' [begin, end] with 0 <= begin <= end.");
+            throw new InvalidDataException($"{source}: tensor '{quoted}' needs 'data_offsets' [begin, end] with 0 <= begin <= end.");
         }
 
         if (end - begin != count * size)
         {
-            throw new InvalidDataException($"{source}: tensor '{name}' spans {end - begin} bytes; shape [{string.Join(",", shape)}] of {dtype} needs {count * size}.");
+            throw new InvalidDataException($"{source}: tensor '{quoted}' spans {end - begin} bytes; shape [{string.Join(",", shape)}] of {dtype} needs {count * size}.");
         }
 
         return (name, dtype, [.. shape], begin, end, count);
@@ -339,9 +359,37 @@ public static class SafeTensors
 
         foreach (var p in e.EnumerateObject())
         {
-            metadata[p.Name] = p.Value.ValueKind == JsonValueKind.String
-                ? p.Value.GetString()!
-                : throw new InvalidDataException($"{source}: metadata '{p.Name}' is not a string.");
+            var key = NameOf(p, source);
+            metadata[key] = p.Value.ValueKind == JsonValueKind.String
+                ? StringOf(p.Value, source, $"metadata '{MessageText.Clip(key)}'")
+                : throw new InvalidDataException($"{source}: metadata '{MessageText.Clip(key)}' is not a string.");
+        }
+    }
+
+    /// <summary>A property's name; an escaped lone surrogate (<c>"\ud800"</c>) is valid JSON but no .NET string, which
+    /// System.Text.Json reports as <see cref="InvalidOperationException"/>.</summary>
+    private static string NameOf(JsonProperty property, string source)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidDataException($"{source}: a header key is not valid Unicode ({MessageText.Inline(ex.Message)}).", ex);
+        }
+    }
+
+    /// <summary>A string value (see <see cref="NameOf"/> for why it can fail).</summary>
+    private static string StringOf(JsonElement value, string source, string what)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new InvalidDataException($"{source}: {what} is not valid Unicode ({MessageText.Inline(ex.Message)}).", ex);
         }
     }
 

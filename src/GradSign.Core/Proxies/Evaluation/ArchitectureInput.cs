@@ -3,25 +3,32 @@ using GradSign.Networks;
 namespace GradSign.Proxies.Evaluation;
 
 /// <summary>
-/// One architecture to score: a key (an arch string, an index, anything stable) and how to get its network. The spec
-/// is created lazily, when the runner reaches the architecture, so a long stream never holds every network at once.
+/// One architecture to score: its canonical name (e.g. a NAS-Bench-201 architecture string), the key of its random
+/// draws (by default the name's, <see cref="ArchitectureKey.FromName"/>) and how to get its network. The spec is created
+/// lazily, when the runner reaches the architecture, so a long stream never holds every network at once.
 /// </summary>
 public sealed record ArchitectureInput
 {
     /// <summary>An architecture whose network is built on demand and initialised by the runner.</summary>
-    /// <param name="key">Key reported with the results.</param>
+    /// <param name="name">The architecture's canonical name, reported with the results; its
+    /// <see cref="ArchitectureKey.FromName"/> is the default <see cref="Key"/>.</param>
     /// <param name="createSpec">Builds the network.</param>
-    /// <exception cref="ArgumentException"><paramref name="key"/> is empty.</exception>
-    public ArchitectureInput(string key, Func<NetworkSpec> createSpec)
+    /// <exception cref="ArgumentException"><paramref name="name"/> is empty.</exception>
+    public ArchitectureInput(string name, Func<NetworkSpec> createSpec)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(key);
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(createSpec);
-        Key = key;
+        Name = name;
+        Key = ArchitectureKey.FromName(name);
         CreateSpec = createSpec;
     }
 
-    /// <summary>Key reported with the results.</summary>
-    public string Key { get; }
+    /// <summary>The architecture's name, reported with the results.</summary>
+    public string Name { get; }
+
+    /// <summary>The key of the architecture's random draws: with the run's seed it fixes the initial weights (and, through
+    /// the caller's <see cref="BatchProvider"/>, the batch). Default: <see cref="ArchitectureKey.FromName"/> of <see cref="Name"/>.</summary>
+    public ArchitectureKey Key { get; init; }
 
     /// <summary>Builds the network.</summary>
     public Func<NetworkSpec> CreateSpec { get; }
@@ -33,22 +40,22 @@ public sealed record ArchitectureInput
     public NetworkWeights? Weights { get; init; }
 
     /// <summary>An architecture with an already built network.</summary>
-    /// <param name="key">Key.</param>
+    /// <param name="name">The architecture's name.</param>
     /// <param name="spec">The network.</param>
     /// <returns>The input.</returns>
-    public static ArchitectureInput FromSpec(string key, NetworkSpec spec)
+    public static ArchitectureInput FromSpec(string name, NetworkSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        return new ArchitectureInput(key, () => spec);
+        return new ArchitectureInput(name, () => spec);
     }
 
     /// <summary>An architecture scored on the given weights (no initialisation).</summary>
-    /// <param name="key">Key.</param>
+    /// <param name="name">The architecture's name.</param>
     /// <param name="weights">The weights; their spec is the network.</param>
     /// <returns>The input.</returns>
-    public static ArchitectureInput FromWeights(string key, NetworkWeights weights)
+    public static ArchitectureInput FromWeights(string name, NetworkWeights weights)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        return new ArchitectureInput(key, () => weights.Spec) { Weights = weights };
+        return new ArchitectureInput(name, () => weights.Spec) { Weights = weights };
     }
 }

@@ -1,27 +1,17 @@
 namespace GradSign.Proxies.Evaluation;
 
-/// <summary>What the runner does when a proxy throws.</summary>
-public enum ProxyFailureMode
-{
-    /// <summary>Rethrow, ending the run (zero-cost-nas's driver re-raises too). Default.</summary>
-    Throw,
-
-    /// <summary>Record NaN with the exception's message and go on (BayesWatch NASWOT scores failures as NaN).</summary>
-    RecordNaN,
-}
-
 /// <summary>Settings of a <see cref="ProxyRunner"/> run. Immutable.</summary>
+/// <remarks>A proxy that throws ends the run with its exception: a failure is an error, never a score.</remarks>
 public sealed record ProxyRunOptions
 {
-    /// <summary>Seed 0, failures thrown.</summary>
+    /// <summary>Seed 0.</summary>
     public static ProxyRunOptions Default { get; } = new();
 
     /// <summary>
-    /// Base seed. Architecture i is initialised with <see cref="ProxyRunner.DeriveWeightSeed"/>(Seed, i), so a run is
-    /// reproducible and each architecture's weights depend only on the seed and its position, not on the others.
+    /// The run's seed. Each architecture is initialised with
+    /// <see cref="Networks.NetworkWeights.Initialize(Networks.NetworkSpec, ulong, Networks.ArchitectureKey)"/>(spec, Seed,
+    /// its <see cref="ArchitectureInput.Key"/>), so its weights depend only on the seed and the architecture, not on the
+    /// other architectures or their order.
     /// </summary>
-    public int Seed { get; init; }
-
-    /// <summary>What to do when a proxy throws.</summary>
-    public ProxyFailureMode OnProxyFailure { get; init; } = ProxyFailureMode.Throw;
+    public ulong Seed { get; init; }
 }

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using GradSign.Data;
+using GradSign.Backends;
 using GradSign.Networks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -7,20 +7,22 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace GradSign.Proxies.Evaluation;
 
 /// <summary>Supplies the batch an architecture is scored on.</summary>
-/// <param name="architectureIndex">The architecture's position in the stream.</param>
+/// <param name="architecture">The architecture (draw its batch by its <see cref="ArchitectureInput.Key"/>, e.g.
+/// <c>BatchSampler.GetBatch(architecture.Key)</c>, so the batch does not depend on the stream's order).</param>
 /// <param name="spec">Its network.</param>
 /// <returns>The batch every proxy of that architecture sees.</returns>
-public delegate Batch BatchProvider(int architectureIndex, NetworkSpec spec);
+public delegate Batch BatchProvider(ArchitectureInput architecture, NetworkSpec spec);
 
 /// <summary>
-/// Scores a stream of architectures with a set of proxies. For every architecture: one weight initialisation (seeded
-/// by <see cref="DeriveWeightSeed"/>), one batch, then every proxy on those same weights and that same batch (proxies
+/// Scores a stream of architectures with a set of proxies. For every architecture: one weight initialisation (from the
+/// run's seed and the architecture's <see cref="ArchitectureInput.Key"/>), one batch, then every proxy on those same weights and that same batch (proxies
 /// never modify weights), each timed. Results are yielded as each architecture completes, so a long search can
 /// consume them lazily. The run is deterministic for a seed.
 /// </summary>
 /// <remarks>
 /// Capabilities are checked before any work: a proxy whose requirements the backend lacks throws
-/// <see cref="NotSupportedException"/> naming both. Cancellation is checked between architectures and between
+/// <see cref="NotSupportedException"/> naming both. A proxy that throws ends the run with its exception (a failure is
+/// an error, never a score). Cancellation is checked between architectures and between
 /// proxies (and by the proxies between their coarse steps).
 /// </remarks>
 public sealed class ProxyRunner
@@ -39,22 +41,11 @@ public sealed class ProxyRunner
         _logger = logger ?? NullLogger.Instance;
     }
 
-    /// <summary>The seed architecture <paramref name="index"/> is initialised with: a SplitMix64 hash of both, non-negative.</summary>
-    /// <param name="baseSeed">The run's seed.</param>
-    /// <param name="index">The architecture's position.</param>
-    /// <returns>The weight seed.</returns>
-    public static int DeriveWeightSeed(int baseSeed, int index)
-    {
-        ArgumentOutOfRangeException.ThrowIfNegative(index);
-        var rng = new Internal.SplitMix64(((ulong)(uint)baseSeed << 32) | (uint)index);
-        return (int)(rng.NextUInt64() >> 33);
-    }
-
     /// <summary>Scores every architecture on the same batch (BayesWatch NASWOT's protocol).</summary>
     /// <param name="architectures">The architectures, consumed lazily.</param>
     /// <param name="proxies">The proxies, run in this order.</param>
     /// <param name="batch">The batch every architecture is scored on.</param>
-    /// <param name="options">Seed and failure handling; default <see cref="ProxyRunOptions.Default"/>.</param>
+    /// <param name="options">The seed; default <see cref="ProxyRunOptions.Default"/>.</param>
     /// <param name="progress">Reports after every proxy.</param>
     /// <param name="cancellationToken">Checked between architectures and proxies.</param>
     /// <returns>The scores of each architecture, as it completes.</returns>
@@ -78,7 +69,7 @@ public sealed class ProxyRunner
     /// <param name="architectures">The architectures, consumed lazily.</param>
     /// <param name="proxies">The proxies, run in this order.</param>
     /// <param name="batches">Supplies each architecture's batch; it should be deterministic for reproducible runs.</param>
-    /// <param name="options">Seed and failure handling; default <see cref="ProxyRunOptions.Default"/>.</param>
+    /// <param name="options">The seed; default <see cref="ProxyRunOptions.Default"/>.</param>
     /// <param name="progress">Reports after every proxy.</param>
     /// <param name="cancellationToken">Checked between architectures and proxies.</param>
     /// <returns>The scores of each architecture, as it completes.</returns>
@@ -164,7 +155,7 @@ public sealed class ProxyRunner
         IProgress<ProxyProgressInfo>? progress,
         CancellationToken cancellationToken)
     {
-        int? weightSeed = null;
+        ulong? weightSeed = null;
         NetworkWeights weights;
         if (architecture.Weights is { } fixedWeights)
         {
@@ -172,38 +163,28 @@ public sealed class ProxyRunner
         }
         else
         {
-            var spec = architecture.CreateSpec() ?? throw new InvalidOperationException($"The spec factory of '{architecture.Key}' returned null.");
-            weightSeed = DeriveWeightSeed(options.Seed, index);
+            var spec = architecture.CreateSpec() ?? throw new InvalidOperationException($"The spec factory of '{architecture.Name}' returned null.");
+            weightSeed = architecture.Key.StreamSeed(options.Seed, NetworkWeights.WeightStream);
             weights = NetworkWeights.Initialize(spec, weightSeed.Value);
         }
 
-        ProxyRunnerLog.ArchitectureStarted(_logger, index, architecture.Key, weights.Spec.ParameterCount, weightSeed);
-        var batch = batches(index, weights.Spec) ?? throw new InvalidOperationException($"The batch provider returned null for '{architecture.Key}'.");
+        ProxyRunnerLog.ArchitectureStarted(_logger, index, architecture.Name, weights.Spec.ParameterCount, weightSeed);
+        var batch = batches(architecture, weights.Spec) ?? throw new InvalidOperationException($"The batch provider returned null for '{architecture.Name}'.");
         EnsureLabels(proxies, batch);
 
-        var results = new ProxyResult[proxies.Count];
+        var results = new ProxyScore[proxies.Count];
         for (var p = 0; p < proxies.Count; p++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var proxy = proxies[p];
             var clock = Stopwatch.StartNew();
-            ProxyResult result;
-            try
-            {
-                var score = proxy.Compute(weights, batch, _context, cancellationToken);
-                result = new ProxyResult(proxy.Id, score.Value, clock.Elapsed, score.PerLayer);
-                ProxyRunnerLog.ProxyScored(_logger, index, architecture.Key, proxy.Id, score.Value, result.Elapsed.TotalMilliseconds);
-            }
-            catch (Exception ex) when (options.OnProxyFailure == ProxyFailureMode.RecordNaN && ex is not OperationCanceledException)
-            {
-                result = new ProxyResult(proxy.Id, double.NaN, clock.Elapsed, null, ex.Message);
-                ProxyRunnerLog.ProxyFailed(_logger, ex, index, architecture.Key, proxy.Id);
-            }
-
+            var score = proxy.Compute(weights, batch, _context, cancellationToken);
+            var result = score with { Elapsed = clock.Elapsed };
+            ProxyRunnerLog.ProxyScored(_logger, index, architecture.Name, proxy.Id, score.Value, result.Elapsed.TotalMilliseconds);
             results[p] = result;
-            progress?.Report(new ProxyProgressInfo(index, architecture.Key, proxy.Id, p + 1, proxies.Count, index + (p + 1 == proxies.Count ? 1 : 0), result.Elapsed));
+            progress?.Report(new ProxyProgressInfo(index, architecture.Name, proxy.Id, p + 1, proxies.Count, index + (p + 1 == proxies.Count ? 1 : 0), result.Elapsed));
         }
 
-        return new ArchitectureScores(index, architecture.Key, weightSeed, results);
+        return new ArchitectureScores(index, architecture.Name, weightSeed, results);
     }
 }

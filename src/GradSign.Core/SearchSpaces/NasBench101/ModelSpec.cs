@@ -1,4 +1,5 @@
 using System.Text.Json;
+using GradSign.Internal;
 
 namespace GradSign.SearchSpaces.NasBench101;
 
@@ -15,7 +16,7 @@ namespace GradSign.SearchSpaces.NasBench101;
 /// checks the edge limit on the pruned spec).
 /// </remarks>
 /// <threadsafety>Immutable.</threadsafety>
-public sealed class ModelSpec
+public sealed class ModelSpec : IEquatable<ModelSpec>
 {
     /// <summary>Most vertices of a NAS-Bench-101 cell.</summary>
     public const int MaxVertices = 7;
@@ -45,42 +46,82 @@ public sealed class ModelSpec
     {
         ArgumentNullException.ThrowIfNull(matrix);
         ArgumentNullException.ThrowIfNull(operations);
+        if (Check(matrix, operations, out _originalMatrix, out _originalOps, out var pruned) is { } error)
+        {
+            throw new ArgumentException(error.Message, error.Parameter);
+        }
+
+        (_matrix, _ops) = pruned;
+    }
+
+    /// <summary>Creates a spec when it is valid, without throwing (e.g. for a search drawing random cells).</summary>
+    /// <param name="matrix">Rows of the adjacency matrix.</param>
+    /// <param name="operations">One op per vertex.</param>
+    /// <param name="spec">The pruned spec, or null when invalid.</param>
+    /// <returns>True when the spec is valid.</returns>
+    public static bool TryCreate(IReadOnlyList<IReadOnlyList<int>> matrix, IReadOnlyList<NasBench101Operation> operations, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ModelSpec? spec)
+    {
+        ArgumentNullException.ThrowIfNull(matrix);
+        ArgumentNullException.ThrowIfNull(operations);
+        spec = Check(matrix, operations, out var original, out var originalOps, out var pruned) is null
+            ? new ModelSpec(original, originalOps, pruned)
+            : null;
+        return spec is not null;
+    }
+
+    private ModelSpec(int[][] original, NasBench101Operation[] originalOps, (int[][] Matrix, NasBench101Operation[] Ops) pruned)
+    {
+        (_originalMatrix, _originalOps) = (original, originalOps);
+        (_matrix, _ops) = pruned;
+    }
+
+    /// <summary>Validates and prunes; returns the first fault (message and parameter), or null when the spec is valid.</summary>
+    private static (string Message, string Parameter)? Check(
+        IReadOnlyList<IReadOnlyList<int>> matrix, IReadOnlyList<NasBench101Operation> operations, out int[][] original, out NasBench101Operation[] originalOps,
+        out (int[][] Matrix, NasBench101Operation[] Ops) pruned)
+    {
+        (original, originalOps, pruned) = ([], [], ([], []));
         var v = matrix.Count;
         if (v < 2 || v > MaxVertices)
         {
-            throw new ArgumentException($"matrix has {v} vertices; a NAS-Bench-101 cell has 2..{MaxVertices}.", nameof(matrix));
+            return ($"matrix has {v} vertices; a NAS-Bench-101 cell has 2..{MaxVertices}.", nameof(matrix));
         }
 
-        _originalMatrix = new int[v][];
+        original = new int[v][];
         for (var i = 0; i < v; i++)
         {
-            var row = matrix[i] ?? throw new ArgumentException($"matrix row {i} is null.", nameof(matrix));
-            if (row.Count != v)
+            var row = matrix[i];
+            if (row is null)
             {
-                throw new ArgumentException($"matrix row {i} has {row.Count} entries; the matrix must be square ({v}x{v}).", nameof(matrix));
+                return ($"matrix row {i} is null.", nameof(matrix));
             }
 
-            _originalMatrix[i] = new int[v];
+            if (row.Count != v)
+            {
+                return ($"matrix row {i} has {row.Count} entries; the matrix must be square ({v}x{v}).", nameof(matrix));
+            }
+
+            original[i] = new int[v];
             for (var j = 0; j < v; j++)
             {
                 var a = row[j];
                 if (a is not (0 or 1))
                 {
-                    throw new ArgumentException($"matrix[{i}][{j}] = {a}; entries must be 0 or 1.", nameof(matrix));
+                    return ($"matrix[{i}][{j}] = {a}; entries must be 0 or 1.", nameof(matrix));
                 }
 
                 if (a == 1 && j <= i)
                 {
-                    throw new ArgumentException($"matrix[{i}][{j}] = 1 is on or below the diagonal; the matrix must be strictly upper triangular (a DAG in vertex order).", nameof(matrix));
+                    return ($"matrix[{i}][{j}] = 1 is on or below the diagonal; the matrix must be strictly upper triangular (a DAG in vertex order).", nameof(matrix));
                 }
 
-                _originalMatrix[i][j] = a;
+                original[i][j] = a;
             }
         }
 
         if (operations.Count != v)
         {
-            throw new ArgumentException($"ops has {operations.Count} entries; the matrix has {v} vertices.", nameof(operations));
+            return ($"ops has {operations.Count} entries; the matrix has {v} vertices.", nameof(operations));
         }
 
         for (var i = 0; i < v; i++)
@@ -93,21 +134,27 @@ public sealed class ModelSpec
             if (!ok)
             {
                 var name = Enum.IsDefined(op) ? op.ToSpecName() : ((int)op).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                throw new ArgumentException(
-                    expected is not null
+                return (expected is not null
                         ? $"ops[{i}] = '{name}'; vertex {i} must be '{expected}'."
                         : $"ops[{i}] = '{name}'; interior vertices must be conv3x3-bn-relu, conv1x1-bn-relu or maxpool3x3.",
                     nameof(operations));
             }
         }
 
-        _originalOps = [.. operations];
-        (_matrix, _ops) = Prune(_originalMatrix, _originalOps);
-        var edges = _matrix.Sum(r => r.Sum());
+        originalOps = [.. operations];
+        if (Prune(original, originalOps) is not { } kept)
+        {
+            return ("The output vertex is not reachable from the input vertex; the spec is invalid.", nameof(matrix));
+        }
+
+        var edges = kept.Matrix.Sum(r => r.Sum());
         if (edges > MaxEdges)
         {
-            throw new ArgumentException($"The pruned spec has {edges} edges; NAS-Bench-101 allows at most {MaxEdges}.", nameof(matrix));
+            return ($"The pruned spec has {edges} edges; NAS-Bench-101 allows at most {MaxEdges}.", nameof(matrix));
         }
+
+        pruned = kept;
+        return null;
     }
 
     /// <summary>The pruned adjacency matrix (a copy).</summary>
@@ -152,7 +199,7 @@ public sealed class ModelSpec
         }
         catch (JsonException ex)
         {
-            throw new FormatException($"NAS-Bench-101 spec is not valid JSON: {ex.Message}", ex);
+            throw new FormatException($"NAS-Bench-101 spec is not valid JSON: {MessageText.Inline(ex.Message)}", ex);
         }
 
         using (doc)
@@ -167,6 +214,20 @@ public sealed class ModelSpec
     /// <exception cref="FormatException">Not of that shape.</exception>
     /// <exception cref="ArgumentException">The spec is invalid.</exception>
     public static ModelSpec FromJson(JsonElement element)
+    {
+        try
+        {
+            return FromJsonCore(element);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Valid JSON that is no .NET string (an escaped lone surrogate such as "\ud800") fails in System.Text.Json's
+            // string conversion; to a caller it is malformed input like any other.
+            throw new FormatException($"NAS-Bench-101 spec has a name or string that is not valid Unicode: {MessageText.Inline(ex.Message)}", ex);
+        }
+    }
+
+    private static ModelSpec FromJsonCore(JsonElement element)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -198,7 +259,7 @@ public sealed class ModelSpec
             {
                 if (x.ValueKind != JsonValueKind.Number || !x.TryGetInt32(out var value))
                 {
-                    throw new FormatException($"matrix[{r}][{c}] = {x.GetRawText()} is not an integer.");
+                    throw new FormatException($"matrix[{r}][{c}] = {MessageText.Clip(x.GetRawText())} is not an integer.");
                 }
 
                 values.Add(value);
@@ -215,7 +276,7 @@ public sealed class ModelSpec
         {
             if (x.ValueKind != JsonValueKind.String || !NasBench101Operations.TryParse(x.GetString(), out var op))
             {
-                throw new FormatException($"ops[{k}] = {x.GetRawText()} is not one of input, conv3x3-bn-relu, conv1x1-bn-relu, maxpool3x3, output.");
+                throw new FormatException($"ops[{k}] = {MessageText.Clip(x.GetRawText())} is not one of input, conv3x3-bn-relu, conv1x1-bn-relu, maxpool3x3, output.");
             }
 
             ops.Add(op);
@@ -225,16 +286,18 @@ public sealed class ModelSpec
         return new ModelSpec(rows, ops);
     }
 
-    /// <summary>The pruned spec as <c>{"matrix":[[...]],"ops":[...]}</c>.</summary>
+    /// <summary>The spec as <c>{"matrix":[[...]],"ops":[...]}</c>.</summary>
+    /// <param name="original">Write the spec as given, before pruning (a search's cell), instead of the pruned one.</param>
     /// <returns>Compact JSON.</returns>
-    public string ToJson()
+    public string ToJson(bool original = false)
     {
+        var (matrix, ops) = original ? (_originalMatrix, _originalOps) : (_matrix, _ops);
         using var stream = new MemoryStream();
         using (var w = new Utf8JsonWriter(stream))
         {
             w.WriteStartObject();
             w.WriteStartArray("matrix");
-            foreach (var row in _matrix)
+            foreach (var row in matrix)
             {
                 w.WriteStartArray();
                 foreach (var a in row)
@@ -247,7 +310,7 @@ public sealed class ModelSpec
 
             w.WriteEndArray();
             w.WriteStartArray("ops");
-            foreach (var op in _ops)
+            foreach (var op in ops)
             {
                 w.WriteStringValue(op.ToSpecName());
             }
@@ -261,6 +324,37 @@ public sealed class ModelSpec
 
     /// <inheritdoc />
     public override string ToString() => ToJson();
+
+    /// <summary>Two specs are equal when they were given the same matrix and ops (before pruning), as a search tells cells apart.</summary>
+    /// <param name="other">The other spec.</param>
+    /// <returns>True when equal.</returns>
+    public bool Equals(ModelSpec? other)
+        => other is not null
+            && _originalOps.AsSpan().SequenceEqual(other._originalOps)
+            && _originalMatrix.Zip(other._originalMatrix).All(r => r.First.AsSpan().SequenceEqual(r.Second));
+
+    /// <inheritdoc />
+    public override bool Equals(object? obj) => Equals(obj as ModelSpec);
+
+    /// <inheritdoc />
+    public override int GetHashCode()
+    {
+        var hash = new HashCode();
+        foreach (var row in _originalMatrix)
+        {
+            foreach (var a in row)
+            {
+                hash.Add(a);
+            }
+        }
+
+        foreach (var op in _originalOps)
+        {
+            hash.Add(op);
+        }
+
+        return hash.ToHashCode();
+    }
 
     private static NasBench101Operation[] ParseOps(IReadOnlyList<string> operations)
     {
@@ -279,7 +373,7 @@ public sealed class ModelSpec
 
     // ModelSpec._prune: keep the vertices reached by a forward search from the input and a backward search from the
     // output; fewer than 2 remaining means the input is not connected to the output.
-    private static (int[][] Matrix, NasBench101Operation[] Ops) Prune(int[][] matrix, NasBench101Operation[] ops)
+    private static (int[][] Matrix, NasBench101Operation[] Ops)? Prune(int[][] matrix, NasBench101Operation[] ops)
     {
         var v = ops.Length;
         var fromInput = new bool[v];
@@ -310,7 +404,7 @@ public sealed class ModelSpec
 
         if (!fromInput[v - 1])
         {
-            throw new ArgumentException("The output vertex is not reachable from the input vertex; the spec is invalid.", nameof(matrix));
+            return null;
         }
 
         var keep = Enumerable.Range(0, v).Where(i => fromInput[i] && toOutput[i]).ToArray();

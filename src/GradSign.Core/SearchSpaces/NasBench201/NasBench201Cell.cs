@@ -1,4 +1,6 @@
 using System.Text;
+using GradSign.Internal;
+using GradSign.Networks;
 
 namespace GradSign.SearchSpaces.NasBench201;
 
@@ -76,6 +78,10 @@ public sealed partial class NasBench201Cell : IEquatable<NasBench201Cell>
         }
     }
 
+    /// <summary>The key of this cell's random draws in a scoring run: <see cref="ArchitectureKey.FromName"/> of its canonical
+    /// architecture string, so every way of scoring the cell (command line, study, library) draws the same weights and batch.</summary>
+    public ArchitectureKey Key => ArchitectureKey.FromName(ToString());
+
     /// <summary>The cell with enumeration code <paramref name="code"/> (see <see cref="Code"/>).</summary>
     /// <param name="code">0..15,624.</param>
     /// <returns>The cell.</returns>
@@ -120,7 +126,7 @@ public sealed partial class NasBench201Cell : IEquatable<NasBench201Cell>
     {
         ArgumentNullException.ThrowIfNull(arch);
         var error = TryParseCore(arch, out var cell);
-        return error is null ? cell! : throw new FormatException($"Invalid NAS-Bench-201 architecture string '{arch}': {error}.");
+        return error is null ? cell! : throw new FormatException($"Invalid NAS-Bench-201 architecture string '{MessageText.Clip(arch)}': {error}.");
     }
 
     /// <summary>Parses an architecture string without throwing.</summary>
@@ -153,13 +159,13 @@ public sealed partial class NasBench201Cell : IEquatable<NasBench201Cell>
             var group = groups[node - 1];
             if (group.Length < 2 || group[0] != '|' || group[^1] != '|')
             {
-                return $"node {node} group '{group}' must start and end with '|'";
+                return $"node {node} group '{MessageText.Clip(group)}' must start and end with '|'";
             }
 
             var tokens = group[1..^1].Split('|');
             if (tokens.Length != node)
             {
-                return $"node {node} group '{group}' must have {node} edge token(s), found {tokens.Length}";
+                return $"node {node} group '{MessageText.Clip(group)}' must have {node} edge token(s), found {tokens.Length}";
             }
 
             for (var from = 0; from < node; from++)
@@ -168,17 +174,17 @@ public sealed partial class NasBench201Cell : IEquatable<NasBench201Cell>
                 var tilde = token.IndexOf('~', StringComparison.Ordinal);
                 if (tilde < 0)
                 {
-                    return $"node {node} token '{token}' must be 'op~{from}'";
+                    return $"node {node} token '{MessageText.Clip(token)}' must be 'op~{from}'";
                 }
 
                 if (!NasBench201Operations.TryParse(token.AsSpan(0, tilde), out var op))
                 {
-                    return $"node {node} token '{token}': unknown operation '{token[..tilde]}' (expected none, skip_connect, nor_conv_1x1, nor_conv_3x3 or avg_pool_3x3)";
+                    return $"node {node} token '{MessageText.Clip(token)}': unknown operation '{MessageText.Clip(token[..tilde])}' (expected none, skip_connect, nor_conv_1x1, nor_conv_3x3 or avg_pool_3x3)";
                 }
 
                 if (token[(tilde + 1)..] != from.ToString(System.Globalization.CultureInfo.InvariantCulture))
                 {
-                    return $"node {node} token '{token}': source must be ~{from} at position {from}";
+                    return $"node {node} token '{MessageText.Clip(token)}': source must be ~{from} at position {from}";
                 }
 
                 ops[NasBench201Edge.PositionOf(from, node)] = op;

@@ -1,3 +1,4 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
 
 namespace GradSign.Tests.Backends.Managed;
@@ -13,16 +14,16 @@ internal sealed class DefaultsOnlyExecutor(INetworkExecutor inner) : INetworkExe
     {
     }
 
-    public void Forward(GradSign.Data.Batch batch, Span<double> logits) => inner.Forward(batch, logits);
+    public void Forward(Batch batch, Span<double> logits) => inner.Forward(batch, logits);
 
-    public GradientResult Backward(GradSign.Data.Batch batch, Objective objective, bool inputGradient = false) => inner.Backward(batch, objective, inputGradient);
+    public GradientResult Backward(Batch batch, Objective objective, bool inputGradient = false) => inner.Backward(batch, objective, inputGradient);
 
-    public void PerSampleGradients(GradSign.Data.Batch batch, PerSampleGradientHandler handler, CancellationToken cancellationToken = default)
+    public void PerSampleGradients(Batch batch, PerSampleGradientHandler handler, CancellationToken cancellationToken = default)
         => inner.PerSampleGradients(batch, handler, cancellationToken);
 
-    public double[][] HessianVectorProduct(GradSign.Data.Batch batch, Objective objective, IReadOnlyList<double[]?> vector) => inner.HessianVectorProduct(batch, objective, vector);
+    public double[][] HessianVectorProduct(Batch batch, Objective objective, IReadOnlyList<double[]?> vector) => inner.HessianVectorProduct(batch, objective, vector);
 
-    public void ReluCodes(GradSign.Data.Batch batch, ReluCodeHandler handler) => inner.ReluCodes(batch, handler);
+    public void ReluCodes(Batch batch, ReluCodeHandler handler) => inner.ReluCodes(batch, handler);
 
-    public IReadOnlyList<LayerSaliency> OutputSaliencies(GradSign.Data.Batch batch, Objective objective) => inner.OutputSaliencies(batch, objective);
+    public IReadOnlyList<LayerSaliency> OutputSaliencies(Batch batch, Objective objective) => inner.OutputSaliencies(batch, objective);
 }

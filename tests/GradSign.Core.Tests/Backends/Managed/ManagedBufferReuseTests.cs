@@ -1,6 +1,6 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
 using GradSign.Backends.Managed;
-using GradSign.Data;
 using GradSign.Networks;
 
 namespace GradSign.Tests.Backends.Managed;

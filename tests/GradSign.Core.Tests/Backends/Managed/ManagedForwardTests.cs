@@ -1,5 +1,5 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Backends.Managed;
 using GradSign.Data;
 using GradSign.Networks;
 
@@ -13,8 +13,8 @@ public sealed class ManagedForwardTests
     [Fact]
     public void Backend_NameAndCapabilities_AreManagedAndAll()
     {
-        Assert.Equal("managed", ManagedBackend.Instance.Name);
-        Assert.Equal(BackendCapabilities.All, ManagedBackend.Instance.Capabilities);
+        Assert.Equal("managed", TestNets.Managed.Name);
+        Assert.Equal(BackendCapabilities.All, TestNets.Managed.Capabilities);
     }
 
     [Theory]
@@ -27,7 +27,7 @@ public sealed class ManagedForwardTests
         var expected = ReferenceForward.Run(spec, weights, batch)[^1];
         foreach (var precision in new[] { Precision.Float64, Precision.Float32 })
         {
-            using var e = ManagedBackend.Instance.Compile(weights, new ExecutionOptions { Precision = precision });
+            using var e = TestNets.Managed.Compile(weights, new ExecutionOptions { Precision = precision });
             var logits = new double[batch.Count * spec.NumClasses];
             e.Forward(batch, logits);
             var tolerance = precision == Precision.Float64 ? 1e-12 : 1e-5;
@@ -50,7 +50,7 @@ public sealed class ManagedForwardTests
         var batch = TestNets.RandomBatch(spec, 3, 72);
         var expected = ReferenceForward.Run(spec, weights, batch, mode, absolute)[^1];
         var options = TestNets.F64 with { BatchNormMode = mode, ParameterTransform = absolute ? ParameterTransform.Absolute : ParameterTransform.None };
-        using var e = ManagedBackend.Instance.Compile(weights, options);
+        using var e = TestNets.Managed.Compile(weights, options);
         var logits = new double[batch.Count * spec.NumClasses];
         e.Forward(batch, logits);
         for (var i = 0; i < logits.Length; i++)
@@ -66,7 +66,7 @@ public sealed class ManagedForwardTests
         var weights = TestNets.Weights(spec, 73);
         var batch = TestNets.RandomBatch(spec, 3, 74);
         var options = TestNets.F64 with { BatchNormMode = BatchNormMode.RemoveRemovable, ParameterTransform = ParameterTransform.Absolute };
-        using var e = ManagedBackend.Instance.Compile(weights, options);
+        using var e = TestNets.Managed.Compile(weights, options);
         var g = e.Backward(batch, Objective.SumOfLogits);
         Assert.All(g.ParameterGradients[spec.FindParameter("stem.bn.weight")!.Index], v => Assert.Equal(0.0, v));
         Assert.Contains(g.ParameterGradients[spec.FindParameter("a.bn.weight")!.Index], v => v != 0);
@@ -94,7 +94,7 @@ public sealed class ManagedForwardTests
         var weights = TestNets.Weights(spec, 81);
         var batch = TestNets.RandomBatch(spec, 3, 82);
         var outs = ReferenceForward.Run(spec, weights, batch);
-        using var e = ManagedBackend.Instance.Compile(weights, ExecutionOptions.Default);
+        using var e = TestNets.Managed.Compile(weights, ExecutionOptions.Default);
         var layers = new List<int>();
         e.ReluCodes(batch, (in ReluCodeBlock block) =>
         {
@@ -125,7 +125,7 @@ public sealed class ManagedForwardTests
         var spec = TestNets.MiniResNet();
         var weights = TestNets.Weights(spec, 91);
         var batch = TestNets.RandomBatch(spec, 4, 92);
-        using var e = ManagedBackend.Instance.Compile(weights, TestNets.F64);
+        using var e = TestNets.Managed.Compile(weights, TestNets.F64);
         var saliencies = e.OutputSaliencies(batch, Objective.CrossEntropy);
         var g = e.Backward(batch, Objective.CrossEntropy);
         var expectedLayers = Enumerable.Range(0, spec.Layers.Count).Where(i => spec.Layers[i] is Conv2dLayer or LinearLayer).ToArray();
@@ -160,7 +160,7 @@ public sealed class ManagedForwardTests
     public void Forward_BatchShapeMismatch_ThrowsNamingBoth()
     {
         var spec = TestNets.ConvBnRelu();
-        using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
+        using var e = TestNets.Managed.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
         var bad = new Batch(new float[2 * 3 * 8 * 9], null, 2, 3, 8, 9);
         var ex = Assert.Throws<ArgumentException>(() => e.Forward(bad, new double[2 * spec.NumClasses]));
         Assert.Contains("3x8x9", ex.Message, StringComparison.Ordinal);
@@ -171,7 +171,7 @@ public sealed class ManagedForwardTests
     public void Backward_CrossEntropyWithoutLabels_Throws()
     {
         var spec = TestNets.ConvBnRelu();
-        using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
+        using var e = TestNets.Managed.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
         var batch = TestNets.RandomBatch(spec, 2, 1, labels: false);
         Assert.Throws<ArgumentException>(() => e.Backward(batch, Objective.CrossEntropy));
         Assert.Throws<ArgumentException>(() => e.PerSampleGradients(batch, (_, _) => { }));
@@ -182,7 +182,7 @@ public sealed class ManagedForwardTests
     public void Backward_LabelOutOfRange_ThrowsNamingIt()
     {
         var spec = TestNets.ConvBnRelu();
-        using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
+        using var e = TestNets.Managed.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
         var b = TestNets.RandomBatch(spec, 2, 1);
         var bad = new Batch(b.Images, [0, spec.NumClasses], 2, b.Channels, b.Height, b.Width);
         var ex = Assert.Throws<ArgumentException>(() => e.Backward(bad, Objective.CrossEntropy));
@@ -194,7 +194,7 @@ public sealed class ManagedForwardTests
     {
         var spec = TestNets.MiniResNet();
         var weights = TestNets.Weights(spec, 5);
-        using var e = ManagedBackend.Instance.Compile(weights, TestNets.F64);
+        using var e = TestNets.Managed.Compile(weights, TestNets.F64);
         foreach (var count in new[] { 2, 5, 2 })
         {
             var batch = TestNets.RandomBatch(spec, count, (ulong)count);
@@ -218,8 +218,8 @@ public sealed class ManagedForwardTests
         var spec = b.Build();
         var weights = TestNets.Weights(spec, 3);
         var batch = TestNets.RandomBatch(spec, 16, 4);
-        using var one = ManagedBackend.Instance.Compile(weights, ExecutionOptions.Default with { MaxDegreeOfParallelism = 1 });
-        using var many = ManagedBackend.Instance.Compile(weights, ExecutionOptions.Default with { MaxDegreeOfParallelism = 4 });
+        using var one = TestNets.Managed.Compile(weights, ExecutionOptions.Default with { MaxDegreeOfParallelism = 1 });
+        using var many = TestNets.Managed.Compile(weights, ExecutionOptions.Default with { MaxDegreeOfParallelism = 4 });
         var g1 = one.Backward(batch, Objective.CrossEntropy, inputGradient: true);
         var g4 = many.Backward(batch, Objective.CrossEntropy, inputGradient: true);
         Assert.Equal(g1.Value, g4.Value);
@@ -242,8 +242,8 @@ public sealed class ManagedForwardTests
         {
             var weights = TestNets.Weights(spec, 5);
             var batch = TestNets.RandomBatch(spec, samples, 6);
-            using var one = ManagedBackend.Instance.Compile(weights, new ExecutionOptions { Precision = precision, MaxDegreeOfParallelism = 1 });
-            using var three = ManagedBackend.Instance.Compile(weights, new ExecutionOptions { Precision = precision, MaxDegreeOfParallelism = 3 });
+            using var one = TestNets.Managed.Compile(weights, new ExecutionOptions { Precision = precision, MaxDegreeOfParallelism = 1 });
+            using var three = TestNets.Managed.Compile(weights, new ExecutionOptions { Precision = precision, MaxDegreeOfParallelism = 3 });
             var g1 = one.Backward(batch, Objective.SumOfLogits);
             var g3 = three.Backward(batch, Objective.SumOfLogits);
             for (var p = 0; p < g1.ParameterGradients.Length; p++)
@@ -257,7 +257,7 @@ public sealed class ManagedForwardTests
     public void Executor_AfterDispose_Throws()
     {
         var spec = TestNets.ConvBnRelu();
-        var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
+        var e = TestNets.Managed.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
         e.Dispose();
         Assert.Throws<ObjectDisposedException>(() => e.Forward(TestNets.RandomBatch(spec, 1, 1), new double[3]));
     }

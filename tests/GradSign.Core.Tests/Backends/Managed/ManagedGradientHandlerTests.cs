@@ -1,9 +1,9 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Backends.Managed;
 
 namespace GradSign.Tests.Backends.Managed;
 
-/// <summary>The streaming <see cref="INetworkExecutor.Backward(GradSign.Data.Batch, Objective, ParameterGradientHandler)"/>
+/// <summary>The streaming <see cref="INetworkExecutor.Backward(Batch, Objective, ParameterGradientHandler)"/>
 /// delivers exactly what the array-returning pass returns, every parameter once and in spec order.</summary>
 public sealed class ManagedGradientHandlerTests
 {
@@ -27,9 +27,9 @@ public sealed class ManagedGradientHandlerTests
         var weights = TestNets.Weights(spec, 41);
         var batch = TestNets.RandomBatch(spec, 4, 42);
         var options = new ExecutionOptions { Precision = precision };
-        using var returning = ManagedBackend.Instance.Compile(weights, options);
+        using var returning = TestNets.Managed.Compile(weights, options);
         var expected = returning.Backward(batch, objective);
-        using var streaming = ManagedBackend.Instance.Compile(weights, options);
+        using var streaming = TestNets.Managed.Compile(weights, options);
         var seen = new List<int>();
         var value = streaming.Backward(batch, objective, (p, gradient) =>
         {
@@ -51,7 +51,7 @@ public sealed class ManagedGradientHandlerTests
         var batch = TestNets.RandomBatch(spec, 3, 44);
         var options = new ExecutionOptions { Precision = precision };
         var subset = Enumerable.Range(0, spec.Parameters.Count).Where(p => p % 2 == 1).Reverse().ToArray();
-        using var e = ManagedBackend.Instance.Compile(weights, options);
+        using var e = TestNets.Managed.Compile(weights, options);
         var expected = e.Backward(batch, objective);
         foreach (var executor in new[] { e, new DefaultsOnlyExecutor(e) })
         {
@@ -69,7 +69,7 @@ public sealed class ManagedGradientHandlerTests
     public void Handler_SubsetOutOfRange_Throws()
     {
         var spec = TestNets.ConvBnRelu();
-        using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
+        using var e = TestNets.Managed.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
         Assert.Throws<ArgumentOutOfRangeException>(() => e.Backward(TestNets.RandomBatch(spec, 2, 1), Objective.SumOfLogits, (_, _) => { }, [spec.Parameters.Count]));
     }
 
@@ -77,7 +77,7 @@ public sealed class ManagedGradientHandlerTests
     public void Handler_Null_Throws()
     {
         var spec = TestNets.ConvBnRelu();
-        using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
+        using var e = TestNets.Managed.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
         Assert.Throws<ArgumentNullException>(() => e.Backward(TestNets.RandomBatch(spec, 2, 1), Objective.SumOfLogits, (ParameterGradientHandler)null!));
     }
 }

@@ -1,5 +1,5 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Backends.Managed;
 using GradSign.Data;
 using GradSign.Networks;
 
@@ -17,7 +17,7 @@ public sealed class ManagedGradientTests
         var spec = TestNets.ByName(net);
         var weights = TestNets.Weights(spec, 11);
         var batch = TestNets.RandomBatch(spec, 3, 5);
-        using var e = ManagedBackend.Instance.Compile(weights, TestNets.F64);
+        using var e = TestNets.Managed.Compile(weights, TestNets.F64);
         var g = e.Backward(batch, objective);
         Assert.Equal(TestNets.Objective(weights, batch, objective), g.Value);
 
@@ -45,7 +45,7 @@ public sealed class ManagedGradientTests
         var spec = TestNets.ByName(net);
         var weights = TestNets.Weights(spec, 12);
         var batch = TestNets.RandomBatch(spec, 3, 6);
-        using var e = ManagedBackend.Instance.Compile(weights, TestNets.F64);
+        using var e = TestNets.Managed.Compile(weights, TestNets.F64);
         var g = e.Backward(batch, objective, inputGradient: true);
         Assert.NotNull(g.InputGradient);
         Assert.Equal(batch.Images.Length, g.InputGradient.Length);
@@ -65,7 +65,7 @@ public sealed class ManagedGradientTests
     public void Backward_WithoutInputGradient_ReturnsNull()
     {
         var spec = TestNets.ConvBnRelu();
-        using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
+        using var e = TestNets.Managed.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
         Assert.Null(e.Backward(TestNets.RandomBatch(spec, 2, 1), Objective.CrossEntropy).InputGradient);
     }
 
@@ -73,7 +73,7 @@ public sealed class ManagedGradientTests
     public void Backward_ZeroEdge_GivesExactlyZeroGradientToDeadConv()
     {
         var spec = TestNets.AddZero();
-        using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 2), ExecutionOptions.Default);
+        using var e = TestNets.Managed.Compile(TestNets.Weights(spec, 2), ExecutionOptions.Default);
         var g = e.Backward(TestNets.RandomBatch(spec, 2, 2), Objective.CrossEntropy);
         var dead = spec.FindParameter("dead.weight")!;
         Assert.All(g.ParameterGradients[dead.Index], v => Assert.Equal(0.0, v));
@@ -87,8 +87,8 @@ public sealed class ManagedGradientTests
         var spec = TestNets.ByName(net);
         var weights = TestNets.Weights(spec, 13);
         var batch = TestNets.RandomBatch(spec, 4, 7);
-        using var e64 = ManagedBackend.Instance.Compile(weights, TestNets.F64);
-        using var e32 = ManagedBackend.Instance.Compile(weights, ExecutionOptions.Default);
+        using var e64 = TestNets.Managed.Compile(weights, TestNets.F64);
+        using var e32 = TestNets.Managed.Compile(weights, ExecutionOptions.Default);
         var g64 = e64.Backward(batch, objective, inputGradient: true);
         var g32 = e32.Backward(batch, objective, inputGradient: true);
         Assert.Equal(g64.Value, g32.Value, 1e-5 * Math.Max(1, Math.Abs(g64.Value)));

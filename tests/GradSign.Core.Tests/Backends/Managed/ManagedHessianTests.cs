@@ -1,5 +1,5 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Backends.Managed;
 using GradSign.Internal;
 using GradSign.Networks;
 
@@ -22,7 +22,7 @@ public sealed class ManagedHessianTests
         var weights = TestNets.Weights(spec, 31);
         var batch = TestNets.RandomBatch(spec, 4, 32);
         var v = Direction(spec, 33);
-        using var e = ManagedBackend.Instance.Compile(weights, TestNets.F64);
+        using var e = TestNets.Managed.Compile(weights, TestNets.F64);
         var hv = e.HessianVectorProduct(batch, objective, v);
 
         var plus = Gradient(Shift(weights, v, +TestNets.Epsilon), batch, objective);
@@ -51,7 +51,7 @@ public sealed class ManagedHessianTests
         var v = Direction(spec, 43);
         var sparse = v.Select((a, i) => i % 2 == 0 ? a : null).ToArray();
         var zeros = v.Select((a, i) => i % 2 == 0 ? a : new double[a!.Length]).ToArray();
-        using var e = ManagedBackend.Instance.Compile(weights, TestNets.F64);
+        using var e = TestNets.Managed.Compile(weights, TestNets.F64);
         var a = e.HessianVectorProduct(batch, Objective.CrossEntropy, sparse);
         var b = e.HessianVectorProduct(batch, Objective.CrossEntropy, zeros);
         for (var p = 0; p < a.Length; p++)
@@ -67,8 +67,8 @@ public sealed class ManagedHessianTests
         var weights = TestNets.Weights(spec, 51);
         var batch = TestNets.RandomBatch(spec, 4, 52);
         var v = Direction(spec, 53);
-        using var e64 = ManagedBackend.Instance.Compile(weights, TestNets.F64);
-        using var e32 = ManagedBackend.Instance.Compile(weights, ExecutionOptions.Default);
+        using var e64 = TestNets.Managed.Compile(weights, TestNets.F64);
+        using var e32 = TestNets.Managed.Compile(weights, ExecutionOptions.Default);
         var h64 = e64.HessianVectorProduct(batch, Objective.CrossEntropy, v);
         var h32 = e32.HessianVectorProduct(batch, Objective.CrossEntropy, v);
         var scale = h64.SelectMany(a => a).Max(Math.Abs);
@@ -82,7 +82,7 @@ public sealed class ManagedHessianTests
     public void HessianVectorProduct_WrongLength_Throws()
     {
         var spec = TestNets.Smooth();
-        using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), TestNets.F64);
+        using var e = TestNets.Managed.Compile(TestNets.Weights(spec, 1), TestNets.F64);
         var v = Direction(spec, 1);
         v[0] = new double[1];
         var ex = Assert.Throws<ArgumentException>(() => e.HessianVectorProduct(TestNets.RandomBatch(spec, 2, 1), Objective.CrossEntropy, v));
@@ -112,9 +112,9 @@ public sealed class ManagedHessianTests
         return w;
     }
 
-    private static double[][] Gradient(NetworkWeights weights, GradSign.Data.Batch batch, Objective objective)
+    private static double[][] Gradient(NetworkWeights weights, Batch batch, Objective objective)
     {
-        using var e = ManagedBackend.Instance.Compile(weights, TestNets.F64);
+        using var e = TestNets.Managed.Compile(weights, TestNets.F64);
         return e.Backward(batch, objective).ParameterGradients;
     }
 }

@@ -1,5 +1,5 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Backends.Managed;
 using GradSign.Data;
 using GradSign.Networks;
 
@@ -23,7 +23,7 @@ public sealed class ManagedPassReuseTests
     {
         var (weights, batch, v) = Setup(net);
         var expected = FreshHvp(weights, batch, objective, v);
-        using var e = ManagedBackend.Instance.Compile(weights, TestNets.F64);
+        using var e = TestNets.Managed.Compile(weights, TestNets.F64);
         e.Backward(batch, objective);
         AssertSame(expected, e.HessianVectorProduct(batch, objective, v));
 
@@ -39,7 +39,7 @@ public sealed class ManagedPassReuseTests
     {
         var (weights, batch, v) = Setup(net);
         var expected = FreshHvp(weights, batch, objective, v);
-        using var e = ManagedBackend.Instance.Compile(weights, TestNets.F64);
+        using var e = TestNets.Managed.Compile(weights, TestNets.F64);
 
         // Other objective.
         e.Backward(batch, objective == Objective.CrossEntropy ? Objective.SumOfLogits : Objective.CrossEntropy);
@@ -64,9 +64,9 @@ public sealed class ManagedPassReuseTests
     public void Backward_AfterForwardAndReluCodes_MatchesFreshNetwork()
     {
         var (weights, batch, _) = Setup(nameof(TestNets.MiniResNet));
-        using var fresh = ManagedBackend.Instance.Compile(weights, TestNets.F64);
+        using var fresh = TestNets.Managed.Compile(weights, TestNets.F64);
         var expected = fresh.Backward(batch, Objective.CrossEntropy);
-        using var e = ManagedBackend.Instance.Compile(weights, TestNets.F64);
+        using var e = TestNets.Managed.Compile(weights, TestNets.F64);
         e.Forward(batch, new double[batch.Count * weights.Spec.NumClasses]);
         e.ReluCodes(batch, (in ReluCodeBlock _) => { });
         var actual = e.Backward(batch, Objective.CrossEntropy);
@@ -86,7 +86,7 @@ public sealed class ManagedPassReuseTests
 
     private static double[][] FreshHvp(NetworkWeights weights, Batch batch, Objective objective, double[][] v)
     {
-        using var e = ManagedBackend.Instance.Compile(weights, TestNets.F64);
+        using var e = TestNets.Managed.Compile(weights, TestNets.F64);
         return e.HessianVectorProduct(batch, objective, v);
     }
 

@@ -1,6 +1,6 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Backends.Managed;
-using GradSign.Networks.Import;
+using GradSign.Cli.Fixtures;
 using GradSign.Tests.Infrastructure;
 
 namespace GradSign.Tests.Backends.Managed;
@@ -28,8 +28,8 @@ public sealed class ManagedPerSampleTests
         var weights = TestNets.Weights(spec, 21);
         var batch = TestNets.RandomBatch(spec, 5, 22);
         var options = new ExecutionOptions { Precision = precision };
-        using var e = ManagedBackend.Instance.Compile(weights, options);
-        using var single = ManagedBackend.Instance.Compile(weights, options);
+        using var e = TestNets.Managed.Compile(weights, options);
+        using var single = TestNets.Managed.Compile(weights, options);
         var seen = new List<int>();
         e.PerSampleGradients(batch, (n, grads) =>
         {
@@ -51,7 +51,7 @@ public sealed class ManagedPerSampleTests
         var spec = TestNets.MiniResNet();
         var weights = TestNets.Weights(spec, 3);
         var batch = TestNets.RandomBatch(spec, 4, 4);
-        using var e = ManagedBackend.Instance.Compile(weights, TestNets.F64);
+        using var e = TestNets.Managed.Compile(weights, TestNets.F64);
         var before = e.Backward(batch, Objective.CrossEntropy);
         e.PerSampleGradients(batch, (_, _) => { });
         var after = e.Backward(batch, Objective.CrossEntropy);
@@ -70,7 +70,7 @@ public sealed class ManagedPerSampleTests
         var batch = TestNets.RandomBatch(spec, 5, 8);
         double[][][] Run(int threads)
         {
-            using var e = ManagedBackend.Instance.Compile(weights, ExecutionOptions.Default with { MaxDegreeOfParallelism = threads });
+            using var e = TestNets.Managed.Compile(weights, ExecutionOptions.Default with { MaxDegreeOfParallelism = threads });
             var all = new List<double[][]>();
             e.PerSampleGradients(batch, (_, g) => all.Add([.. g.Select(a => (double[])a.Clone())]));
             return [.. all];
@@ -92,7 +92,7 @@ public sealed class ManagedPerSampleTests
     public void PerSampleGradients_Cancelled_Throws()
     {
         var spec = TestNets.ConvBnRelu();
-        using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
+        using var e = TestNets.Managed.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
         using var cts = new CancellationTokenSource();
         var calls = 0;
         Assert.Throws<OperationCanceledException>(() => e.PerSampleGradients(TestNets.RandomBatch(spec, 3, 1), (_, _) =>
@@ -117,7 +117,7 @@ public sealed class ManagedPerSampleTests
         var fixture = OracleFixture.Load(Path.Combine(SharedPaths.FixturesExt, "nb101_d2_skip_one_vertex"));
         double[][][] Run(Precision precision)
         {
-            using var e = ManagedBackend.Instance.Compile(fixture.Weights, new ExecutionOptions { Precision = precision });
+            using var e = TestNets.Managed.Compile(fixture.Weights, new ExecutionOptions { Precision = precision });
             var all = new List<double[][]>();
             e.PerSampleGradients(fixture.Batch, (_, g) => all.Add([.. g.Select(a => (double[])a.Clone())]));
             return [.. all];

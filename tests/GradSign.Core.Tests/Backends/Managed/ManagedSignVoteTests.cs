@@ -1,6 +1,6 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Backends.Managed;
-using GradSign.Networks.Import;
+using GradSign.Cli.Fixtures;
 using GradSign.Tests.Infrastructure;
 
 namespace GradSign.Tests.Backends.Managed;
@@ -31,7 +31,7 @@ public sealed class ManagedSignVoteTests
         var weights = TestNets.Weights(spec, 31);
         var batch = TestNets.RandomBatch(spec, 7, 32);
         var parameters = Enumerable.Range(0, spec.Parameters.Count).Reverse().ToArray();
-        using var e = ManagedBackend.Instance.Compile(weights, new ExecutionOptions { Precision = precision, MaxDegreeOfParallelism = threads });
+        using var e = TestNets.Managed.Compile(weights, new ExecutionOptions { Precision = precision, MaxDegreeOfParallelism = threads });
         var fused = Votes(e, batch, parameters);
         var streamed = Votes(new DefaultsOnlyExecutor(e), batch, parameters);
         Assert.Equal(parameters, fused.Select(v => v.Parameter));
@@ -50,7 +50,7 @@ public sealed class ManagedSignVoteTests
         var parameters = Enumerable.Range(0, fixture.Weights.Spec.Parameters.Count).ToArray();
         List<(int Parameter, int[] Votes, int[] NanFlags)> Run(int threads)
         {
-            using var e = ManagedBackend.Instance.Compile(fixture.Weights, ExecutionOptions.Default with { MaxDegreeOfParallelism = threads });
+            using var e = TestNets.Managed.Compile(fixture.Weights, ExecutionOptions.Default with { MaxDegreeOfParallelism = threads });
             return Votes(e, fixture.Batch, parameters);
         }
 
@@ -68,7 +68,7 @@ public sealed class ManagedSignVoteTests
     public void Fused_Cancelled_Throws()
     {
         var spec = TestNets.ConvBnRelu();
-        using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
+        using var e = TestNets.Managed.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
         using var cts = new CancellationTokenSource();
         cts.Cancel();
         Assert.Throws<OperationCanceledException>(() => e.PerSampleGradientSignVotes(TestNets.RandomBatch(spec, 3, 1), [0], (_, _, _) => { }, cts.Token));
@@ -80,7 +80,7 @@ public sealed class ManagedSignVoteTests
     public void Fused_ParameterOutOfRange_ThrowsNamingIt(int parameter)
     {
         var spec = TestNets.ConvBnRelu();
-        using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
+        using var e = TestNets.Managed.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => e.PerSampleGradientSignVotes(TestNets.RandomBatch(spec, 2, 1), [parameter], (_, _, _) => { }));
         Assert.Contains(parameter.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.Message);
     }
@@ -89,11 +89,11 @@ public sealed class ManagedSignVoteTests
     public void Fused_ParameterTwice_Throws()
     {
         var spec = TestNets.ConvBnRelu();
-        using var e = ManagedBackend.Instance.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
+        using var e = TestNets.Managed.Compile(TestNets.Weights(spec, 1), ExecutionOptions.Default);
         Assert.Throws<ArgumentException>(() => e.PerSampleGradientSignVotes(TestNets.RandomBatch(spec, 2, 1), [0, 0], (_, _, _) => { }));
     }
 
-    private static List<(int Parameter, int[] Votes, int[] NanFlags)> Votes(INetworkExecutor e, GradSign.Data.Batch batch, int[] parameters)
+    private static List<(int Parameter, int[] Votes, int[] NanFlags)> Votes(INetworkExecutor e, Batch batch, int[] parameters)
     {
         var all = new List<(int, int[], int[])>();
         e.PerSampleGradientSignVotes(batch, parameters, (p, votes, nanFlags) => all.Add((p, votes.ToArray(), nanFlags.ToArray())));

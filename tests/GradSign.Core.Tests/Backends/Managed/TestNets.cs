@@ -1,6 +1,6 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
 using GradSign.Backends.Managed;
-using GradSign.Data;
 using GradSign.Internal;
 using GradSign.Networks;
 
@@ -13,6 +13,9 @@ namespace GradSign.Tests.Backends.Managed;
 /// </summary>
 internal static class TestNets
 {
+    /// <summary>The managed backend the tests share (its buffer pool is a cache; results never depend on it).</summary>
+    public static ManagedBackend Managed { get; } = new();
+
     public const double Epsilon = 1.0 / (1 << 17);
 
     public static ExecutionOptions F64 { get; } = new() { Precision = Precision.Float64 };
@@ -23,8 +26,8 @@ internal static class TestNets
         var data = new TheoryData<string, Objective>();
         foreach (var (name, _) in All())
         {
-            data.Add(name, GradSign.Backends.Objective.CrossEntropy);
-            data.Add(name, GradSign.Backends.Objective.SumOfLogits);
+            data.Add(name, GradSign.Backends.Execution.Objective.CrossEntropy);
+            data.Add(name, GradSign.Backends.Execution.Objective.SumOfLogits);
         }
 
         return data;
@@ -77,7 +80,7 @@ internal static class TestNets
 
     public static double Objective(NetworkWeights weights, Batch batch, Objective objective, ExecutionOptions? options = null)
     {
-        using var e = ManagedBackend.Instance.Compile(weights, options ?? F64);
+        using var e = TestNets.Managed.Compile(weights, options ?? F64);
         return e.Backward(batch, objective).Value;
     }
 

@@ -1,5 +1,6 @@
+using GradSign.Backends.Execution;
 using GradSign.Backends;
-using GradSign.Networks.Import;
+using GradSign.Cli.Fixtures;
 using GradSign.Tests.Backends.Reference;
 using GradSign.Tests.Infrastructure;
 

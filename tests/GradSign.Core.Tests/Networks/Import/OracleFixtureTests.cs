@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using GradSign.Networks.Import;
+using GradSign.Cli.Fixtures;
 using GradSign.Tests.Infrastructure;
 
 namespace GradSign.Tests.Networks.Import;

@@ -27,6 +27,49 @@ public class SafeTensorsTests
         return bytes;
     }
 
+    // Header bytes given raw (not necessarily UTF-8).
+    private static byte[] RawFile(byte[] header, byte[] data)
+    {
+        var bytes = new byte[8 + header.Length + data.Length];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, (ulong)header.Length);
+        header.CopyTo(bytes, 8);
+        data.CopyTo(bytes, 8 + header.Length);
+        return bytes;
+    }
+
+    [Theory]
+    [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[\"0\",4]}}")]
+    [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,null]}}")]
+    [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0.5,4]}}")]
+    [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[[0],4]}}")]
+    [InlineData("{\"\\udc00\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}")]
+    [InlineData("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"\\ud800data_offsets\":[0,4]}}")]
+    [InlineData("{\"__metadata__\":{\"k\":\"\\ud800\"},\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}")]
+    public void ReadAll_NonNumberOffsetsOrBadStrings_ThrowInvalidData(string header)
+    {
+        var ex = Assert.Throws<InvalidDataException>(() => SafeTensors.ReadAll(File(header, new byte[4])));
+        Assert.DoesNotContain("\n", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFE })]
+    [InlineData(new byte[] { 0xC3 })]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
+    public void ReadAll_InvalidUtf8Name_ThrowsInvalidData(byte[] name)
+    {
+        byte[] header = [.. "{\""u8, .. name, .. "\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}"u8];
+        var ex = Assert.Throws<InvalidDataException>(() => SafeTensors.ReadAll(RawFile(header, new byte[4])));
+        Assert.Contains("UTF-8", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadAll_LongName_IsClippedInTheMessage()
+    {
+        var name = new string('n', 10_000);
+        var ex = Assert.Throws<InvalidDataException>(() => SafeTensors.ReadAll(File($"{{\"{name}\":{{\"dtype\":\"I8\",\"shape\":[1],\"data_offsets\":[0,1]}}}}", new byte[1])));
+        Assert.True(ex.Message.Length < 400, ex.Message);
+    }
+
     [Fact]
     public void SerializeRead_RoundTrip_ExactValuesAndMetadata()
     {

@@ -1,5 +1,4 @@
 using GradSign.Backends;
-using GradSign.Data;
 using GradSign.Networks;
 using GradSign.Proxies;
 using GradSign.Proxies.Evaluation;
@@ -57,31 +56,37 @@ public class ProxyRunnerTests
             Assert.Same(a.Calls[i].Weights, b.Calls[i].Weights);
             Assert.Same(a.Calls[i].Batch, b.Calls[i].Batch);
             Assert.Equal(results[i]["a"], results[i]["b"]);
-            Assert.Equal($"arch{i}", results[i].Key);
-            Assert.Equal(ProxyRunner.DeriveWeightSeed(0, i), results[i].WeightSeed);
+            Assert.Equal($"arch{i}", results[i].Name);
+            Assert.Equal(TinyNetworks.Weights(results[i].WeightSeed!.Value)[0], a.Calls[i].Weights[0]);
         }
 
         Assert.NotEqual(results[0]["a"], results[1]["a"]); // different seeds per architecture
     }
 
     [Fact]
-    public void Run_SameSeed_IsDeterministic_OtherSeedDiffers()
+    public void Run_WeightsDependOnSeedAndKeyOnly_NotOnPosition()
     {
+        // The same architecture gets the same weights wherever it stands in the stream, and the weights are those of
+        // NetworkWeights.Initialize(spec, seed, key) — what the command line and the library use for one cell.
         var runner = new ProxyRunner(new ProxyContext(new FakeBackend()));
-        double[] Scores(int seed) => [.. runner.Run(Architectures(4), [new RecordingProxy("a")], TinyNetworks.Batch(), new ProxyRunOptions { Seed = seed }).Select(r => r["a"])];
+        var proxy = new RecordingProxy("a");
+        var inputs = Architectures(3).ToList();
+        runner.Run(inputs, [proxy], TinyNetworks.Batch(), new ProxyRunOptions { Seed = 7 }).ToList();
+        runner.Run([inputs[2]], [proxy], TinyNetworks.Batch(), new ProxyRunOptions { Seed = 7 }).ToList();
 
-        Assert.Equal(Scores(11), Scores(11));
-        Assert.NotEqual(Scores(11), Scores(12));
+        Assert.Equal(proxy.Calls[2].Weights[0], proxy.Calls[3].Weights[0]);
+        Assert.Equal(NetworkWeights.Initialize(TinyNetworks.Spec(), 7, ArchitectureKey.FromName("arch2"))[0], proxy.Calls[3].Weights[0]);
+        Assert.Equal(ArchitectureKey.FromName("arch2"), inputs[2].Key);
     }
 
     [Fact]
-    public void DeriveWeightSeed_DependsOnSeedAndIndex_NonNegative()
+    public void Run_SameSeed_IsDeterministic_OtherSeedDiffers()
     {
-        var seeds = Enumerable.Range(0, 1000).Select(i => ProxyRunner.DeriveWeightSeed(42, i)).ToList();
-        Assert.All(seeds, s => Assert.True(s >= 0));
-        Assert.Equal(1000, seeds.Distinct().Count());
-        Assert.NotEqual(ProxyRunner.DeriveWeightSeed(42, 0), ProxyRunner.DeriveWeightSeed(43, 0));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ProxyRunner.DeriveWeightSeed(1, -1));
+        var runner = new ProxyRunner(new ProxyContext(new FakeBackend()));
+        double[] Scores(ulong seed) => [.. runner.Run(Architectures(4), [new RecordingProxy("a")], TinyNetworks.Batch(), new ProxyRunOptions { Seed = seed }).Select(r => r["a"])];
+
+        Assert.Equal(Scores(11), Scores(11));
+        Assert.NotEqual(Scores(11), Scores(12));
     }
 
     [Fact]
@@ -173,33 +178,22 @@ public class ProxyRunnerTests
     }
 
     [Fact]
-    public void Run_RecordNaNMode_RecordsFailureAndContinues()
-    {
-        var runner = new ProxyRunner(new ProxyContext(new FakeBackend()));
-        var results = runner.Run(Architectures(2), [new ThrowingProxy(), new RecordingProxy("a")], TinyNetworks.Batch(), new ProxyRunOptions { OnProxyFailure = ProxyFailureMode.RecordNaN }).ToList();
-
-        Assert.All(results, r => Assert.True(double.IsNaN(r["boom"])));
-        Assert.All(results, r => Assert.Equal("boom happened", r.Results[0].Error));
-        Assert.All(results, r => Assert.False(double.IsNaN(r["a"])));
-    }
-
-    [Fact]
-    public void Run_ThrowMode_Rethrows()
+    public void Run_ProxyThrows_RunEndsWithItsException()
     {
         var runner = new ProxyRunner(new ProxyContext(new FakeBackend()));
         Assert.Throws<InvalidOperationException>(() => runner.Run(Architectures(1), [new ThrowingProxy()], TinyNetworks.Batch()).ToList());
     }
 
     [Fact]
-    public void Run_BatchProvider_GetsIndexAndSpec()
+    public void Run_BatchProvider_GetsArchitectureAndSpec()
     {
-        var requested = new List<int>();
+        var requested = new List<string>();
         var proxy = new RecordingProxy("a");
         var runner = new ProxyRunner(new ProxyContext(new FakeBackend()));
 
-        runner.Run(Architectures(3), [proxy], (i, spec) => { requested.Add(i); return TinyNetworks.Batch(count: i + 1); }).ToList();
+        runner.Run(Architectures(3), [proxy], (a, spec) => { requested.Add(a.Name); return TinyNetworks.Batch(count: requested.Count); }).ToList();
 
-        Assert.Equal([0, 1, 2], requested);
+        Assert.Equal(["arch0", "arch1", "arch2"], requested);
         Assert.Equal([1, 2, 3], proxy.Calls.Select(c => c.Batch.Count));
     }
 }

@@ -11,31 +11,36 @@ namespace GradSign.Backends.Managed.Kernels;
 /// into 8-row panels (the weight for <see cref="Conv2dForward"/>, the flipped transposed weight for stride-1
 /// <see cref="Conv2dBackwardData"/>). B is never materialised for stride-1 convolutions (see <see cref="ConvLayout"/>).
 /// </summary>
+/// <remarks>With a <see cref="ConvSummation"/> that reorders taps, the packed A's columns are in channel-block order
+/// (<see cref="ConvLayout.BlockTapOrder"/>) and the tap table is reordered here to match. With depth blocks, each block
+/// is one GEMM pass that adds its own fresh sum to C, C first being set to the bias (when there is one and nothing is
+/// accumulated): <c>C = ((bias + P₀) + P₁) + …</c>.</remarks>
 internal static unsafe class ConvForwardCore
 {
-    /// <summary>Runs on the widest accelerated registers: Vector512, else Vector256, else scalar.</summary>
-    public static void Run<T>(in ConvGeometry g, int batch, T* input, T* packedA, T* bias, T* output, bool accumulate, int threads)
+    /// <summary>Runs on the widest accelerated registers: Vector512, else Vector256, else scalar.
+    /// <paramref name="summation"/>: the order the packed A was prepared for (see the class remarks).</summary>
+    public static void Run<T>(in ConvGeometry g, int batch, T* input, T* packedA, T* bias, T* output, bool accumulate, int threads, ConvSummation summation = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (Vector512.IsHardwareAccelerated)
         {
-            Run<T, Vector512<T>, Vector512Ops<T>>(g, batch, input, packedA, bias, output, accumulate, threads);
+            Run<T, Vector512<T>, Vector512Ops<T>>(g, batch, input, packedA, bias, output, accumulate, threads, summation);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            Run<T, Vector256<T>, Vector256Ops<T>>(g, batch, input, packedA, bias, output, accumulate, threads);
+            Run<T, Vector256<T>, Vector256Ops<T>>(g, batch, input, packedA, bias, output, accumulate, threads, summation);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            Run<T, Vector128<T>, Vector128Ops<T>>(g, batch, input, packedA, bias, output, accumulate, threads);
+            Run<T, Vector128<T>, Vector128Ops<T>>(g, batch, input, packedA, bias, output, accumulate, threads, summation);
         }
         else
         {
-            Run<T, T, ScalarOps<T>>(g, batch, input, packedA, bias, output, accumulate, threads);
+            Run<T, T, ScalarOps<T>>(g, batch, input, packedA, bias, output, accumulate, threads, summation);
         }
     }
 
-    private static void Run<T, TVec, TOps>(ConvGeometry g, int batch, T* input, T* packedA, T* bias, T* output, bool accumulate, int threads)
+    private static void Run<T, TVec, TOps>(ConvGeometry g, int batch, T* input, T* packedA, T* bias, T* output, bool accumulate, int threads, ConvSummation summation)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
@@ -46,9 +51,16 @@ internal static unsafe class ConvForwardCore
         try
         {
             layout.FillTapOffsets(offsetsArray);
-            fixed (int* offsetsPtr = offsetsArray)
+            if (summation.ReordersTaps(g.Kernel))
             {
-                var job = new Job<T, TVec, TOps>(g, layout, (nint)input, (nint)packedA, (nint)bias, (nint)output, (nint)offsetsPtr, accumulate);
+                ReorderOffsets(g, summation.ChannelBlock, offsetsArray.AsSpan(0, kDim));
+            }
+
+            var blockEnds = summation.BlockEnds(g.InChannels, g.Kernel) ?? [];
+            fixed (int* offsetsPtr = offsetsArray)
+            fixed (int* endsPtr = blockEnds)
+            {
+                var job = new Job<T, TVec, TOps>(g, layout, (nint)input, (nint)packedA, (nint)bias, (nint)output, (nint)offsetsPtr, accumulate, (nint)endsPtr, blockEnds.Length);
                 if (batch >= threads)
                 {
                     // Whole samples per thread: pad/im2col, GEMM and write-back stay in that core's cache.
@@ -117,12 +129,39 @@ internal static unsafe class ConvForwardCore
         }
     }
 
-    /// <summary>Per-call state shared (read-only) by the worker threads; pointers are pinned by the caller.</summary>
-    private readonly struct Job<T, TVec, TOps>(ConvGeometry g, ConvLayout layout, nint input, nint packedA, nint bias, nint output, nint offsets, bool accumulate)
+    /// <summary>Puts the tap table in channel-block order (<see cref="ConvLayout.BlockTapOrder"/>), matching the packed A.</summary>
+    private static void ReorderOffsets(in ConvGeometry g, int channelBlock, Span<int> offsets)
+    {
+        var kDim = offsets.Length;
+        var order = ArrayPool<int>.Shared.Rent(kDim);
+        var copy = ArrayPool<int>.Shared.Rent(kDim);
+        try
+        {
+            ConvLayout.BlockTapOrder(g.InChannels, g.Kernel, channelBlock, order);
+            offsets.CopyTo(copy);
+            for (var t = 0; t < kDim; t++)
+            {
+                offsets[t] = copy[order[t]];
+            }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(order);
+            ArrayPool<int>.Shared.Return(copy);
+        }
+    }
+
+    /// <summary>Per-call state shared (read-only) by the worker threads; pointers are pinned by the caller.
+    /// <paramref name="blockEnds"/>: exclusive ends of the depth blocks (<paramref name="blocks"/> of them; none = one pass).</summary>
+    private readonly struct Job<T, TVec, TOps>(ConvGeometry g, ConvLayout layout, nint input, nint packedA, nint bias, nint output, nint offsets, bool accumulate, nint blockEnds, int blocks)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
     {
+        /// <summary>Block order with a bias and nothing to accumulate onto: C starts at the bias (oneDNN adds the block
+        /// sums to it), so <see cref="Finish"/> must not add it again.</summary>
+        private bool BiasFirst => blocks > 0 && bias != 0 && !accumulate;
+
         /// <summary>Returns the B base for sample n: the input itself, or the padded image / im2col buffer written into ws.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
         public T* Prepare(int n, T* ws)
@@ -162,11 +201,40 @@ internal static unsafe class ConvForwardCore
             }
 
             var kDim = layout.KDim;
+            if (blocks == 0)
+            {
+                for (var o = 0; o < g.OutChannels; o += PanelKernel.Rows)
+                {
+                    PanelKernel.RowPanel<T, TVec, TOps>(
+                        (T*)packedA + ((long)o * kDim), b + start, (int*)offsets, kDim,
+                        c + ((long)o * layout.Ldc) + start, layout.Ldc, Math.Min(PanelKernel.Rows, g.OutChannels - o), end - start, acc);
+                }
+
+                return;
+            }
+
+            if (BiasFirst)
+            {
+                for (var o = 0; o < g.OutChannels; o++)
+                {
+                    new Span<T>(c + ((long)o * layout.Ldc) + start, end - start).Fill(((T*)bias)[o]);
+                }
+
+                acc = true;
+            }
+
+            // One pass per depth block; every pass after the first (or after the bias) adds its fresh sum to C.
+            var ends = (int*)blockEnds;
             for (var o = 0; o < g.OutChannels; o += PanelKernel.Rows)
             {
-                PanelKernel.RowPanel<T, TVec, TOps>(
-                    (T*)packedA + ((long)o * kDim), b + start, (int*)offsets, kDim,
-                    c + ((long)o * layout.Ldc) + start, layout.Ldc, Math.Min(PanelKernel.Rows, g.OutChannels - o), end - start, acc);
+                var blockAcc = acc;
+                for (int k = 0, k0 = 0; k < blocks; k0 = ends[k++])
+                {
+                    PanelKernel.RowPanel<T, TVec, TOps>(
+                        (T*)packedA + ((long)o * kDim) + ((long)k0 * PanelKernel.Rows), b + start, (int*)offsets + k0, ends[k] - k0,
+                        c + ((long)o * layout.Ldc) + start, layout.Ldc, Math.Min(PanelKernel.Rows, g.OutChannels - o), end - start, blockAcc);
+                    blockAcc = true;
+                }
             }
         }
 
@@ -176,7 +244,7 @@ internal static unsafe class ConvForwardCore
         {
             int oh = g.OutHeight, ow = g.OutWidth;
             var outSample = (T*)output + ((long)n * g.OutputSize);
-            var biasPtr = (T*)bias;
+            var biasPtr = BiasFirst ? null : (T*)bias;
             for (var o = 0; o < g.OutChannels; o++)
             {
                 var b = biasPtr == null ? T.Zero : biasPtr[o];

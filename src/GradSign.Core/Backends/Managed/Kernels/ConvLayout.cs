@@ -106,4 +106,28 @@ internal readonly record struct ConvLayout(ConvLayoutKind Kind, int KDim, int Co
                 break;
         }
     }
+
+    /// <summary>
+    /// The channel-block tap order: position t holds the (c·K + i)·K + j index of the t-th tap when input channels are
+    /// taken in blocks of <paramref name="channelBlock"/>, each block in (i, j, c) order (oneDNN's direct convolution).
+    /// Block b occupies positions [b·channelBlock·K², +min(channelBlock, C − b·channelBlock)·K²).
+    /// </summary>
+    public static void BlockTapOrder(int inChannels, int kernel, int channelBlock, Span<int> order)
+    {
+        var t = 0;
+        for (var c0 = 0; c0 < inChannels; c0 += channelBlock)
+        {
+            var c1 = Math.Min(inChannels, c0 + channelBlock);
+            for (var i = 0; i < kernel; i++)
+            {
+                for (var j = 0; j < kernel; j++)
+                {
+                    for (var c = c0; c < c1; c++)
+                    {
+                        order[t++] = (((c * kernel) + i) * kernel) + j;
+                    }
+                }
+            }
+        }
+    }
 }

@@ -227,9 +227,11 @@ internal readonly unsafe struct ScalarOps<T> : ISimdOps<T, T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Broadcast(T value) => value;
 
-    // Plain multiply-add: with intrinsics off a software fma would be very slow, and the tolerance covers the rounding.
+    // Fused like the vector types' MultiplyAdd, so a result does not depend on the register width (the convolution's
+    // oneDNN summation order is bit-exact only with one rounding per tap). One instruction where the CPU has FMA; with
+    // hardware intrinsics switched off it is the C library's fma, slower but still correctly rounded.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static T MultiplyAdd(T a, T b, T c) => (a * b) + c;
+    public static T MultiplyAdd(T a, T b, T c) => T.FusedMultiplyAdd(a, b, c);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Add(T a, T b) => a + b;

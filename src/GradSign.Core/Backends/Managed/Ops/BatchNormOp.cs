@@ -85,8 +85,9 @@ internal sealed class BatchNormOp<T>(int layer, int output, int input, int chann
         var g = gamma is { } gi ? w.Params[gi] : [];
         var b = beta is { } bi ? w.Params[bi] : [];
         var invStd = _invStd;
+        var referenceRounding = ReferenceRounding.BatchNorm<T>(w.PerSample);
         Parallelism.For(w.Degree, layout.Groups, layout.Count * 4L, (s, e) =>
-            BatchNormForward.Run<T>(layout, x, xhat, y, g, b, invStd, epsilon, s, e - s));
+            BatchNormForward.Run<T>(layout, x, xhat, y, g, b, invStd, epsilon, s, e - s, referenceRounding));
     }
 
     /// <inheritdoc />

@@ -29,8 +29,11 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
     public override bool TangentsReadOutputGradient => true;
 
     /// <inheritdoc />
+    /// <remarks>Summed in the order of the convolution that computed the reference values where that is reproduced
+    /// (<see cref="ReferenceRounding"/>); a per-sample pass (GradSign) is a run of single-sample calls there.</remarks>
     public override void Forward(Workspace<T> w)
-        => Conv2dForward.Run(_g, w.Batch, w.Values[Inputs[0]], w.Params[Weight], Bias(w.Params), w.Values[Output], maxDegreeOfParallelism: w.Degree);
+        => Conv2dForward.Run(_g, w.Batch, w.Values[Inputs[0]], w.Params[Weight], Bias(w.Params), w.Values[Output], maxDegreeOfParallelism: w.Degree,
+            summation: ReferenceRounding.Convolution<T>(_g, w.PerSample ? 1 : w.Batch));
 
     /// <inheritdoc />
     public override void Backward(Workspace<T> w)
