@@ -17,7 +17,6 @@ x = b.Relu(b.BatchNorm(b.Conv2d(b.MaxPool(x, kernel: 2, stride: 2), 32, kernel: 
 b.Linear(b.GlobalAvgPool(x), 10, "fc");
 var spec = b.Build();
 var weights = NetworkWeights.Initialize(spec, seed: 7);
-
 // safetensors = u64 little-endian header length, JSON header {name: {dtype, shape, data_offsets}}, raw tensor bytes.
 var header = new Dictionary<string, object>();
 using var tensorBytes = new MemoryStream();
@@ -27,6 +26,7 @@ foreach (var p in spec.Parameters)
     tensorBytes.Write(MemoryMarshal.AsBytes(weights[p.Index].AsSpan())); // float32, little-endian on x64 and Arm64
 }
 var json = JsonSerializer.SerializeToUtf8Bytes(header);
+using var backend = new ManagedBackend(); // one backend (and buffer pool) for every score below
 var path = Path.Combine(Path.GetTempPath(), $"own-network-{Environment.ProcessId}.safetensors");
 using (var file = File.Create(path)) { file.Write(BitConverter.GetBytes((ulong)json.Length)); file.Write(json); tensorBytes.WriteTo(file); }
 var loaded = SafeTensors.Read(path, spec);
@@ -36,4 +36,4 @@ File.Delete(path);
 var rng = new Random(0); // a random labelled batch of 8 images: this network needs no data set
 var batch = new Batch([.. Enumerable.Range(0, 8 * 3 * 32 * 32).Select(_ => (float)rng.NextDouble() - 0.5f)], [.. Enumerable.Range(0, 8).Select(i => i % 10)], 8, 3, 32, 32);
 foreach (var proxy in ProxyRegistry.CreateDefault().Resolve("gradsign,synflow,snip,naswot,params"))
-    Console.WriteLine($"{proxy.Id,-9} {proxy.Compute(loaded, batch, new ProxyContext(new ManagedBackend())).Value,12:G6}");
+    Console.WriteLine($"{proxy.Id,-9} {proxy.Compute(loaded, batch, new ProxyContext(backend)).Value,12:G6}");

@@ -17,13 +17,13 @@ var images = ImageDatasets.Load(data, DatasetKind.Cifar10, DatasetSplit.Train);
 var cell = NasBench201Cell.Parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|");
 var batch = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchSize: 16, Seed: 42)).GetBatch(cell.Key);
 var weights = NetworkWeights.Initialize(NasBench201Network.Build(cell), seed: 42, cell.Key);
-var context = new ProxyContext(new ManagedBackend());
 
+using var backend = new ManagedBackend(); // owns the buffers its networks reuse; disposing it frees them
 Console.WriteLine($"{weights.Spec.ParameterCount:N0} parameters, batch of {batch.Count} images");
 foreach (var proxy in ProxyRegistry.CreateDefault().Proxies)
 {
     var started = DateTime.UtcNow;
-    var score = proxy.Compute(weights, batch, context);
+    var score = proxy.Compute(weights, batch, new ProxyContext(backend));
     Console.WriteLine($"{proxy.Id,-10} {score.Value,14:G6}  {(DateTime.UtcNow - started).TotalMilliseconds,7:F0} ms");
 }
 

@@ -9,7 +9,6 @@ using GradSign.Proxies;
 using GradSign.Proxies.Evaluation;
 using GradSign.SearchSpaces.NasBench201;
 using GradSign.Statistics;
-
 var data = DataFolder.Resolve();
 var table = NasBench201Table.LoadDefault(data);
 var rows = Enumerable.Range(0, 50).Select(i => table.GetByIndex(i * 311)).ToList(); // an even spread of the 15,625 cells
@@ -17,7 +16,8 @@ var images = ImageDatasets.Load(data, DatasetKind.Cifar10, DatasetSplit.Train);
 var sampler = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchSize: 16, Seed: 0));
 
 var proxies = ProxyRegistry.CreateDefault().Resolve("synflow,naswot,snip");
-var runner = new ProxyRunner(new ProxyContext(new ManagedBackend()));
+using var backend = new ManagedBackend(); // disposing it frees the buffers its networks reuse
+var runner = new ProxyRunner(new ProxyContext(backend));
 var inputs = rows.Select(r => new ArchitectureInput(r.Arch, () => NasBench201Network.Build(r.Arch)));
 var results = runner.Run(inputs, proxies, (a, _) => sampler.GetBatch(a.Key), new ProxyRunOptions { Seed = 0 }).ToList();
 

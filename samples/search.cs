@@ -11,12 +11,12 @@ using GradSign.Networks;
 using GradSign.Proxies;
 using GradSign.Search;
 using GradSign.SearchSpaces.NasBench201;
-
 var data = DataFolder.Resolve();
 var signal = NasBench201Table.LoadTwelveEpoch(data).Rows.ToDictionary(r => NasBench201Cell.Parse(r.Arch).Code, r => r["cifar10_valid_12ep"]);
 var test = NasBench201Table.LoadDefault(data).Rows.ToDictionary(r => NasBench201Cell.Parse(r.Arch).Code, r => r.Cifar10Test);
 var images = ImageDatasets.Load(data, DatasetKind.Cifar10, DatasetSplit.Train);
-var scorer = new GradSignScorer(new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchPipeline.Naswot, BatchSize: 8)).GetBatch(default));
+using var backend = new ManagedBackend(); // one buffer pool for every score of the search
+var scorer = new GradSignScorer(backend, new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchPipeline.Naswot, BatchSize: 8)).GetBatch(default));
 foreach (var assist in new[] { null, new ProxyAssist<int>(scorer) })
 {
     var runs = Enumerable.Range(0, 5).Select(run => new RegularizedEvolution<int>().Search(new EdgeOperationSpace(6, 5),
@@ -25,7 +25,7 @@ foreach (var assist in new[] { null, new ProxyAssist<int>(scorer) })
         + $"{string.Join("  ", runs.Select(r => $"{test[r.Best]:F2}"))}   mean {runs.Average(r => test[r.Best]):F2}   proxy calls {runs.Sum(r => r.ProxyCalls)}");
 }
 
-sealed class GradSignScorer(Batch batch) : IProxyScorer<int>
+sealed class GradSignScorer(ITensorBackend backend, Batch batch) : IProxyScorer<int>
 {
     private readonly Dictionary<int, ProxyScore> _cache = [];
     public string Name => ProxyIds.GradSign;
@@ -34,6 +34,6 @@ sealed class GradSignScorer(Batch batch) : IProxyScorer<int>
         if (_cache.TryGetValue(code, out var cached)) return cached;
         var (started, cell) = (DateTime.UtcNow, NasBench201Cell.FromCode(code));
         var weights = NetworkWeights.Initialize(NasBench201Network.Build(cell, new NasBench201NetworkOptions(Channels: 8, CellsPerStage: 1)), seed: 42, cell.Key);
-        return _cache[code] = new GradSignProxy().Compute(weights, batch, new ProxyContext(new ManagedBackend())) with { Elapsed = DateTime.UtcNow - started };
+        return _cache[code] = new GradSignProxy().Compute(weights, batch, new ProxyContext(backend)) with { Elapsed = DateTime.UtcNow - started };
     }
 }

@@ -21,10 +21,10 @@ var images = ImageDatasets.Load(DataFolder.Resolve(), DatasetKind.Cifar10, Datas
 var cell = NasBench201Cell.Parse("|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|");
 var batch = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(BatchSize: 16, Seed: 42)).GetBatch(cell.Key);
 var weights = NetworkWeights.Initialize(NasBench201Network.Build(cell), seed: 42, cell.Key);
-
 // TorchSharpDevice.Auto would run on a CUDA GPU where the application ships a CUDA build of LibTorch.
 var torch = new TorchSharpBackend(new TorchSharpBackendOptions { Device = TorchSharpDevice.Cpu });
-ITensorBackend[] backends = [new ManagedBackend(), torch];
+using var managed = new ManagedBackend(); // disposing it frees the buffers its networks reuse
+ITensorBackend[] backends = [managed, torch];
 Console.WriteLine($"LibTorch {TorchSharpBackend.LibTorchVersion} on {torch.Device}; {weights.Spec.ParameterCount:N0} parameters, batch of {batch.Count}");
 Console.WriteLine($"{"proxy",-10} {"managed",14} {"ms",6} {"torchsharp",14} {"ms",6}");
 foreach (var proxy in ProxyRegistry.CreateDefault().Proxies)

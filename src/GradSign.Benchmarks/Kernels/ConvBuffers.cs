@@ -40,9 +40,27 @@ internal sealed class ConvBuffers<T>
 
     public void Forward(int threads) => Conv2dForward.Run<T>(_g, _batch, _input, _weight, _bias, _output, false, threads);
 
+    /// <summary>The forward pass on Winograd F(2×2, 3×3) where it applies (what tangent passes use).</summary>
+    public void ForwardWinograd(int threads) => Conv2dForward.Run<T>(_g, _batch, _input, _weight, _bias, _output, false, threads, algorithm: ConvAlgorithm.Winograd);
+
     public void BackwardData(int threads) => Conv2dBackwardData.Run<T>(_g, _batch, _gradOutput, _weight, _gradInput, false, threads);
 
+    /// <summary>Backward-data on the direct algorithm.</summary>
+    public void BackwardDataDirect(int threads) => Conv2dBackwardData.Run<T>(_g, _batch, _gradOutput, _weight, _gradInput, false, threads, ConvAlgorithm.Direct);
+
     public void BackwardWeight(int threads) => Conv2dBackwardWeight.Run<T>(_g, _batch, _input, _gradOutput, _gradWeight, false, threads);
+
+    /// <summary>Backward-weight on the direct algorithm.</summary>
+    public void BackwardWeightDirect(int threads) => Conv2dBackwardWeight.Run<T>(_g, _batch, _input, _gradOutput, _gradWeight, false, threads, ConvAlgorithm.Direct);
+
+    /// <summary>Per-sample backward-weight on the direct algorithm.</summary>
+    public void BackwardWeightPerSampleDirect(int threads)
+    {
+        for (var n = 0; n < _batch; n++)
+        {
+            Conv2dBackwardWeight.Run<T>(_g, 1, _input.AsSpan(n * _g.InputSize, _g.InputSize), _gradOutput.AsSpan(n * _g.OutputSize, _g.OutputSize), _gradWeight, false, threads, ConvAlgorithm.Direct);
+        }
+    }
 
     /// <summary>Backward-weight one sample at a time (per-sample gradients), <c>batch</c> calls.</summary>
     public void BackwardWeightPerSample(int threads)

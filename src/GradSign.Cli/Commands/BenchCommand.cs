@@ -28,10 +28,11 @@ internal static class BenchCommand
         var repeats = new Option<int>("--repeats") { DefaultValueFactory = _ => 3, Description = "Timed repetitions per proxy (default 3)" };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 42UL, Description = "Seed of the random weights and batch (default 42)" };
         var json = CommonOptions.Json();
+        var threads = new Option<int>("--threads") { DefaultValueFactory = _ => -1, Description = "Most threads the backend may use (default -1: all cores)" };
         var backend = BackendOption.Create(several: true);
         var command = new Command("bench", "Time proxies on NAS-Bench-201 networks with random weights and data")
         {
-            space, arch, batch, proxies, repeats, seed, json, backend,
+            space, arch, batch, proxies, repeats, seed, json, backend, threads,
         };
         command.SetAction(parse =>
         {
@@ -65,9 +66,19 @@ internal static class BenchCommand
                 }
             }).ToList();
             var selected = ProxyRegistry.CreateDefault().Resolve(parse.GetValue(proxies)!);
-            var results = BackendOption.Parse(parse.GetValue(backend)!, several: true)
-                .SelectMany(b => Measure(cells, selected, batchSize, repeatCount, parse.GetValue(seed), b.Backend).Select(r => r with { Backend = b.Name }))
-                .ToList();
+            var results = new List<BenchResult>();
+            foreach (var b in BackendOption.Parse(parse.GetValue(backend)!, several: true))
+            {
+                try
+                {
+                    results.AddRange(Measure(cells, selected, batchSize, repeatCount, parse.GetValue(seed), b.Backend, parse.GetValue(threads)).Select(r => r with { Backend = b.Name }));
+                }
+                finally
+                {
+                    (b.Backend as IDisposable)?.Dispose();
+                }
+            }
+
             Print(parse.InvocationConfiguration.Output, results, parse.GetValue(json));
             return 0;
         });
@@ -82,9 +93,9 @@ internal static class BenchCommand
     }
 
     /// <summary>Times every proxy on every architecture.</summary>
-    internal static List<BenchResult> Measure(IReadOnlyList<(string Arch, NasBench201Cell Cell)> cells, IReadOnlyList<IZeroCostProxy> proxies, int batchSize, int repeats, ulong seed, ITensorBackend backend)
+    internal static List<BenchResult> Measure(IReadOnlyList<(string Arch, NasBench201Cell Cell)> cells, IReadOnlyList<IZeroCostProxy> proxies, int batchSize, int repeats, ulong seed, ITensorBackend backend, int threads = -1)
     {
-        var context = new ProxyContext(backend);
+        var context = new ProxyContext(backend) { MaxDegreeOfParallelism = threads };
         var results = new List<BenchResult>();
         var options = NasBench201NetworkOptions.Default;
         var batch = RandomBatch(batchSize, 3, options.InputSize, options.NumClasses, seed);

@@ -16,10 +16,10 @@ internal static class QuickStart
         var weights = NetworkWeights.Initialize(NasBench201Network.Build(cell), seed: 42, cell.Key);
         var images = ImageDatasets.Load(DataFolder.Resolve(), DatasetKind.Cifar10, DatasetSplit.Train);
         var batch = new BatchSampler(images, DatasetKind.Cifar10, new BatchOptions(Seed: 42)).GetBatch(cell.Key);
-        var context = new ProxyContext(new ManagedBackend());
+        using var backend = new ManagedBackend(); // owns the buffer pool its networks share; dispose it when done
         foreach (var proxy in ProxyRegistry.CreateDefault().Proxies)
         {
-            Console.WriteLine($"{proxy.Id}: {proxy.Compute(weights, batch, context).Value}");
+            Console.WriteLine($"{proxy.Id}: {proxy.Compute(weights, batch, new ProxyContext(backend)).Value}");
         }
 
         // README:end

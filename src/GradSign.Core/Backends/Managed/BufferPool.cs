@@ -1,12 +1,23 @@
 namespace GradSign.Backends.Managed;
 
 /// <summary>
-/// Large activation, gradient and tangent buffers kept by a <see cref="ManagedBackend"/> between the networks it
-/// compiles. A zero-cost proxy compiles a fresh network per call and each one needs hundreds of megabytes; without
-/// reuse every call faults in and zeroes fresh pages (kernel time) and churns the large-object heap. Buffers are
-/// keyed by element type and exact length (a network needs only a few distinct sizes) and are handed out
-/// uninitialised. At most <see cref="Capacity"/> bytes are retained; buffers beyond it are left to the GC.
+/// Activation, gradient and tangent buffers of the networks one <see cref="ManagedBackend"/> compiles, reused between
+/// passes and between networks. A zero-cost proxy compiles a fresh network per call and each one needs tens to
+/// hundreds of megabytes; without reuse every call faults in and zeroes fresh pages (kernel time) and churns the
+/// large-object heap. Buffers are keyed by element type and exact length (a network needs only a few distinct sizes)
+/// and are handed out uninitialised.
 /// </summary>
+/// <remarks>
+/// <para>Bounded by what the networks need: buffers in use plus buffers kept stay within the most that was in use at
+/// once (the high-water mark) plus a quarter (<see cref="Slack"/>: proxies that alternate on a cell need slightly
+/// different sets, and without slack each would evict the other's buffers on every call). Before it allocates a fresh
+/// buffer the pool drops kept buffers, least recently released first, until the new total fits that bound. A period ends whenever every buffer is back (the network of a proxy
+/// call is disposed); the mark is the largest of the last <see cref="RecentPeriods"/> periods' own marks, and kept
+/// buffers none of those periods used are dropped, so one large network does not inflate the pool for the smaller
+/// ones after it, while proxies that alternate on the same cell (a fresh network each) still find their buffers.</para>
+/// <para>An optional cap bounds the kept bytes further (0 keeps nothing). <see cref="Clear"/> drops everything kept;
+/// after <see cref="Close"/> returned buffers are no longer kept.</para>
+/// </remarks>
 /// <threadsafety>Thread-safe: networks compiled on different threads share it.</threadsafety>
 internal sealed class BufferPool
 {
@@ -17,17 +28,31 @@ internal sealed class BufferPool
     /// </summary>
     public const int MinimumPooledBytes = 1 << 12;
 
-    private readonly Dictionary<(Type Type, int Length), Stack<Array>> _free = [];
+    /// <summary>Periods (idle to idle) whose buffers and high-water marks the pool remembers: a scoring loop runs a few
+    /// proxies per cell, each compiling its own network.</summary>
+    public const int RecentPeriods = 4;
+
+    /// <summary>Kept plus in-use bytes may exceed the high-water mark by this fraction of it.</summary>
+    public const double Slack = 0.25;
+
+    private readonly Dictionary<(Type Type, int Length), Stack<Kept>> _free = [];
+    private readonly LinkedList<Kept> _lru = []; // least recently released first
     private readonly Lock _lock = new();
     private long _retained;
+    private long _inUse;
+    private readonly long[] _recentPeaks = new long[RecentPeriods]; // high-water marks of the last periods
+    private long _peak;       // high-water mark of _inUse since the pool was last idle
+    private long _generation; // counts idle-to-idle periods
+    private bool _closed;
 
-    /// <summary>Creates a pool retaining at most <paramref name="capacity"/> bytes.</summary>
-    public BufferPool(long capacity) => Capacity = capacity;
+    /// <summary>Creates a pool keeping at most <paramref name="capacity"/> bytes of released buffers (null: no cap beyond
+    /// the high-water mark).</summary>
+    public BufferPool(long? capacity = null) => Capacity = capacity;
 
-    /// <summary>Most bytes retained while no network holds them.</summary>
-    public long Capacity { get; }
+    /// <summary>Most bytes kept while no network holds them; null when only the high-water mark bounds them.</summary>
+    public long? Capacity { get; }
 
-    /// <summary>Bytes currently retained.</summary>
+    /// <summary>Bytes currently kept for reuse.</summary>
     public long RetainedBytes
     {
         get
@@ -39,19 +64,45 @@ internal sealed class BufferPool
         }
     }
 
+    /// <summary>Bytes of pooled-size buffers currently rented and not given back.</summary>
+    public long InUseBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _inUse;
+            }
+        }
+    }
+
     /// <summary>An uninitialised array of exactly <paramref name="length"/> elements.</summary>
     public unsafe T[] Rent<T>(int length)
         where T : unmanaged
     {
-        if ((long)length * sizeof(T) >= MinimumPooledBytes)
+        var bytes = (long)length * sizeof(T);
+        if (bytes < MinimumPooledBytes)
         {
-            lock (_lock)
+            return GC.AllocateUninitializedArray<T>(length);
+        }
+
+        lock (_lock)
+        {
+            var limit = Bound(Math.Max(_peak, _recentPeaks.Max())); // from the high-water mark before this rent
+            _inUse += bytes;
+            _peak = Math.Max(_peak, _inUse);
+            if (_free.TryGetValue((typeof(T), length), out var stack) && stack.TryPop(out var kept))
             {
-                if (_free.TryGetValue((typeof(T), length), out var stack) && stack.TryPop(out var array))
-                {
-                    _retained -= (long)length * sizeof(T);
-                    return (T[])array;
-                }
+                _lru.Remove(kept.Node);
+                _retained -= bytes;
+                kept.Generation = _generation;
+                return (T[])kept.Array;
+            }
+
+            // A fresh buffer: first drop kept ones (oldest first) so that the total stays within the bound.
+            while (_retained > 0 && _retained + _inUse > limit)
+            {
+                DropOldest();
             }
         }
 
@@ -79,19 +130,46 @@ internal sealed class BufferPool
 
         lock (_lock)
         {
-            if (_retained + bytes > Capacity)
+            _inUse = Math.Max(0, _inUse - bytes);
+            if (!_closed && (Capacity is not { } cap || _retained + bytes <= cap))
             {
-                return;
+                var key = (typeof(T), array.Length);
+                if (!_free.TryGetValue(key, out var stack))
+                {
+                    _free[key] = stack = new Stack<Kept>();
+                }
+
+                var kept = new Kept(array, key, bytes, _generation);
+                kept.Node = _lru.AddLast(kept);
+                stack.Push(kept);
+                _retained += bytes;
             }
 
-            var key = (typeof(T), array.Length);
-            if (!_free.TryGetValue(key, out var stack))
+            if (_inUse == 0)
             {
-                _free[key] = stack = new Stack<Array>();
+                EndPeriod();
             }
+        }
+    }
 
-            stack.Push(array);
-            _retained += bytes;
+    /// <summary>Tells the pool that <paramref name="array"/>, rented from it, now belongs to the caller's caller and will
+    /// never be returned.</summary>
+    public unsafe void Detach<T>(T[] array)
+        where T : unmanaged
+    {
+        var bytes = (long)array.Length * sizeof(T);
+        if (bytes < MinimumPooledBytes)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _inUse = Math.Max(0, _inUse - bytes);
+            if (_inUse == 0)
+            {
+                EndPeriod();
+            }
         }
     }
 
@@ -105,13 +183,87 @@ internal sealed class BufferPool
         }
     }
 
-    /// <summary>Drops every retained buffer.</summary>
+    /// <summary>Drops every kept buffer (buffers in use stay with their networks).</summary>
     public void Clear()
     {
         lock (_lock)
         {
             _free.Clear();
+            _lru.Clear();
             _retained = 0;
+            Array.Clear(_recentPeaks);
         }
+    }
+
+    /// <summary>Drops every kept buffer and keeps none from now on.</summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            _closed = true;
+        }
+
+        Clear();
+    }
+
+    /// <summary>All buffers are back: the recent periods' high-water marks bound what is kept, and kept buffers none of
+    /// them used go.</summary>
+    private void EndPeriod()
+    {
+        Array.Copy(_recentPeaks, 0, _recentPeaks, 1, _recentPeaks.Length - 1);
+        _recentPeaks[0] = _peak;
+        _peak = 0;
+        for (var node = _lru.First; node is not null;)
+        {
+            var next = node.Next;
+            if (node.Value.Generation <= _generation - RecentPeriods)
+            {
+                Drop(node.Value);
+            }
+
+            node = next;
+        }
+
+        var bound = Bound(_recentPeaks.Max());
+        while (_retained > bound)
+        {
+            DropOldest();
+        }
+
+        _generation++;
+    }
+
+    private static long Bound(long mark) => mark + (long)(mark * Slack);
+
+    private void DropOldest() => Drop(_lru.First!.Value);
+
+    private unsafe void Drop(Kept kept)
+    {
+        _lru.Remove(kept.Node);
+        var stack = _free[kept.Key];
+
+        // Stacks are short (a network needs a few buffers of each length): rebuild without this entry.
+        var rest = stack.Where(k => !ReferenceEquals(k, kept)).Reverse().ToArray();
+        stack.Clear();
+        foreach (var k in rest)
+        {
+            stack.Push(k);
+        }
+
+        _retained -= kept.Bytes;
+    }
+
+    /// <summary>A kept buffer with its place in the release order and the period that last used it.</summary>
+    private sealed class Kept(Array array, (Type Type, int Length) key, long bytes, long generation)
+    {
+        public Array Array { get; } = array;
+
+        public (Type Type, int Length) Key { get; } = key;
+
+        public long Bytes { get; } = bytes;
+
+        public long Generation { get; set; } = generation;
+
+        public LinkedListNode<Kept> Node { get; set; } = null!;
     }
 }

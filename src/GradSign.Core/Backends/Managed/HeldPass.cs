@@ -13,21 +13,22 @@ internal sealed class HeldPass(BufferPool pool)
 {
     private float[] _images = [];
     private int[] _labels = [];
-    private bool _forward;
+    private ForwardKeep? _forward;
     private Objective? _gradients;
 
-    /// <summary>Whether the values are the batch-statistics forward pass of <paramref name="batch"/>.</summary>
-    public bool HoldsForward(Batch batch) => _forward && SameImages(batch);
+    /// <summary>Whether the values are the batch-statistics forward pass of <paramref name="batch"/>, with at least the
+    /// slots <paramref name="keep"/> keeps.</summary>
+    public bool HoldsForward(Batch batch, ForwardKeep keep) => _forward is { } held && held >= keep && SameImages(batch);
 
     /// <summary>Whether the gradients are those of <paramref name="objective"/> over <paramref name="batch"/>.</summary>
     public bool HoldsGradients(Batch batch, Objective objective)
-        => HoldsForward(batch) && _gradients == objective
+        => HoldsForward(batch, ForwardKeep.Backward) && _gradients == objective
         && (objective != Objective.CrossEntropy || (batch.Labels is { } l && l.AsSpan().SequenceEqual(_labels)));
 
     /// <summary>Forgets everything (call before overwriting values).</summary>
     public void Clear()
     {
-        _forward = false;
+        _forward = null;
         _gradients = null;
     }
 
@@ -42,8 +43,9 @@ internal sealed class HeldPass(BufferPool pool)
     /// <summary>Forgets the gradients (call before overwriting them).</summary>
     public void ClearGradients() => _gradients = null;
 
-    /// <summary>Records that the values now hold the batch-statistics forward pass of <paramref name="batch"/>.</summary>
-    public void SetForward(Batch batch)
+    /// <summary>Records that the values now hold the batch-statistics forward pass of <paramref name="batch"/> (the slots
+    /// <paramref name="keep"/> keeps).</summary>
+    public void SetForward(Batch batch, ForwardKeep keep)
     {
         if (_images.Length != batch.Images.Length)
         {
@@ -52,7 +54,7 @@ internal sealed class HeldPass(BufferPool pool)
         }
 
         batch.Images.CopyTo(_images, 0);
-        _forward = true;
+        _forward = keep;
         _gradients = null;
     }
 

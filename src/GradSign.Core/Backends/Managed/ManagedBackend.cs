@@ -9,33 +9,55 @@ namespace GradSign.Backends.Managed;
 /// reverse-mode gradients, per-sample gradients, exact Hessian-vector products (forward-over-reverse) and ReLU codes.
 /// </summary>
 /// <remarks>
-/// The backend keeps the large buffers of the networks it compiled once they are disposed and hands them to the
-/// next network it compiles (proxies compile a fresh network per call; reusing warm memory avoids faulting in and
-/// zeroing hundreds of megabytes per call). Dispose compiled networks to give their buffers back.
+/// <para>Create one per application (or per scoring loop) and dispose it when done. It owns the buffer pool of the
+/// networks it compiles: a disposed network's activation, gradient and tangent buffers are handed to the next network
+/// (proxies compile a fresh network per call, and reusing warm memory avoids faulting in and zeroing hundreds of
+/// megabytes per call). The pool never holds more than the recently compiled networks needed at once
+/// (<see cref="ManagedBackendOptions.MaxRetainedBufferBytes"/> caps it further); <see cref="Dispose"/> releases it.</para>
 /// </remarks>
 /// <threadsafety>Thread-safe; compiled networks are not thread-safe (compile one per thread).</threadsafety>
-public sealed class ManagedBackend : ITensorBackend
+public sealed class ManagedBackend : ITensorBackend, IDisposable
 {
     private readonly BufferPool _pool;
+    private bool _disposed;
 
-    /// <summary>A backend retaining at most a quarter of the memory available to the process (at least 1 GiB) of
-    /// released buffers.</summary>
+    /// <summary>A backend with <see cref="ManagedBackendOptions.Default"/>.</summary>
     public ManagedBackend()
-        : this(Math.Max(1L << 30, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4))
+        : this(ManagedBackendOptions.Default)
     {
     }
 
-    /// <summary>A backend retaining at most <paramref name="maxRetainedBufferBytes"/> bytes of released buffers
+    /// <summary>A backend with the given memory options.</summary>
+    /// <param name="options">How buffers are kept between networks.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><see cref="ManagedBackendOptions.MaxRetainedBufferBytes"/> is negative.</exception>
+    public ManagedBackend(ManagedBackendOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.MaxRetainedBufferBytes is { } cap)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(cap, nameof(options));
+        }
+
+        Options = options;
+        _pool = new BufferPool(options.MaxRetainedBufferBytes);
+    }
+
+    /// <summary>A backend keeping at most <paramref name="maxRetainedBufferBytes"/> bytes of released buffers
     /// (0: none; every network allocates its own).</summary>
     /// <param name="maxRetainedBufferBytes">Bytes of buffers kept between compiled networks.</param>
     public ManagedBackend(long maxRetainedBufferBytes)
+        : this(new ManagedBackendOptions { MaxRetainedBufferBytes = maxRetainedBufferBytes })
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(maxRetainedBufferBytes);
-        _pool = new BufferPool(maxRetainedBufferBytes);
     }
+
+    /// <summary>The memory options this backend was created with.</summary>
+    public ManagedBackendOptions Options { get; }
 
     /// <summary>Bytes of released buffers the backend currently keeps for the next networks it compiles.</summary>
     public long RetainedBufferBytes => _pool.RetainedBytes;
+
+    /// <summary>The pool (tests observe its accounting).</summary>
+    internal BufferPool Pool => _pool;
 
     /// <summary>Drops every kept buffer (networks still alive keep theirs).</summary>
     public void TrimBuffers() => _pool.Clear();
@@ -47,8 +69,10 @@ public sealed class ManagedBackend : ITensorBackend
     public BackendCapabilities Capabilities => BackendCapabilities.All;
 
     /// <inheritdoc />
+    /// <exception cref="ObjectDisposedException">The backend was disposed.</exception>
     public INetworkExecutor Compile(NetworkWeights weights, ExecutionOptions options)
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(options);
         return options.Precision switch
@@ -57,5 +81,13 @@ public sealed class ManagedBackend : ITensorBackend
             Precision.Float64 => new ManagedExecutor<double>(weights, options, _pool),
             _ => throw new ArgumentException($"Unknown precision {options.Precision}.", nameof(options)),
         };
+    }
+
+    /// <summary>Releases every kept buffer; networks compiled earlier keep working and free their own buffers when
+    /// disposed. The backend compiles nothing afterwards.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        _pool.Close();
     }
 }

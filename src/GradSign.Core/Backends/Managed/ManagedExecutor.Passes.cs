@@ -22,7 +22,7 @@ internal sealed partial class ManagedExecutor<T>
             throw new ArgumentException($"logits has {logits.Length} elements; {batch.Count} samples x {Spec.NumClasses} classes need {needed}.", nameof(logits));
         }
 
-        RunForward(w, batch);
+        RunForward(w, batch, ForwardKeep.Stream);
         var z = w.Values[LogitsSlot];
         for (var i = 0; i < needed; i++)
         {
@@ -33,7 +33,8 @@ internal sealed partial class ManagedExecutor<T>
     /// <inheritdoc />
     public GradientResult Backward(Batch batch, Objective objective, bool inputGradient = false)
     {
-        var (w, value) = BackwardPass(batch, objective, inputGradient, ParameterSubset.Mask(Spec, null));
+        // The gradients a Hessian-vector product reads stay held: GraSP follows this call with one on the same batch.
+        var (w, value) = BackwardPass(batch, objective, inputGradient, ParameterSubset.Mask(Spec, null), GradientRetention.ForHessian);
         var grads = new double[_params.Length][];
         for (var i = 0; i < grads.Length; i++)
         {
@@ -42,6 +43,7 @@ internal sealed partial class ManagedExecutor<T>
                 // Float64: hand the workspace's array to the caller instead of copying it; the workspace rents another
                 // when it needs one (most executors run one pass).
                 grads[i] = own;
+                _pool.Detach(own);
                 w.ParamGrads[i] = [];
             }
             else
@@ -69,7 +71,7 @@ internal sealed partial class ManagedExecutor<T>
     {
         ArgumentNullException.ThrowIfNull(handler);
         var wanted = ParameterSubset.Mask(Spec, parameters);
-        var (w, value) = BackwardPass(batch, objective, inputGradient: false, wanted);
+        var (w, value) = BackwardPass(batch, objective, inputGradient: false, wanted, GradientRetention.None);
         if (typeof(T) == typeof(double))
         {
             for (var p = 0; p < _params.Length; p++)
@@ -114,7 +116,7 @@ internal sealed partial class ManagedExecutor<T>
         Array.Fill(w.ParamNeeded, true);
         try
         {
-            var live = PerSampleSweep(w, batch);
+            var live = PerSampleSweep(w, batch, GradientRetention.All);
             var liveParams = live.SelectMany(op => op.Parameters).ToArray();
 
             // Two buffer sets: with two or more threads, samples n and n+1 are computed concurrently (each sample's
@@ -189,23 +191,39 @@ internal sealed partial class ManagedExecutor<T>
 
         try
         {
-            var live = PerSampleSweep(w, batch);
-            var grads = PerSampleBuffers(parts);
-            KernelParallel.For(parts, part =>
+            // Each layer votes right after its backward step (its output gradient is final then and is given back
+            // afterwards): threads take contiguous sample ranges, each with its own gradient buffers and counters.
+            var position = new int[_params.Length];
+            Array.Fill(position, -1);
+            for (var i = 0; i < parameters.Count; i++)
             {
-                var (start, end) = KernelParallel.Range(batch.Count, parts, part);
-                for (var n = start; n < end && !cancellationToken.IsCancellationRequested; n++)
+                position[parameters[i]] = i;
+            }
+
+            var grads = PerSampleBuffers(parts);
+            RunForward(w, batch, ForwardKeep.Backward);
+            StartBackward(w, inputGradient: false);
+            Seed(w, batch, Objective.CrossEntropy, perSample: true);
+            Sweep(w, tangents: false, GradientRetention.None, afterBackward: op =>
+            {
+                var voted = op.Parameters.Where(p => position[p] >= 0).ToArray();
+                if (voted.Length == 0 || cancellationToken.IsCancellationRequested)
                 {
-                    foreach (var op in live)
+                    return;
+                }
+
+                KernelParallel.For(parts, part =>
+                {
+                    var (start, end) = KernelParallel.Range(batch.Count, parts, part);
+                    for (var n = start; n < end; n++)
                     {
                         op.ParameterGradients(w, n, grads[part], 1);
+                        foreach (var p in voted)
+                        {
+                            SignAccumulator.Accumulate<T>(grads[part][p], votes[part][position[p]], nanFlags[part][position[p]]);
+                        }
                     }
-
-                    for (var i = 0; i < parameters.Count; i++)
-                    {
-                        SignAccumulator.Accumulate<T>(grads[part][parameters[i]], votes[part][i], nanFlags[part][i]);
-                    }
-                }
+                });
             });
             cancellationToken.ThrowIfCancellationRequested();
             for (var i = 0; i < parameters.Count; i++)
@@ -253,7 +271,7 @@ internal sealed partial class ManagedExecutor<T>
 
         // After a backward pass of the same objective on the same batch (GraSP), its values and gradients are reused.
         var reuse = _held.HoldsGradients(batch, objective);
-        RunForward(w, batch);
+        RunForward(w, batch, ForwardKeep.Backward);
         w.EnsureTangents();
         foreach (var op in _ops)
         {
@@ -276,11 +294,7 @@ internal sealed partial class ManagedExecutor<T>
             }
         }
 
-        foreach (var op in _ops)
-        {
-            op?.TangentForward(w);
-        }
-
+        RunTangentForward(w);
         if (reuse)
         {
             Array.Clear(w.GradTangentWritten);
@@ -302,20 +316,16 @@ internal sealed partial class ManagedExecutor<T>
             CrossEntropy.Tangent<T>(w.Values[logits], w.Tangents[logits], batch.Count, Spec.NumClasses, T.One / T.CreateTruncating(batch.Count), w.GradTangents[logits]);
         }
 
-        Sweep(w, tangents: true, gradients: !reuse);
-        _held.SetGradients(batch, objective);
         foreach (var p in w.ParamGradTangents)
         {
             Array.Clear(p);
         }
 
-        foreach (var op in _ops)
-        {
-            if (op is not null && w.GradWritten[op.Output])
-            {
-                op.ParameterGradientTangents(w);
-            }
-        }
+        // Each layer's parameter-gradient tangents right after its step; gradients and their tangents are given back
+        // as the sweep passes (so the gradients are no longer held afterwards).
+        Sweep(w, tangents: true, GradientRetention.None, gradients: !reuse, afterBackward: op => op.ParameterGradientTangents(w));
+        _held.ClearGradients();
+        w.Tangents.ReleaseAll();
 
         var result = new double[_params.Length][];
         for (var i = 0; i < result.Length; i++)
@@ -332,12 +342,12 @@ internal sealed partial class ManagedExecutor<T>
     {
         ArgumentNullException.ThrowIfNull(handler);
         var w = Prepare(batch, needLabels: false);
-        RunForward(w, batch);
 
-        // NAS-Bench-201 cells apply one ReLU per edge to the same node, so several ReLU layers read the same slot:
-        // pack each slot once per pass.
+        // Streamed: each ReLU layer's codes are packed and handed over as the forward pass reaches it, while its input
+        // is still held (nothing is kept for a backward pass). NAS-Bench-201 cells apply one ReLU per edge to the same
+        // node, so several ReLU layers read the same slot: pack each slot once per pass.
         var packed = new HashSet<int>();
-        for (var i = 0; i < Spec.Layers.Count; i++)
+        RunForward(w, batch, ForwardKeep.Stream, i =>
         {
             if (Spec.Layers[i] is ReluLayer relu)
             {
@@ -362,7 +372,7 @@ internal sealed partial class ManagedExecutor<T>
 
                 handler(new ReluCodeBlock(i, units, words, codes));
             }
-        }
+        });
     }
 
     /// <inheritdoc />
@@ -371,7 +381,7 @@ internal sealed partial class ManagedExecutor<T>
         ArgumentNullException.ThrowIfNull(handler);
         var wanted = LayerSubset.Sorted(Spec, layers);
         var w = Prepare(batch, needLabels: false);
-        RunForward(w, batch);
+        RunForward(w, batch, ForwardKeep.All);
         if (wanted.Length == 0)
         {
             return;
@@ -411,65 +421,74 @@ internal sealed partial class ManagedExecutor<T>
     {
         CheckObjective(objective);
         var w = Prepare(batch, objective == Objective.CrossEntropy);
-        RunForward(w, batch);
+        RunForward(w, batch, ForwardKeep.Saliencies);
         StartBackward(w, inputGradient: false);
         Seed(w, batch, objective, perSample: false);
-        Sweep(w, tangents: false);
-        _held.SetGradients(batch, objective);
-        var result = new List<LayerSaliency>();
-        foreach (var op in _ops)
-        {
-            var (weight, channels, spatial) = op switch
-            {
-                ConvOp<T> c => (c.Weight, c.Channels, c.Spatial),
-                LinearOp<T> l => (l.Weight, l.Channels, 1),
-                _ => (-1, 0, 0),
-            };
-            if (weight < 0)
-            {
-                continue;
-            }
 
-            var values = new double[batch.Count * channels];
-            if (w.GradWritten[op!.Output])
+        // Each layer's saliencies right after its backward step, before its output gradient is given back; layers
+        // that received no gradient keep zeros.
+        var values = new double[_ops.Length][];
+        Sweep(w, tangents: false, GradientRetention.None, afterBackward: op =>
+        {
+            if (op is ConvOp<T> or LinearOp<T>)
             {
                 var a = w.Values[op.Output];
                 var g = w.Grads[op.Output];
-                for (var i = 0; i < values.Length; i++)
+                var spatial = op is ConvOp<T> c ? c.Spatial : 1;
+                var v = values[op.Layer] = new double[a.Length / spatial];
+                for (var i = 0; i < v.Length; i++)
                 {
-                    values[i] = PackedSum.Dot<T>(a.AsSpan(i * spatial, spatial), g.AsSpan(i * spatial, spatial));
+                    v[i] = PackedSum.Dot<T>(a.AsSpan(i * spatial, spatial), g.AsSpan(i * spatial, spatial));
                 }
             }
-
-            result.Add(new LayerSaliency(op.Layer, weight, channels, values));
+        });
+        var result = new List<LayerSaliency>();
+        foreach (var op in _ops)
+        {
+            var (weight, channels) = op switch
+            {
+                ConvOp<T> c => (c.Weight, c.Channels),
+                LinearOp<T> l => (l.Weight, l.Channels),
+                _ => (-1, 0),
+            };
+            if (weight >= 0)
+            {
+                result.Add(new LayerSaliency(op!.Layer, weight, channels, values[op.Layer] ?? new double[batch.Count * channels]));
+            }
         }
 
         return result;
     }
 
     /// <summary>Forward, seed, backward sweep and the <paramref name="wanted"/> batch parameter gradients; returns the
-    /// workspace and the objective's value.</summary>
-    private (Workspace<T> W, double Value) BackwardPass(Batch batch, Objective objective, bool inputGradient, bool[] wanted)
+    /// workspace and the objective's value. <paramref name="retain"/>: which output gradients stay held afterwards.</summary>
+    private (Workspace<T> W, double Value) BackwardPass(Batch batch, Objective objective, bool inputGradient, bool[] wanted, GradientRetention retain)
     {
         CheckObjective(objective);
         var w = Prepare(batch, objective == Objective.CrossEntropy);
         wanted.CopyTo(w.ParamNeeded, 0);
-        RunForward(w, batch);
+        RunForward(w, batch, ForwardKeep.Backward);
         StartBackward(w, inputGradient);
         var value = Seed(w, batch, objective, perSample: false);
         RentParameterGradients(w);
         if (w.Batch >= LayerParallelBatchLimit || _degree == 1)
         {
             // Each layer's weight gradient right after its backward pass, while its output gradient is still in cache.
-            Sweep(w, tangents: false, afterBackward: op => op.ParameterGradients(w, -1, w.ParamGrads, _degree));
+            Sweep(w, tangents: false, retain, afterBackward: op => op.ParameterGradients(w, -1, w.ParamGrads, _degree));
         }
         else
         {
-            Sweep(w, tangents: false);
+            // Small batches: the layers' weight gradients run concurrently after the sweep, which needs every gradient.
+            retain = GradientRetention.All;
+            Sweep(w, tangents: false, retain);
             LayerParallelParameterGradients(w);
         }
 
-        _held.SetGradients(batch, objective);
+        if (retain != GradientRetention.None)
+        {
+            _held.SetGradients(batch, objective);
+        }
+
         ZeroUnwrittenParameterGradients(w);
         return (w, value);
     }
@@ -539,12 +558,12 @@ internal sealed partial class ManagedExecutor<T>
     /// The shared part of the per-sample passes: the forward pass with per-sample BatchNorm statistics, each sample's
     /// own cross-entropy seed and the backward sweep; returns the layers whose outputs received gradients.
     /// </summary>
-    private LayerOp<T>[] PerSampleSweep(Workspace<T> w, Batch batch)
+    private LayerOp<T>[] PerSampleSweep(Workspace<T> w, Batch batch, GradientRetention retain)
     {
-        RunForward(w, batch);
+        RunForward(w, batch, ForwardKeep.Backward);
         StartBackward(w, inputGradient: false);
         Seed(w, batch, Objective.CrossEntropy, perSample: true);
-        Sweep(w, tangents: false);
+        Sweep(w, tangents: false, retain);
         return [.. LiveOps(w)];
     }
 

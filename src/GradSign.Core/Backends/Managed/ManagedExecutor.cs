@@ -9,8 +9,14 @@ namespace GradSign.Backends.Managed;
 
 /// <summary>
 /// A network compiled for the managed backend in precision <typeparamref name="T"/>. Every layer output has a
-/// slot; removed BatchNorms share their input's slot. Buffers are allocated once per batch size and reused.
+/// slot; removed BatchNorms share their input's slot.
 /// </summary>
+/// <remarks>
+/// Memory follows liveness: a forward pass keeps only the slots some backward pass reads (each op's
+/// <see cref="LayerOp{T}.SavedSlots"/>) and gives the others back to the pool after their last reader; a backward sweep
+/// gives each gradient back once its producer (and everything that reads it, such as the layer's parameter gradients)
+/// ran. Peak memory is then the saved activations plus a frontier of gradients rather than every slot four times.
+/// </remarks>
 internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -19,6 +25,11 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private readonly int[] _slotOf;
     private readonly int[] _slotSizes;
     private readonly bool[] _zeroSlots;
+    private readonly int[] _lastReader;    // per slot: the last op (layer index) reading it in a forward pass, −1 if none
+    private readonly bool[] _saved;        // per slot: read after the forward pass (backward, tangents)
+    private readonly bool[] _activation;   // per slot: a conv/linear output (output saliencies read it)
+    private readonly bool[] _hessianGrads; // per slot: its gradient is read by a Hessian-vector product's tangent sweep
+    private readonly int[] _gradientOwner; // per slot: the slot whose gradient buffer it uses (see ShareSumGradients)
     private readonly int _degree;
     private readonly BufferPool _pool;
     private Workspace<T>? _workspace;
@@ -84,6 +95,72 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
 
         _slotSizes = [.. sizes];
         _zeroSlots = [.. zero];
+        _lastReader = new int[_slotSizes.Length];
+        Array.Fill(_lastReader, -1);
+        _saved = new bool[_slotSizes.Length];
+        _activation = new bool[_slotSizes.Length];
+        _hessianGrads = new bool[_slotSizes.Length];
+        _saved[LogitsSlot] = true;
+        for (var i = 0; i < _ops.Length; i++)
+        {
+            if (_ops[i] is not { } op)
+            {
+                continue;
+            }
+
+            foreach (var input in op.Inputs)
+            {
+                _lastReader[input] = i;
+            }
+
+            foreach (var s in op.SavedSlots)
+            {
+                _saved[s] = true;
+            }
+
+            _activation[op.Output] = op is ConvOp<T> or LinearOp<T>;
+            _hessianGrads[op.Output] = op.TangentsReadOutputGradient;
+        }
+
+        _gradientOwner = ShareSumGradients();
+    }
+
+    /// <summary>
+    /// A sum's input that nothing else reads (NAS-Bench-201: every edge's BatchNorm output feeding its node) receives
+    /// exactly the sum's gradient, so it shares the sum's gradient (and gradient-tangent) buffer instead of getting a
+    /// copy. Sums are visited last to first so that a sum feeding another sum resolves to the final owner.
+    /// </summary>
+    private int[] ShareSumGradients()
+    {
+        var readers = new int[_slotSizes.Length];
+        foreach (var op in _ops)
+        {
+            foreach (var input in op?.Inputs ?? [])
+            {
+                readers[input]++;
+            }
+        }
+
+        var owner = Enumerable.Range(0, _slotSizes.Length).ToArray();
+        for (var i = _ops.Length - 1; i >= 1; i--)
+        {
+            if (_ops[i] is not AddOp<T> add)
+            {
+                continue;
+            }
+
+            for (var k = 0; k < add.Inputs.Length; k++)
+            {
+                var input = add.Inputs[k];
+                if (input != 0 && readers[input] == 1 && _slotSizes[input] == _slotSizes[add.Output])
+                {
+                    owner[input] = owner[add.Output];
+                    add.SharesGradient[k] = true;
+                }
+            }
+        }
+
+        return owner;
     }
 
     /// <inheritdoc />
@@ -209,8 +286,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         if (_workspace is null || _workspace.Batch != batch.Count)
         {
             ReleaseWorkspace();
-            var w = new Workspace<T>(batch.Count, _slotSizes, _params, _degree, _pool);
-            Array.Copy(_zeroSlots, w.TangentZero, _zeroSlots.Length);
+            var w = new Workspace<T>(batch.Count, _slotSizes, [.. _zeroSlots], _gradientOwner, _params, _degree, _pool);
             foreach (var op in _ops)
             {
                 op?.Prepare(batch.Count, _pool);
@@ -252,26 +328,84 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         }
     }
 
-    /// <summary>Runs the forward pass unless the workspace already holds this batch's batch-statistics forward.</summary>
-    private void RunForward(Workspace<T> w, Batch batch)
+    /// <summary>
+    /// Runs the forward pass unless the workspace already holds this batch's batch-statistics forward with at least the
+    /// slots <paramref name="keep"/> asks for. Slots not kept are given back right after their last reader;
+    /// <paramref name="afterLayer"/> runs after every layer index (its op, if any, has run; its inputs are still held).
+    /// </summary>
+    private void RunForward(Workspace<T> w, Batch batch, ForwardKeep keep, Action<int>? afterLayer = null)
     {
-        if (!w.PerSample && _held.HoldsForward(batch))
+        if (afterLayer is null && !w.PerSample && _held.HoldsForward(batch, keep))
         {
             return;
         }
 
         _held.Clear();
         TensorPrimitives.ConvertTruncating<float, T>(batch.Images, w.Values[0]);
-        foreach (var op in _ops)
+        for (var i = 1; i < _ops.Length; i++)
         {
-            op?.Forward(w);
+            if (_ops[i] is not { } op)
+            {
+                afterLayer?.Invoke(i);
+                continue;
+            }
+
+            op.Forward(w);
+            afterLayer?.Invoke(i);
+            foreach (var input in op.Inputs)
+            {
+                if (_lastReader[input] == i && !Keeps(input, keep))
+                {
+                    w.Values.Release(input);
+                }
+            }
+
+            if (_lastReader[op.Output] < 0 && !Keeps(op.Output, keep))
+            {
+                w.Values.Release(op.Output);
+            }
         }
 
-        if (!w.PerSample)
+        if (!w.PerSample && keep != ForwardKeep.Stream)
         {
-            _held.SetForward(batch);
+            _held.SetForward(batch, keep);
         }
     }
+
+    /// <summary>Tangent forward pass (values held); tangents not needed later are given back after their last reader.</summary>
+    private void RunTangentForward(Workspace<T> w)
+    {
+        for (var i = 1; i < _ops.Length; i++)
+        {
+            if (_ops[i] is not { } op)
+            {
+                continue;
+            }
+
+            op.TangentForward(w);
+            foreach (var input in op.Inputs)
+            {
+                if (_lastReader[input] == i && !_saved[input])
+                {
+                    w.Tangents.Release(input);
+                }
+            }
+
+            if (_lastReader[op.Output] < 0 && !_saved[op.Output])
+            {
+                w.Tangents.Release(op.Output);
+            }
+        }
+    }
+
+    /// <summary>Whether a forward pass of kind <paramref name="keep"/> keeps <paramref name="slot"/>'s values.</summary>
+    private bool Keeps(int slot, ForwardKeep keep) => slot == LogitsSlot || keep switch
+    {
+        ForwardKeep.Backward => _saved[slot],
+        ForwardKeep.Saliencies => _saved[slot] || _activation[slot],
+        ForwardKeep.All => true,
+        _ => false,
+    };
 
     /// <summary>Seeds ∂objective/∂logits and returns the objective's value. Per sample: each sample's own loss (no 1/N).</summary>
     private double Seed(Workspace<T> w, Batch batch, Objective objective, bool perSample)
@@ -299,9 +433,10 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     /// <summary>
     /// Reverse sweep propagating activation gradients (unless <paramref name="gradients"/> is false: they are held
     /// from an earlier pass) and, with <paramref name="tangents"/>, their tangents; <paramref name="afterBackward"/> runs
-    /// after each layer (its output gradient is final by then).
+    /// after each layer (its output gradient is final by then). Afterwards each layer's output gradient is given back
+    /// unless <paramref name="retain"/> keeps it (gradient tangents are always given back).
     /// </summary>
-    private void Sweep(Workspace<T> w, bool tangents, bool gradients = true, Action<LayerOp<T>>? afterBackward = null)
+    private void Sweep(Workspace<T> w, bool tangents, GradientRetention retain, bool gradients = true, Action<LayerOp<T>>? afterBackward = null)
     {
         for (var i = _ops.Length - 1; i >= 1; i--)
         {
@@ -322,13 +457,22 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
             }
 
             afterBackward?.Invoke(op);
+            if (retain == GradientRetention.None || (retain == GradientRetention.ForHessian && !_hessianGrads[op.Output]))
+            {
+                w.Grads.Release(op.Output);
+            }
+
+            if (tangents)
+            {
+                w.GradTangents.Release(op.Output);
+            }
         }
     }
 
     private void StartBackward(Workspace<T> w, bool inputGradient)
     {
         _held.ClearGradients();
-        w.EnsureGradients();
+        w.Grads.ReleaseAll();
         Array.Clear(w.GradWritten);
         Array.Clear(w.GradTangentWritten);
         Array.Fill(w.NeedsGrad, true);
@@ -336,4 +480,33 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     }
 
     private static void ToDouble(T[] source, double[] destination) => TensorPrimitives.ConvertTruncating<T, double>(source, destination);
+}
+
+/// <summary>Which slot values a forward pass keeps once their last forward reader ran.</summary>
+internal enum ForwardKeep
+{
+    /// <summary>Only the logits (a forward pass with no backward pass after it).</summary>
+    Stream,
+
+    /// <summary>What the backward, per-sample and Hessian-vector passes read (every op's saved slots).</summary>
+    Backward,
+
+    /// <summary>As <see cref="Backward"/>, plus the conv and linear outputs (output saliencies).</summary>
+    Saliencies,
+
+    /// <summary>Every slot (layer outputs read after the pass).</summary>
+    All,
+}
+
+/// <summary>Which output gradients a backward sweep keeps after their layer ran.</summary>
+internal enum GradientRetention
+{
+    /// <summary>None: each is given back once its layer (and its parameter gradients) ran.</summary>
+    None,
+
+    /// <summary>Those a Hessian-vector product on the same batch reads (see <see cref="Ops.LayerOp{T}.TangentsReadOutputGradient"/>).</summary>
+    ForHessian,
+
+    /// <summary>All (parameter gradients computed after the sweep read them).</summary>
+    All,
 }

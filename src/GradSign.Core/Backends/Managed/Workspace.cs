@@ -5,26 +5,27 @@ namespace GradSign.Backends.Managed;
 /// <summary>
 /// Every buffer of one compiled network for one batch size: values, gradients, tangents and gradient tangents per
 /// slot (a slot is the storage of one layer's output; identity layers share their input's slot), and parameter
-/// arrays. Allocated once per batch size; gradient and tangent buffers on first use.
+/// arrays. Slot buffers are rented on first use and given back by the executor once a pass no longer needs them.
 /// </summary>
 internal sealed class Workspace<T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly int[] _slotSizes;
     private readonly BufferPool _pool;
 
-    public Workspace(int batch, int[] slotSizes, T[][] parameters, int degree, BufferPool pool)
+    public Workspace(int batch, int[] slotSizes, bool[] tangentZero, int[] gradientOwner, T[][] parameters, int degree, BufferPool pool)
     {
         Batch = batch;
-        _slotSizes = slotSizes;
         _pool = pool;
         Degree = degree;
         Params = parameters;
-        Values = [.. slotSizes.Select(s => pool.Rent<T>(checked(s * batch)))];
+        TangentZero = tangentZero;
+        Values = new SlotBuffers<T>(batch, slotSizes, pool);
+        Grads = new SlotBuffers<T>(batch, slotSizes, pool, aliasOf: gradientOwner);
+        Tangents = new SlotBuffers<T>(batch, slotSizes, pool, tangentZero);
+        GradTangents = new SlotBuffers<T>(batch, slotSizes, pool, aliasOf: gradientOwner);
         GradWritten = new bool[slotSizes.Length];
         GradTangentWritten = new bool[slotSizes.Length];
         NeedsGrad = new bool[slotSizes.Length];
-        TangentZero = new bool[slotSizes.Length];
         ParamGrads = [.. parameters.Select(p => pool.Rent<T>(p.Length))];
         ParamNeeded = [.. parameters.Select(_ => true)];
     }
@@ -39,10 +40,10 @@ internal sealed class Workspace<T>
     public bool PerSample { get; set; }
 
     /// <summary>Output values per slot.</summary>
-    public T[][] Values { get; }
+    public SlotBuffers<T> Values { get; }
 
-    /// <summary>∂L/∂output per slot (allocated by <see cref="EnsureGradients"/>).</summary>
-    public T[][] Grads { get; private set; } = [];
+    /// <summary>∂L/∂output per slot (a sum's only-consumed inputs share the sum's buffer).</summary>
+    public SlotBuffers<T> Grads { get; }
 
     /// <summary>Whether a slot's gradient has been written during the current backward pass (later writers add).</summary>
     public bool[] GradWritten { get; }
@@ -50,14 +51,14 @@ internal sealed class Workspace<T>
     /// <summary>Whether a slot needs its gradient (false for the input unless requested).</summary>
     public bool[] NeedsGrad { get; }
 
-    /// <summary>Output tangents per slot (allocated by <see cref="EnsureTangents"/>).</summary>
-    public T[][] Tangents { get; private set; } = [];
+    /// <summary>Output tangents per slot (slots whose tangent is identically zero are rented zeroed).</summary>
+    public SlotBuffers<T> Tangents { get; }
 
     /// <summary>Slots whose tangent is identically zero (the input, <c>none</c> outputs).</summary>
     public bool[] TangentZero { get; }
 
     /// <summary>Tangents of the gradients per slot.</summary>
-    public T[][] GradTangents { get; private set; } = [];
+    public SlotBuffers<T> GradTangents { get; }
 
     /// <summary>Whether a slot's gradient tangent has been written during the current pass.</summary>
     public bool[] GradTangentWritten { get; }
@@ -78,41 +79,26 @@ internal sealed class Workspace<T>
     /// <summary>Tangents of the parameter gradients (H·v).</summary>
     public T[][] ParamGradTangents { get; private set; } = [];
 
-    /// <summary>Allocates the gradient buffers if needed.</summary>
-    public void EnsureGradients()
-    {
-        if (Grads.Length == 0)
-        {
-            Grads = [.. _slotSizes.Select(s => _pool.Rent<T>(s * Batch))];
-        }
-    }
-
-    /// <summary>Allocates the tangent buffers if needed.</summary>
+    /// <summary>Allocates the parameter tangent buffers if needed.</summary>
     public void EnsureTangents()
     {
-        EnsureGradients();
-        if (Tangents.Length == 0)
+        if (ParamTangents.Length == 0)
         {
-            Tangents = [.. _slotSizes.Select((s, i) => TangentZero[i] ? _pool.RentZeroed<T>(s * Batch) : _pool.Rent<T>(s * Batch))];
-            GradTangents = [.. _slotSizes.Select(s => _pool.Rent<T>(s * Batch))];
             ParamTangents = [.. Params.Select(p => _pool.Rent<T>(p.Length))];
             ParamGradTangents = [.. Params.Select(p => _pool.Rent<T>(p.Length))];
         }
     }
 
-    /// <summary>Gives every slot buffer back to the pool; the workspace must not be used afterwards.</summary>
+    /// <summary>Gives every buffer back to the pool; the workspace must not be used afterwards.</summary>
     public void Release()
     {
-        _pool.ReturnAll(Values);
-        _pool.ReturnAll(Grads);
-        _pool.ReturnAll(Tangents);
-        _pool.ReturnAll(GradTangents);
+        Values.ReleaseAll();
+        Grads.ReleaseAll();
+        Tangents.ReleaseAll();
+        GradTangents.ReleaseAll();
         _pool.ReturnAll(ParamGrads);
         _pool.ReturnAll(ParamTangents);
         _pool.ReturnAll(ParamGradTangents);
-        Grads = [];
-        Tangents = [];
-        GradTangents = [];
         ParamTangents = [];
         ParamGradTangents = [];
     }

@@ -19,12 +19,100 @@ public sealed class ManagedBufferReuseTests
         Assert.Equal(0, pool.RetainedBytes);
 
         // Small arrays are not kept; nor is anything beyond the capacity.
+        var b = pool.Rent<double>(1 << 17);
+        var c = pool.Rent<double>(1 << 17);
         pool.Return(new float[16]);
-        pool.Return(new double[1 << 17]);
-        pool.Return(new double[1 << 17]);
+        pool.Return(b);
+        pool.Return(c);
+        Assert.Equal(1L << 20, pool.RetainedBytes);
+        pool.Return(a);
         Assert.Equal(1L << 20, pool.RetainedBytes);
         pool.Clear();
         Assert.Equal(0, pool.RetainedBytes);
+    }
+
+    [Fact]
+    public void BufferPool_KeptPlusInUse_NeverExceedsTheHighWaterMark()
+    {
+        var pool = new BufferPool();
+        var a = pool.Rent<float>(1 << 16); // 256 KiB
+        var b = pool.Rent<float>(1 << 16);
+        pool.Return(a);
+        pool.Return(b); // idle: the period's mark is 512 KiB
+        Assert.Equal(2L << 18, pool.RetainedBytes);
+
+        // A network needing other lengths: each fresh buffer first drops kept ones, oldest first.
+        var c = pool.Rent<float>(1 << 17); // 512 KiB: both kept buffers must go
+        Assert.Equal(0, pool.RetainedBytes);
+        Assert.Equal(1L << 19, pool.InUseBytes);
+        pool.Return(c);
+        Assert.Equal(1L << 19, pool.RetainedBytes);
+    }
+
+    [Fact]
+    public void BufferPool_BuffersUnusedForRecentPeriods_AreDropped()
+    {
+        var pool = new BufferPool();
+        var big = pool.Rent<float>(1 << 18);
+        pool.Return(big); // period 1 used 1 MiB
+        for (var period = 1; period < BufferPool.RecentPeriods; period++)
+        {
+            pool.Return(pool.Rent<float>(1 << 10)); // small periods: the big buffer is still remembered
+            Assert.Equal((1L << 20) + (1L << 12), pool.RetainedBytes);
+        }
+
+        pool.Return(pool.Rent<float>(1 << 10));
+        Assert.Equal(1L << 12, pool.RetainedBytes); // unused for RecentPeriods periods: dropped
+    }
+
+    [Fact]
+    public void BufferPool_Closed_KeepsNothing()
+    {
+        var pool = new BufferPool();
+        var a = pool.Rent<float>(1 << 16);
+        pool.Return(pool.Rent<float>(1 << 16));
+        pool.Close();
+        Assert.Equal(0, pool.RetainedBytes);
+        pool.Return(a);
+        Assert.Equal(0, pool.RetainedBytes);
+    }
+
+    [Fact]
+    public void Passes_HoldOnlyWhatLaterPassesRead()
+    {
+        var spec = TestNets.ByName(nameof(TestNets.MiniResNet));
+        var batch = TestNets.RandomBatch(spec, 64, 7);
+        using var backend = new ManagedBackend();
+        using var e = backend.Compile(TestNets.Weights(spec, 8), ExecutionOptions.Default);
+        var idle = backend.Pool.InUseBytes; // parameters and parameter gradients
+
+        // A forward pass alone keeps only the logits; a streamed backward pass keeps the activations a later pass on the
+        // same batch reuses, but no gradients; the full backward pass also holds the gradients a Hessian-vector product reads.
+        e.Forward(batch, new double[batch.Count * spec.NumClasses]);
+        var forward = backend.Pool.InUseBytes - idle;
+        e.Backward(batch, Objective.CrossEntropy, (_, _) => { });
+        var streamed = backend.Pool.InUseBytes - idle;
+        e.Backward(batch, Objective.CrossEntropy);
+        var held = backend.Pool.InUseBytes - idle;
+        Assert.True(forward < streamed, $"forward {forward} vs backward {streamed}");
+        Assert.True(streamed < held, $"streamed {streamed} vs held {held}");
+    }
+
+    [Fact]
+    public void Dispose_ReleasesKeptBuffers_AndRefusesToCompile()
+    {
+        var spec = TestNets.ByName(nameof(TestNets.MiniResNet));
+        var weights = TestNets.Weights(spec, 5);
+        var backend = new ManagedBackend();
+        using (var e = backend.Compile(weights, ExecutionOptions.Default))
+        {
+            e.Backward(TestNets.RandomBatch(spec, 8, 6), Objective.CrossEntropy);
+        }
+
+        Assert.True(backend.RetainedBufferBytes > 0);
+        backend.Dispose();
+        Assert.Equal(0, backend.RetainedBufferBytes);
+        Assert.Throws<ObjectDisposedException>(() => backend.Compile(weights, ExecutionOptions.Default));
     }
 
     [Fact]

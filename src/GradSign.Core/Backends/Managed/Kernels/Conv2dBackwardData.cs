@@ -9,7 +9,8 @@ namespace GradSign.Backends.Managed.Kernels;
 /// <para>Stride 1 with padding p ≤ K−1 (every NAS-Bench-201 case but the stride-2 reduction convolutions): the transposed
 /// convolution is itself a stride-1 convolution of gradOutput, padded by K−1−p, with the weight transposed over
 /// channels and flipped spatially, <c>W'[c, o, i, j] = W[o, c, K−1−i, K−1−j]</c>. It runs on the forward machinery
-/// (<see cref="ConvForwardCore"/>), so it gets the same implicit-im2col GEMM speed.</para>
+/// (<see cref="ConvForwardCore"/>), so it gets the same implicit-im2col GEMM speed, or, for 3×3 with 16-multiple
+/// channel counts, <see cref="Conv3x3Winograd"/>.</para>
 /// <para>Otherwise, per sample: <c>col = Wᵀ · gradOutput</c> ([Cin·K·K][OH·OW], the <see cref="PanelKernel"/> GEMM) and then
 /// col2im scatter-adds col into gradInput in a fixed order.</para>
 /// <para>Scalar equivalent: the reference loop in the test project (Conv2dBackwardDataReference).</para>
@@ -18,7 +19,7 @@ internal static class Conv2dBackwardData
 {
     /// <summary>Computes ∂L/∂input for <paramref name="batch"/> samples from ∂L/∂output. With <paramref name="accumulate"/> the result is added.
     /// <c>maxDegreeOfParallelism</c> caps the threads (−1: all cores); results do not depend on it.</summary>
-    public static unsafe void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> weight, Span<T> gradInput, bool accumulate = false, int maxDegreeOfParallelism = -1)
+    public static unsafe void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> weight, Span<T> gradInput, bool accumulate = false, int maxDegreeOfParallelism = -1, ConvAlgorithm algorithm = ConvAlgorithm.Auto)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         g.Validate();
@@ -40,6 +41,12 @@ internal static class Conv2dBackwardData
             if (g.Stride == 1 && g.Padding <= g.Kernel - 1)
             {
                 var transposed = new ConvGeometry(g.OutChannels, g.OutHeight, g.OutWidth, g.InChannels, g.Kernel, 1, g.Kernel - 1 - g.Padding);
+                if (algorithm == ConvAlgorithm.Auto && Conv3x3Winograd.Applies<T>(transposed))
+                {
+                    Conv3x3Winograd.Run(transposed, batch, (float*)gradOutputPtr, (float*)weightPtr, true, null, (float*)gradInputPtr, accumulate, threads);
+                    return;
+                }
+
                 var packed = ArrayPool<T>.Shared.Rent(ConvPacking.PanelSize(g.InChannels, kDim));
                 try
                 {

@@ -17,7 +17,9 @@ namespace GradSign.Backends.Managed.Kernels;
 /// take whole chunks, or, with fewer chunks than threads (batch = 1 per-sample gradients), ranges of output tiles — either
 /// way every element's arithmetic is the same, so results are bit-identical for any thread count.</para>
 /// <para>Stride-1 convolutions with many channels on small images (64 channels at 8×8) use
-/// <see cref="Conv2dBackwardWeightTaps"/> instead, which avoids the per-element horizontal sums.</para>
+/// <see cref="Conv2dBackwardWeightTaps"/> instead, which avoids the per-element horizontal sums. 3×3 stride-1 pad-1
+/// convolutions with channel counts in multiples of 16 use <see cref="Conv3x3WinogradWeight"/> (float32, AVX-512) unless
+/// <see cref="ConvAlgorithm.Direct"/> is asked for.</para>
 /// <para>Scalar equivalent: the reference loop in the test project (Conv2dBackwardWeightReference).</para>
 /// </remarks>
 internal static class Conv2dBackwardWeight
@@ -28,7 +30,7 @@ internal static class Conv2dBackwardWeight
     /// <summary>Computes ∂L/∂weight = Σ_n Σ_{y,x} gradOutput[n,o,y,x]·input[n,c,…] for <paramref name="batch"/> samples.
     /// With <paramref name="accumulate"/> the result is added to <paramref name="gradWeight"/>.
     /// <c>maxDegreeOfParallelism</c> caps the threads (−1: all cores); results do not depend on it.</summary>
-    public static unsafe void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> input, ReadOnlySpan<T> gradOutput, Span<T> gradWeight, bool accumulate = false, int maxDegreeOfParallelism = -1)
+    public static unsafe void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> input, ReadOnlySpan<T> gradOutput, Span<T> gradWeight, bool accumulate = false, int maxDegreeOfParallelism = -1, ConvAlgorithm algorithm = ConvAlgorithm.Auto)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         g.Validate();
@@ -52,6 +54,12 @@ internal static class Conv2dBackwardWeight
         fixed (T* gradOutputPtr = gradOutput)
         fixed (T* gradWeightPtr = gradWeight)
         {
+            if (algorithm != ConvAlgorithm.Direct && Conv3x3WinogradWeight.Applies<T>(g, batch))
+            {
+                Conv3x3WinogradWeight.Run(g, batch, (float*)inputPtr, (float*)gradOutputPtr, (float*)gradWeightPtr, accumulate, threads);
+                return;
+            }
+
             if (Vector512.IsHardwareAccelerated)
             {
                 Run<T, Vector512<T>, Vector512Ops<T>>(g, layout, batch, inputPtr, gradOutputPtr, gradWeightPtr, accumulate, threads);

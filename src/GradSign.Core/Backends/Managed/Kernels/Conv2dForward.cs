@@ -14,14 +14,19 @@ namespace GradSign.Backends.Managed.Kernels;
 /// <see cref="ConvSummation"/> can instead take the taps in channel-block order and split them into depth blocks whose
 /// sums are added to the bias in order (oneDNN's order, see <see cref="ReferenceRounding"/>). That is
 /// done by reordering the weight's columns and the tap table, and one GEMM pass per depth block.</para>
+/// <para>With <see cref="ConvAlgorithm.Winograd"/>, 3×3 stride-1 pad-1 convolutions with channel counts in multiples of
+/// 16 run on <see cref="Conv3x3Winograd"/> instead (float32, AVX-512; <c>summation</c> is then ignored): about 1.5×
+/// faster, with different rounding. Only tangent passes ask for it: a value pass decides ReLU masks and NASWOT codes
+/// and keeps the reference summation order.</para>
 /// </remarks>
 internal static class Conv2dForward
 {
     /// <summary>Runs the convolution for <paramref name="batch"/> samples (NCHW). An empty <paramref name="bias"/> means no bias.
     /// With <paramref name="accumulate"/> the result is added to <paramref name="output"/>.
     /// <c>maxDegreeOfParallelism</c> caps the threads (−1: all cores); results do not depend on it. <c>summation</c>
-    /// selects the summation order (default: one chain in (c, i, j) order).</summary>
-    public static unsafe void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> input, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> output, bool accumulate = false, int maxDegreeOfParallelism = -1, ConvSummation summation = default)
+    /// selects the summation order (default: one chain in (c, i, j) order); <c>algorithm</c> = Winograd takes
+    /// <see cref="Conv3x3Winograd"/> where it applies.</summary>
+    public static unsafe void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> input, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> output, bool accumulate = false, int maxDegreeOfParallelism = -1, ConvSummation summation = default, ConvAlgorithm algorithm = ConvAlgorithm.Auto)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         g.Validate();
@@ -40,6 +45,20 @@ internal static class Conv2dForward
         }
 
         var kDim = g.InChannels * g.Kernel * g.Kernel;
+        if (algorithm == ConvAlgorithm.Winograd && Conv3x3Winograd.Applies<T>(g))
+        {
+            fixed (T* inputPtr = input)
+            fixed (T* weightPtr = weight)
+            fixed (T* biasPtr = bias)
+            fixed (T* outputPtr = output)
+            {
+                var threads = KernelParallel.Threads(maxDegreeOfParallelism, (long)batch * g.OutputSize * kDim);
+                Conv3x3Winograd.Run(g, batch, (float*)inputPtr, (float*)weightPtr, false, bias.IsEmpty ? null : (float*)biasPtr, (float*)outputPtr, accumulate, threads);
+            }
+
+            return;
+        }
+
         var packed = ArrayPool<T>.Shared.Rent(ConvPacking.PanelSize(g.OutChannels, kDim));
         var reordered = summation.ReordersTaps(g.Kernel) ? ArrayPool<T>.Shared.Rent(g.WeightSize) : null;
         try

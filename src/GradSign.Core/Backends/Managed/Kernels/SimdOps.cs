@@ -38,6 +38,9 @@ internal unsafe interface ISimdOps<T, TVec>
     /// <summary>Lane-wise sum.</summary>
     static abstract TVec Add(TVec a, TVec b);
 
+    /// <summary>Lane-wise difference <c>a − b</c>.</summary>
+    static abstract TVec Subtract(TVec a, TVec b);
+
     /// <summary>Horizontal sum of the lanes (a fixed reduction tree, so deterministic).</summary>
     static abstract T Sum(TVec value);
 
@@ -82,6 +85,9 @@ internal readonly unsafe struct Vector512Ops<T> : ISimdOps<T, Vector512<T>>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Add(Vector512<T> a, Vector512<T> b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<T> Subtract(Vector512<T> a, Vector512<T> b) => a - b;
 
     // Fold halves first (512→256→128 bits: 2 extracts + 2 adds), then sum 4 (or 2) lanes. Vector512.Sum sums four
     // 128-bit quarters separately (~25 instructions here); this is ~9 and the weight-gradient tiles do 24 per tile.
@@ -140,6 +146,9 @@ internal readonly unsafe struct Vector256Ops<T> : ISimdOps<T, Vector256<T>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Add(Vector256<T> a, Vector256<T> b) => a + b;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<T> Subtract(Vector256<T> a, Vector256<T> b) => a - b;
+
     // Fold the 128-bit halves first, then sum 4 (or 2) lanes; see Vector512Ops.Sum.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector256<T> value) => Vector128.Sum(value.GetLower() + value.GetUpper());
@@ -186,6 +195,9 @@ internal readonly unsafe struct Vector128Ops<T> : ISimdOps<T, Vector128<T>>
     public static Vector128<T> Add(Vector128<T> a, Vector128<T> b) => a + b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<T> Subtract(Vector128<T> a, Vector128<T> b) => a - b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(Vector128<T> value) => Vector128.Sum(value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -223,6 +235,9 @@ internal readonly unsafe struct ScalarOps<T> : ISimdOps<T, T>
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Add(T a, T b) => a + b;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Subtract(T a, T b) => a - b;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T Sum(T value) => value;

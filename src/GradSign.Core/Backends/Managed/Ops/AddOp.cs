@@ -4,10 +4,15 @@ using System.Numerics.Tensors;
 namespace GradSign.Backends.Managed.Ops;
 
 /// <summary>Element-wise sum of its inputs, added left to right.</summary>
+/// <remarks>An input read by nothing but this sum has exactly the sum's gradient; the executor lets such inputs share the
+/// sum's gradient buffer (<see cref="SharesGradient"/>), and the backward pass only marks them written.</remarks>
 internal sealed class AddOp<T>(int layer, int output, int[] inputs)
     : LayerOp<T>(layer, output, inputs)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>Per input position: whether that input's gradient buffer is this op's output gradient buffer.</summary>
+    public bool[] SharesGradient { get; } = new bool[inputs.Length];
+
     /// <summary>Elements per block: 16 KiB of float32 per operand, so a block of the sum (forward) or of the output's
     /// gradient (backward) stays in L1 while every input is added, and each tensor crosses memory once.</summary>
     private const int Block = 1 << 12;
@@ -28,11 +33,25 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
     /// dx_i (+)= dy for every input that needs a gradient, block by block. Scalar equivalent, per input in order:
     /// <c>for k: dx_i[k] = (claimed before ? dx_i[k] : 0) + dy[k]</c> (an input listed twice is copied, then added).
     /// </summary>
-    private void Scatter(Workspace<T> w, T[][] buffers, Func<int, bool> claim)
+    private void Scatter(Workspace<T> w, SlotBuffers<T> buffers, Func<int, bool> claim)
     {
-        var targets = Inputs.Where(i => w.NeedsGrad[i]).ToArray();
+        var targets = Inputs.Where((i, k) => w.NeedsGrad[i] && !SharesGradient[k]).ToArray();
+        foreach (var (i, k) in Inputs.Select((i, k) => (i, k)))
+        {
+            if (SharesGradient[k])
+            {
+                claim(i); // the sole writer: the shared buffer already holds dy
+            }
+        }
+
+        if (targets.Length == 0)
+        {
+            return;
+        }
+
         var accumulate = targets.Select(claim).ToArray();
         var dy = buffers[Output];
+        var dx = targets.Select(t => buffers[t]).ToArray();
         var length = dy.Length;
         Parallelism.For(w.Degree, (length + Block - 1) / Block, (long)Block * (targets.Length + 1), (s, e) =>
         {
@@ -42,7 +61,7 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
                 var source = dy.AsSpan(a, Math.Min(Block, length - a));
                 for (var t = 0; t < targets.Length; t++)
                 {
-                    var d = buffers[targets[t]].AsSpan(a, source.Length);
+                    var d = dx[t].AsSpan(a, source.Length);
                     if (accumulate[t])
                     {
                         TensorPrimitives.Add(d, source, d);
@@ -57,20 +76,20 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
     }
 
     /// <summary>y = Σ_i x_i, block by block (left to right, as the scalar <c>((x_0 + x_1) + x_2) + …</c>).</summary>
-    private void Sum(Workspace<T> w, T[][] buffers, T[] y)
+    private void Sum(Workspace<T> w, SlotBuffers<T> buffers, T[] y)
     {
         var length = y.Length;
-        var inputs = Inputs;
+        var inputs = Inputs.Select(i => buffers[i]).ToArray();
         Parallelism.For(w.Degree, (length + Block - 1) / Block, (long)Block * (inputs.Length + 1), (s, e) =>
         {
             for (var b = s; b < e; b++)
             {
                 var a = b * Block;
                 var d = y.AsSpan(a, Math.Min(Block, length - a));
-                TensorPrimitives.Add(buffers[inputs[0]].AsSpan(a, d.Length), buffers[inputs[1]].AsSpan(a, d.Length), d);
+                TensorPrimitives.Add(inputs[0].AsSpan(a, d.Length), inputs[1].AsSpan(a, d.Length), d);
                 for (var k = 2; k < inputs.Length; k++)
                 {
-                    TensorPrimitives.Add(d, buffers[inputs[k]].AsSpan(a, d.Length), d);
+                    TensorPrimitives.Add(d, inputs[k].AsSpan(a, d.Length), d);
                 }
             }
         });

@@ -26,6 +26,12 @@ internal sealed class BatchNormOp<T>(int layer, int output, int input, int chann
     public override IEnumerable<int> Parameters => gamma is { } g && beta is { } b ? [g, b] : [];
 
     /// <inheritdoc />
+    public override IEnumerable<int> SavedSlots => Affine ? [] : [Output]; // without affine parameters the output is x̂
+
+    /// <inheritdoc />
+    public override bool TangentsReadOutputGradient => true;
+
+    /// <inheritdoc />
     public override void Prepare(int batch, BufferPool pool)
     {
         _xhat = Affine ? pool.Rent<T>(batch * channels * spatial) : [];
@@ -92,8 +98,8 @@ internal sealed class BatchNormOp<T>(int layer, int output, int input, int chann
         var xhat = XHat(w);
         var g = gamma is { } gi ? w.Params[gi] : [];
         var x = Inputs[0];
-        var dx = w.NeedsGrad[x] ? w.Grads[x] : [];
         var acc = w.NeedsGrad[x] && w.ClaimGrad(x);
+        var dx = w.NeedsGrad[x] ? w.Grads[x] : [];
         var (invStd, s1, s2) = (_invStd, _runSumDy, _runSumDyXhat);
         Parallelism.For(w.Degree, layout.Groups, layout.Count * 4L, (s, e) =>
             BatchNormBackward.Run<T>(layout, dy, xhat, invStd, g, s1, s2, dx, acc, s, e - s));
@@ -158,8 +164,8 @@ internal sealed class BatchNormOp<T>(int layer, int output, int input, int chann
         var g = gamma is { } gi ? w.Params[gi] : [];
         var gd = gamma is { } gi2 ? w.ParamTangents[gi2] : [];
         var x = Inputs[0];
-        var dxd = w.NeedsGrad[x] ? w.GradTangents[x] : [];
         var acc = w.NeedsGrad[x] && w.ClaimGradTangent(x);
+        var dxd = w.NeedsGrad[x] ? w.GradTangents[x] : [];
         var (invStd, invStdDot, sg, sb) = (_invStd, _invStdDot, _groupGammaDot, _groupBetaDot);
         Parallelism.For(w.Degree, layout.Groups, layout.Count * 8L, (s, e) =>
             BatchNormBackwardTangent.Run<T>(layout, dy, dyd, xhat, xhatDot, invStd, invStdDot, g, gd, sg, sb, dxd, acc, s, e - s));

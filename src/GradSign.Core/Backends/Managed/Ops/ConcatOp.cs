@@ -22,7 +22,7 @@ internal sealed class ConcatOp<T>(int layer, int output, int[] inputs, int[] inp
     /// <inheritdoc />
     public override void BackwardTangent(Workspace<T> w) => Scatter(w, w.GradTangents[Output], w.GradTangents, w.ClaimGradTangent);
 
-    private void Gather(int batch, T[][] buffers, T[] y)
+    private void Gather(int batch, SlotBuffers<T> buffers, T[] y)
     {
         for (var n = 0; n < batch; n++)
         {
@@ -36,7 +36,7 @@ internal sealed class ConcatOp<T>(int layer, int output, int[] inputs, int[] inp
         }
     }
 
-    private void Scatter(Workspace<T> w, T[] dy, T[][] buffers, Func<int, bool> claim)
+    private void Scatter(Workspace<T> w, T[] dy, SlotBuffers<T> buffers, Func<int, bool> claim)
     {
         for (var i = 0; i < Inputs.Length; i++)
         {

@@ -23,6 +23,12 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
     public override IEnumerable<int> Parameters => bias is { } b ? [Weight, b] : [Weight];
 
     /// <inheritdoc />
+    public override IEnumerable<int> SavedSlots => [Inputs[0]];
+
+    /// <inheritdoc />
+    public override bool TangentsReadOutputGradient => true;
+
+    /// <inheritdoc />
     /// <remarks>Summed in the order of the convolution that computed the reference values where that is reproduced
     /// (<see cref="ReferenceRounding"/>); a per-sample pass (GradSign) is a run of single-sample calls there.</remarks>
     public override void Forward(Workspace<T> w)
@@ -68,14 +74,17 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
         var x = Inputs[0];
         var yd = w.Tangents[Output];
         var bd = Bias(w.ParamTangents);
+        // Tangents decide no ReLU mask (those come from the values), so their convolutions may take Winograd's rounding;
+        // the value forward pass stays direct (see Conv2dForward).
+        var algorithm = ConvAlgorithm.Winograd;
         if (w.TangentZero[x])
         {
-            Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], bd, yd, maxDegreeOfParallelism: w.Degree);
+            Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], bd, yd, maxDegreeOfParallelism: w.Degree, algorithm: algorithm);
             return;
         }
 
-        Conv2dForward.Run(_g, w.Batch, w.Tangents[x], w.Params[Weight], bd, yd, maxDegreeOfParallelism: w.Degree);
-        Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], ReadOnlySpan<T>.Empty, yd, accumulate: true, maxDegreeOfParallelism: w.Degree);
+        Conv2dForward.Run(_g, w.Batch, w.Tangents[x], w.Params[Weight], bd, yd, maxDegreeOfParallelism: w.Degree, algorithm: algorithm);
+        Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], ReadOnlySpan<T>.Empty, yd, accumulate: true, maxDegreeOfParallelism: w.Degree, algorithm: algorithm);
     }
 
     /// <inheritdoc />

@@ -63,4 +63,12 @@ internal abstract class LayerOp<T>(int layer, int output, int[] inputs)
 
     /// <summary>Parameter indices this layer owns (their gradients are written by <see cref="ParameterGradients"/>).</summary>
     public virtual IEnumerable<int> Parameters => [];
+
+    /// <summary>Slots whose values (and, in a Hessian-vector product, tangents) this layer reads after the forward pass:
+    /// the executor keeps them for the backward passes and gives every other slot back once its last reader ran.</summary>
+    public virtual IEnumerable<int> SavedSlots => [];
+
+    /// <summary>Whether <see cref="BackwardTangent"/> or <see cref="ParameterGradientTangents"/> read the output's gradient
+    /// (a Hessian-vector product after a backward pass reuses those gradients).</summary>
+    public virtual bool TangentsReadOutputGradient => false;
 }

@@ -3,7 +3,8 @@ using GradSign.Backends.Managed.Kernels;
 
 namespace GradSign.Backends.Managed.Ops;
 
-/// <summary>ReLU (derivative 0 at 0; second derivative 0).</summary>
+/// <summary>ReLU (derivative 0 at 0; second derivative 0). The Jacobian mask is read from the output (y &gt; 0 exactly
+/// where x &gt; 0, NaN included: both compare false), so the input need not be kept for the backward pass.</summary>
 internal sealed class ReluOp<T>(int layer, int output, int input, int size)
     : LayerOp<T>(layer, output, [input])
     where T : unmanaged, IFloatingPointIeee754<T>
@@ -13,6 +14,9 @@ internal sealed class ReluOp<T>(int layer, int output, int input, int size)
 
     /// <summary>Units per sample (C·H·W).</summary>
     public int Size { get; } = size;
+
+    /// <inheritdoc />
+    public override IEnumerable<int> SavedSlots => [Output];
 
     /// <inheritdoc />
     public override void Forward(Workspace<T> w)
@@ -45,7 +49,7 @@ internal sealed class ReluOp<T>(int layer, int output, int input, int size)
 
     private void Mask(Workspace<T> w, T[] g, T[] destination, bool accumulate)
     {
-        var x = w.Values[Inputs[0]];
+        var x = w.Values[Output];
         Chunks(w, x.Length, (s, e) => ReluMask.Run<T>(x.AsSpan(s, e - s), g.AsSpan(s, e - s), destination.AsSpan(s, e - s), accumulate));
     }
 

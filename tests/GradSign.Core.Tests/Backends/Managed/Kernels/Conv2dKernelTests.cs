@@ -22,6 +22,21 @@ public class Conv2dKernelTests
 
     [Theory]
     [MemberData(nameof(Cases))]
+    public void ForwardWinograd_Float_MatchesScalarReference(int cin, int h, int w, int cout, int k, int stride, int pad, int batch, bool accumulate)
+        => CheckForward<float>(Geometry(cin, h, w, cout, k, stride, pad), batch, accumulate, ConvAlgorithm.Winograd);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void BackwardDataDirect_Float_MatchesScalarReference(int cin, int h, int w, int cout, int k, int stride, int pad, int batch, bool accumulate)
+        => CheckBackwardData<float>(Geometry(cin, h, w, cout, k, stride, pad), batch, accumulate, ConvAlgorithm.Direct);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void BackwardWeightDirect_Float_MatchesScalarReference(int cin, int h, int w, int cout, int k, int stride, int pad, int batch, bool accumulate)
+        => CheckBackwardWeight<float>(Geometry(cin, h, w, cout, k, stride, pad), batch, accumulate, ConvAlgorithm.Direct);
+
+    [Theory]
+    [MemberData(nameof(Cases))]
     public void BackwardData_Float_MatchesScalarReference(int cin, int h, int w, int cout, int k, int stride, int pad, int batch, bool accumulate)
         => CheckBackwardData<float>(Geometry(cin, h, w, cout, k, stride, pad), batch, accumulate);
 
@@ -91,12 +106,12 @@ public class Conv2dKernelTests
         Assert.Throws<ArgumentException>(() => Conv2dBackwardWeight.Run<float>(g, 1, new float[4], new float[4], new float[25]));
     }
 
-    private static void CheckForward<T>(ConvGeometry g, int batch, bool accumulate)
+    private static void CheckForward<T>(ConvGeometry g, int batch, bool accumulate, ConvAlgorithm algorithm = ConvAlgorithm.Auto)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = Random<T>(batch * g.InputSize, 11);
         var wt = Random<T>(g.WeightSize, 12);
-        var bias = g.OutChannels % 2 == 1 ? Random<T>(g.OutChannels, 13) : [];
+        var bias = (g.OutChannels + g.Height) % 2 == 1 ? Random<T>(g.OutChannels, 13) : [];
         var initial = accumulate ? Random<T>(batch * g.OutputSize, 14) : new T[batch * g.OutputSize];
         var expected = (T[])initial.Clone();
         var actual = (T[])initial.Clone();
@@ -104,12 +119,12 @@ public class Conv2dKernelTests
 
         Conv2dForwardReference.Run<T>(g, batch, x, wt, bias, expected, accumulate);
         Conv2dForwardReference.Run<T>(g, batch, Abs(x), Abs(wt), Abs(bias), scale, accumulate);
-        Conv2dForward.Run<T>(g, batch, x, wt, bias, actual, accumulate);
+        Conv2dForward.Run<T>(g, batch, x, wt, bias, actual, accumulate, algorithm: algorithm);
 
         AssertClose<T>(expected, actual, scale, (g.InChannels * g.Kernel * g.Kernel) + 2, $"forward {g} batch {batch}");
     }
 
-    private static void CheckBackwardData<T>(ConvGeometry g, int batch, bool accumulate)
+    private static void CheckBackwardData<T>(ConvGeometry g, int batch, bool accumulate, ConvAlgorithm algorithm = ConvAlgorithm.Auto)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var dy = Random<T>(batch * g.OutputSize, 21);
@@ -121,12 +136,12 @@ public class Conv2dKernelTests
 
         Conv2dBackwardDataReference.Run<T>(g, batch, dy, wt, expected, accumulate);
         Conv2dBackwardDataReference.Run<T>(g, batch, Abs(dy), Abs(wt), scale, accumulate);
-        Conv2dBackwardData.Run<T>(g, batch, dy, wt, actual, accumulate);
+        Conv2dBackwardData.Run<T>(g, batch, dy, wt, actual, accumulate, algorithm: algorithm);
 
         AssertClose<T>(expected, actual, scale, (g.OutChannels * g.Kernel * g.Kernel) + 2, $"backward-data {g} batch {batch}");
     }
 
-    private static void CheckBackwardWeight<T>(ConvGeometry g, int batch, bool accumulate)
+    private static void CheckBackwardWeight<T>(ConvGeometry g, int batch, bool accumulate, ConvAlgorithm algorithm = ConvAlgorithm.Auto)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = Random<T>(batch * g.InputSize, 31);
@@ -138,7 +153,7 @@ public class Conv2dKernelTests
 
         Conv2dBackwardWeightReference.Run<T>(g, batch, x, dy, expected, accumulate);
         Conv2dBackwardWeightReference.Run<T>(g, batch, Abs(x), Abs(dy), scale, accumulate);
-        Conv2dBackwardWeight.Run<T>(g, batch, x, dy, actual, accumulate);
+        Conv2dBackwardWeight.Run<T>(g, batch, x, dy, actual, accumulate, algorithm: algorithm);
 
         AssertClose<T>(expected, actual, scale, (batch * g.OutHeight * g.OutWidth) + 2, $"backward-weight {g} batch {batch}");
     }

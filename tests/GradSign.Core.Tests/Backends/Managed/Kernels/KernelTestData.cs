@@ -88,6 +88,14 @@ internal static class KernelTestData
             { 5, 9, 8, 4, 3, 3, 1, 2, true },     // stride 3: 9 phase planes
             { 3, 8, 7, 5, 2, 2, 0, 2, false },    // even kernel, stride 2
             { 16, 32, 32, 32, 3, 2, 1, 2, false }, // NAS-Bench-201 reduction convolution
+            { 16, 9, 7, 32, 3, 1, 1, 2, true },    // Winograd (float, AVX-512): odd sizes, partial tiles, bias
+            { 48, 5, 6, 16, 3, 1, 1, 1, false },   // Winograd: 3 input blocks, batch 1 (GEMMs split across threads)
+            { 32, 16, 16, 48, 3, 1, 1, 3, false }, // Winograd: 48 outputs (2- and 1-register strips)
+            { 64, 7, 8, 64, 3, 1, 1, 2, true },    // Winograd: 4-register strips, odd height, bias
+            { 16, 1, 1, 16, 3, 1, 1, 2, false },   // Winograd: 1×1 image, one partial tile
+            { 16, 3, 33, 16, 3, 1, 1, 1, true },   // Winograd: width past the 8-pixel transposes, bias
+            { 16, 32, 32, 16, 3, 1, 1, 2, false }, // Winograd: NAS-Bench-201 stage 1
+            { 32, 5, 4, 16, 3, 1, 1, 20, true },   // Winograd weight gradient: two chunks, groups of several samples
         };
 
         int[] channels = [1, 3, 5, 7, 17];
