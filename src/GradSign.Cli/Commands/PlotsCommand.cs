@@ -3,14 +3,18 @@ using GradSign.Cli.Plots;
 using GradSign.Cli.Results;
 using GradSign.Cli.Studies;
 using GradSign.Data;
+using GradSign.Proxies;
+using GradSign.Statistics;
 using GradSign.SearchSpaces.NasBench201;
 
 namespace GradSign.Cli.Commands;
 
 /// <summary>
-/// <c>gradsign plots --out DIR [--name PREFIX] FILE…</c>: the figures of a correlation study (<see cref="StudyPlots"/>) from
-/// its results files (the shards of one study, merged in memory; <c>.csv.gz</c> read as is), so the figures in the
-/// documentation are regenerated from the committed result files by one command.
+/// <c>gradsign plots --out DIR [--name PREFIX] [--vote A,B,…] [--summary FILE] FILE…</c>: the figures of a correlation study
+/// (<see cref="StudyPlots"/>) and its summary table from its results files (the shards of one study, merged in memory;
+/// <c>.csv.gz</c> read as is), so the figures and numbers in the documentation are regenerated from the committed result
+/// files by one command. Ensembles get a line where the results hold all their members' columns: the registered ones,
+/// and a mean-rank and a log-rank line for each <c>--vote</c> set.
 /// </summary>
 internal static class PlotsCommand
 {
@@ -20,10 +24,17 @@ internal static class PlotsCommand
         var output = new Option<string>("--out") { Required = true, Description = "Folder for the PNG files (created when missing)" };
         var name = new Option<string?>("--name") { Description = "File name prefix (default: space-dataset from the results' settings)" };
         var bootstrap = new Option<int>("--bootstrap") { DefaultValueFactory = _ => 1000, Description = "Bootstrap resamples for the intervals" };
-        var data = CommonOptions.Data();
-        var command = new Command("plots", "Draw a correlation study's figures (score vs accuracy, rank vs rank, ρ per proxy) from its results files")
+        var votes = new Option<string[]>("--vote")
         {
-            inputs, output, name, bootstrap, data,
+            Description = "Comma-separated proxy columns to combine by mean rank and by Σ log(rank/n), one line each (may repeat)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var summary = new Option<string?>("--summary") { Description = "Also write the summary as JSON to this file" };
+        var json = CommonOptions.Json();
+        var data = CommonOptions.Data();
+        var command = new Command("plots", "Draw a correlation study's figures (score vs accuracy, rank vs rank, ρ per proxy) and print its summary, from its results files")
+        {
+            inputs, output, name, bootstrap, votes, summary, json, data,
         };
         command.SetAction(parse =>
         {
@@ -33,16 +44,72 @@ internal static class PlotsCommand
                 throw new ArgumentException($"--bootstrap {resamples} must not be negative.");
             }
 
-            var (settings, schema, rows, _) = StudyResultsFile.Merge(parse.GetValue(inputs) ?? []);
+            var files = parse.GetValue(inputs) ?? [];
+            var summaryPath = parse.GetValue(summary);
+            if (summaryPath is not null)
+            {
+                foreach (var file in files)
+                {
+                    OutputFiles.EnsureDistinct(("--summary", summaryPath), ("results file", file));
+                }
+
+                OutputFiles.EnsureWritable("--summary", summaryPath);
+            }
+
+            var (settings, schema, rows, _) = StudyResultsFile.Merge(files);
             var dataset = DatasetKinds.Parse(settings.Values.GetValueOrDefault("dataset") ?? throw new InvalidDataException("The results' settings name no dataset."));
             var table = NasBench201Table.LoadDefault(CliDataFolder.Resolve(parse.GetValue(data)));
             var seed = ulong.Parse(settings.Values.GetValueOrDefault("seed") ?? "42", System.Globalization.CultureInfo.InvariantCulture);
-            var report = StudySummary.Compute(schema, rows, table, dataset, resamples, seed);
+            var ensembles = Ensembles(schema, parse.GetValue(votes) ?? []);
+            var report = StudySummary.Compute(schema, rows, table, dataset, resamples, seed, ensembles);
             var prefix = parse.GetValue(name) ?? $"{settings.Values.GetValueOrDefault("space") ?? "study"}-{dataset.ToId()}";
-            var files = StudyPlots.Write(parse.GetValue(output)!, prefix, schema, rows, report);
-            parse.InvocationConfiguration.Output.WriteLine($"wrote {files.Count} figures of {rows.Count} cells to {parse.GetValue(output)}");
+            var figures = StudyPlots.Write(parse.GetValue(output)!, prefix, schema, rows, report);
+            var console = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(json))
+            {
+                using var buffer = new MemoryStream();
+                StudySummary.WriteJson(report, buffer);
+                console.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+            }
+            else
+            {
+                StudySummary.WriteMarkdown(report, console);
+                console.WriteLine($"wrote {figures.Count} figures of {rows.Count} cells to {parse.GetValue(output)}");
+            }
+
+            if (summaryPath is not null)
+            {
+                using var stream = File.Create(summaryPath);
+                StudySummary.WriteJson(report, stream);
+            }
+
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The registered ensembles whose members are all columns, then a mean-rank and a log-rank ensemble per <c>--vote</c> set.</summary>
+    private static List<ProxyEnsemble> Ensembles(StudyResultsSchema schema, IReadOnlyList<string> voteSets)
+    {
+        var registry = ProxyRegistry.CreateDefault();
+        var ensembles = registry.Ensembles.Where(e => e.Members.All(m => schema.Proxies.Contains(m.Id))).ToList();
+        foreach (var set in voteSets)
+        {
+            var ids = set.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            var missing = ids.Where(id => !schema.Proxies.Contains(id)).ToList();
+            if (ids.Length < 2 || missing.Count > 0)
+            {
+                throw new ArgumentException(missing.Count > 0
+                    ? $"--vote '{CliText.Clip(set)}': no column {string.Join(", ", missing.Select(m => $"'{CliText.Clip(m)}'"))} in the results (columns: {string.Join(", ", schema.Proxies)})."
+                    : $"--vote '{CliText.Clip(set)}' must name at least two proxy columns.");
+            }
+
+            var members = ids.Select(id => registry.Get(id)).ToList();
+            var label = string.Join("+", ids);
+            ensembles.Add(new ProxyEnsemble($"vote({label})", RankAggregationMethod.MeanRank, members));
+            ensembles.Add(new ProxyEnsemble($"logrank({label})", RankAggregationMethod.LogRank, members));
+        }
+
+        return ensembles;
     }
 }

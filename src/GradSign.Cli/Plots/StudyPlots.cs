@@ -104,11 +104,13 @@ internal static class StudyPlots
         plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, lines.Count).Select(i => (double)i)], [.. lines.Select(l => l.ProxyId)]);
         plot.Axes.Bottom.TickLabelStyle.Rotation = -45;
         plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
-        plot.Axes.Bottom.MinimumSize = 80;
+        // Labels at −45° take about 0.75 of their length in height (ensemble names such as vote(a+b+c) are long).
+        var labelHeight = Math.Max(80, 20 + (int)(5.5 * lines.Max(l => l.ProxyId.Length)));
+        plot.Axes.Bottom.MinimumSize = labelHeight;
         plot.Axes.Margins(bottom: 0);
         plot.Title(string.Create(CultureInfo.InvariantCulture, $"|Spearman ρ| against {report.Target} (n {report.N:N0}); ◆ published"));
         plot.YLabel("|ρ| with 95 % bootstrap interval");
-        plot.SavePng(file, Width + 120, Height);
+        plot.SavePng(file, Width + 120, Height + labelHeight - 80);
         return file;
     }
 

@@ -39,4 +39,38 @@ public class PlotsCommandTests
         AssertPngs(again, (2 * 2) + 1);
         Assert.Equal(6, StudyResultsFile.Read(gz).Rows.Count);
     }
+
+    [RequiresDataFact]
+    public void Plots_PrintsTheSummaryCorrelateWrote_AndAddsVoteLines()
+    {
+        using var dir = new TempDirectory();
+        var results = Path.Combine(dir.Path, "x.csv");
+        var written = Path.Combine(dir.Path, "correlate.json");
+        var (code, _, err) = CliRunner.Run(
+            "correlate", "--dataset", "cifar10", "--proxies", "synflow,naswot,params", "--sample", "8", "--batch", "4", "--channels", "2",
+            "--cells", "1", "--bootstrap", "20", "--out", results, "--summary", written);
+        Assert.True(code == 0, err);
+
+        var redrawn = Path.Combine(dir.Path, "plots.json");
+        (code, var markdown, err) = CliRunner.Run("plots", "--out", Path.Combine(dir.Path, "f"), "--bootstrap", "20", "--summary", redrawn, results);
+        Assert.True(code == 0, err);
+        // Equal but for the timings, which the results file keeps to the microsecond.
+        static string WithoutTimes(string path) => System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(path), "\"\\w*seconds\": [^,\\n]*", "");
+        Assert.Equal(WithoutTimes(written), WithoutTimes(redrawn));
+        Assert.Contains("| naswot", markdown, StringComparison.Ordinal);
+
+        (code, var json, err) = CliRunner.Run("plots", "--out", Path.Combine(dir.Path, "g"), "--bootstrap", "20", "--json", "--vote", "synflow,naswot", results);
+        Assert.True(code == 0, err);
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var ids = document.RootElement.GetProperty("proxies").EnumerateObject().Select(p => p.Name).ToList();
+        Assert.Equal(["synflow", "naswot", "params", "vote(synflow+naswot)", "logrank(synflow+naswot)"], ids);
+
+        (code, _, err) = CliRunner.Run("plots", "--out", Path.Combine(dir.Path, "h"), "--vote", "synflow,snip", results);
+        Assert.Equal(2, code);
+        Assert.Contains("--vote 'synflow,snip': no column 'snip'", err, StringComparison.Ordinal);
+
+        (code, _, err) = CliRunner.Run("plots", "--out", Path.Combine(dir.Path, "i"), "--summary", results, results);
+        Assert.Equal(2, code);
+        Assert.Contains("same file", err, StringComparison.Ordinal);
+    }
 }
