@@ -91,7 +91,7 @@ internal static class PlotsCommand
     /// <summary>The registered ensembles whose members are all columns, then a mean-rank and a log-rank ensemble per <c>--vote</c> set.</summary>
     private static List<ProxyEnsemble> Ensembles(StudyResultsSchema schema, IReadOnlyList<string> voteSets)
     {
-        var registry = ProxyRegistry.CreateDefault();
+        var registry = CliProxies.Create();
         var ensembles = registry.Ensembles.Where(e => e.Members.All(m => schema.Proxies.Contains(m.Id))).ToList();
         foreach (var set in voteSets)
         {

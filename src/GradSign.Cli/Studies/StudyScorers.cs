@@ -24,7 +24,7 @@ internal static class StudyScorers
     /// <param name="proxyIds">The requested ids.</param>
     /// <returns>The ensembles.</returns>
     public static IReadOnlyList<ProxyEnsemble> Ensembles(IReadOnlyList<string> proxyIds)
-        => [.. ProxyRegistry.CreateDefault().Resolve(string.Join(",", proxyIds)).OfType<ProxyEnsemble>()];
+        => [.. Commands.CliProxies.Create().Resolve(string.Join(",", proxyIds)).OfType<ProxyEnsemble>()];
 
     /// <summary>
     /// What the scorer runs for the requested proxies: every single proxy, then for each ensemble only its members that
@@ -64,7 +64,7 @@ internal static class StudyScorers
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(logger);
-        var proxies = ToRun(ProxyRegistry.CreateDefault().Resolve(string.Join(",", settings.Proxies)));
+        var proxies = ToRun(Commands.CliProxies.Create().Resolve(string.Join(",", settings.Proxies)));
         var train = ImageDatasets.Load(settings.DataFolder, settings.Dataset, DatasetSplit.Train, logger);
         var sampler = new BatchSampler(train, settings.Dataset, new BatchOptions(settings.Pipeline, settings.BatchSize, settings.Seed));
         var network = settings.NetworkOptions();
