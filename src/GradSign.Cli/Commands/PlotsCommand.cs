@@ -3,13 +3,13 @@ using GradSign.Cli.Plots;
 using GradSign.Cli.Results;
 using GradSign.Cli.Studies;
 using GradSign.Data;
-using GradSign.SearchSpaces.NasBench201;
 
 namespace GradSign.Cli.Commands;
 
 /// <summary>
 /// <c>gradsign plots --out DIR [--name PREFIX] FILE…</c>: the figures of a correlation study (<see cref="StudyPlots"/>) from
-/// its results files (the shards of one study, merged in memory; <c>.csv.gz</c> read as is), so the figures in the
+/// its results files (the shards of one study, merged in memory; <c>.csv.gz</c> read as is) and the cells of the space
+/// their settings record (NAS-Bench-201's table or the NAS-Bench-101 sample), so the figures in the
 /// documentation are regenerated from the committed result files by one command.
 /// </summary>
 internal static class PlotsCommand
@@ -35,10 +35,11 @@ internal static class PlotsCommand
 
             var (settings, schema, rows, _) = StudyResultsFile.Merge(parse.GetValue(inputs) ?? []);
             var dataset = DatasetKinds.Parse(settings.Values.GetValueOrDefault("dataset") ?? throw new InvalidDataException("The results' settings name no dataset."));
-            var table = NasBench201Table.LoadDefault(CliDataFolder.Resolve(parse.GetValue(data)));
+            var space = StudyTables.Parse(settings.Values.GetValueOrDefault("space") ?? throw new InvalidDataException("The results' settings name no space."));
+            var table = StudyTables.Load(space, CliDataFolder.Resolve(parse.GetValue(data)));
             var seed = ulong.Parse(settings.Values.GetValueOrDefault("seed") ?? "42", System.Globalization.CultureInfo.InvariantCulture);
             var report = StudySummary.Compute(schema, rows, table, dataset, resamples, seed);
-            var prefix = parse.GetValue(name) ?? $"{settings.Values.GetValueOrDefault("space") ?? "study"}-{dataset.ToId()}";
+            var prefix = parse.GetValue(name) ?? $"{table.Space}-{dataset.ToId()}";
             var files = StudyPlots.Write(parse.GetValue(output)!, prefix, schema, rows, report);
             parse.InvocationConfiguration.Output.WriteLine($"wrote {files.Count} figures of {rows.Count} cells to {parse.GetValue(output)}");
             return 0;
