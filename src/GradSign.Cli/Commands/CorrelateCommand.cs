@@ -178,22 +178,7 @@ internal static class CorrelateCommand
             }
 
             var report = StudySummary.Compute(result.Schema, result.Rows, table, settings.Dataset, settings.BootstrapSamples, settings.Seed, StudyScorers.Ensembles(settings.Proxies), cts.Token);
-            if (settings.Json)
-            {
-                using var buffer = new MemoryStream();
-                StudySummary.WriteJson(report, buffer);
-                output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-            }
-            else
-            {
-                StudySummary.WriteMarkdown(report, output);
-            }
-
-            if (settings.SummaryPath is { } summaryPath)
-            {
-                using var stream = File.Create(summaryPath);
-                StudySummary.WriteJson(report, stream);
-            }
+            StudySummary.Publish(report, output, settings.Json, settings.SummaryPath);
 
             if (settings.PlotsFolder is { } plotsFolder)
             {

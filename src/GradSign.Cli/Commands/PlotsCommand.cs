@@ -66,22 +66,10 @@ internal static class PlotsCommand
             var prefix = parse.GetValue(name) ?? $"{table.Space}-{dataset.ToId()}";
             var figures = StudyPlots.Write(parse.GetValue(output)!, prefix, schema, rows, report);
             var console = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json))
+            StudySummary.Publish(report, console, parse.GetValue(json), summaryPath);
+            if (!parse.GetValue(json))
             {
-                using var buffer = new MemoryStream();
-                StudySummary.WriteJson(report, buffer);
-                console.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-            }
-            else
-            {
-                StudySummary.WriteMarkdown(report, console);
                 console.WriteLine($"wrote {figures.Count} figures of {rows.Count} cells to {parse.GetValue(output)}");
-            }
-
-            if (summaryPath is not null)
-            {
-                using var stream = File.Create(summaryPath);
-                StudySummary.WriteJson(report, stream);
             }
 
             return 0;

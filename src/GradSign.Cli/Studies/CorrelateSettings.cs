@@ -103,34 +103,32 @@ internal sealed record CorrelateSettings(
     /// </summary>
     /// <param name="backend">The backend's name (backends round differently).</param>
     /// <returns>The settings, with the build as an informational entry.</returns>
-    public StudySettings ToStudySettings(string backend) => Space == StudySpace.Nb101 ? new(new Dictionary<string, string>
+    public StudySettings ToStudySettings(string backend)
     {
-        ["space"] = "nb101",
-        ["dataset"] = Dataset.ToId(),
-        ["pipeline"] = Pipeline == BatchPipeline.Naswot ? "naswot" : "zerocostnas",
-        ["batch"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["stem"] = Stem.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["stacks"] = Stacks.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["cells_per_stack"] = CellsPerStack.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["precision"] = "float32",
-        ["backend"] = backend,
-        [StudySettings.InformationalPrefix + "build"] = BuildVersion,
-    })
-    : new(new Dictionary<string, string>
-    {
-        ["space"] = "nb201",
-        ["dataset"] = Dataset.ToId(),
-        ["variant"] = Variant == Nb201Variant.Official ? "official" : "zerocostnas",
-        ["pipeline"] = Pipeline == BatchPipeline.Naswot ? "naswot" : "zerocostnas",
-        ["batch"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["channels"] = Channels.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["cells"] = CellsPerStage.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["precision"] = "float32",
-        ["backend"] = backend,
-        [StudySettings.InformationalPrefix + "build"] = BuildVersion,
-    });
+        static string Text(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var values = new Dictionary<string, string>
+        {
+            ["space"] = SpaceId,
+            ["dataset"] = Dataset.ToId(),
+            ["pipeline"] = Pipeline == BatchPipeline.Naswot ? "naswot" : "zerocostnas",
+            ["batch"] = Text(BatchSize),
+            ["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["precision"] = "float32",
+            ["backend"] = backend,
+            [StudySettings.InformationalPrefix + "build"] = BuildVersion,
+        };
+        if (Space == StudySpace.Nb101)
+        {
+            (values["stem"], values["stacks"], values["cells_per_stack"]) = (Text(Stem), Text(Stacks), Text(CellsPerStack));
+        }
+        else
+        {
+            values["variant"] = Variant == Nb201Variant.Official ? "official" : "zerocostnas";
+            (values["channels"], values["cells"]) = (Text(Channels), Text(CellsPerStage));
+        }
+
+        return new StudySettings(values);
+    }
 
     /// <summary>This program's version and commit (the assembly's informational version).</summary>
     public static string BuildVersion { get; } =

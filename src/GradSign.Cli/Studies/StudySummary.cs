@@ -127,6 +127,32 @@ internal static class StudySummary
         return new StudySummaryReport(table.Space, schema.Target, dataset, rows.Count, bootstrapSamples, lines);
     }
 
+    /// <summary>What <c>correlate</c> and <c>plots</c> do with a summary: print it (JSON or Markdown) and, when asked, save it as JSON.</summary>
+    /// <param name="report">The summary.</param>
+    /// <param name="output">Where it is printed.</param>
+    /// <param name="json">Print JSON rather than Markdown.</param>
+    /// <param name="summaryPath">A file for the JSON, or null.</param>
+    public static void Publish(StudySummaryReport report, TextWriter output, bool json, string? summaryPath)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (json)
+        {
+            using var buffer = new MemoryStream();
+            WriteJson(report, buffer);
+            output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+        }
+        else
+        {
+            WriteMarkdown(report, output);
+        }
+
+        if (summaryPath is not null)
+        {
+            using var stream = File.Create(summaryPath);
+            WriteJson(report, stream);
+        }
+    }
+
     /// <summary>Prints the summary as a Markdown table (Spectre.Console's Markdown border) to <paramref name="output"/>.</summary>
     public static void WriteMarkdown(StudySummaryReport report, TextWriter output)
     {
