@@ -8,10 +8,11 @@ namespace GradSign.Networks;
 /// <threadsafety>Immutable; safe to share between threads.</threadsafety>
 public sealed class NetworkSpec
 {
-    internal NetworkSpec(IReadOnlyList<LayerSpec> layers, IReadOnlyList<ParameterSpec> parameters)
+    internal NetworkSpec(IReadOnlyList<LayerSpec> layers, IReadOnlyList<ParameterSpec> parameters, long unexecutedScoredElements = 0)
     {
         Layers = layers;
         Parameters = parameters;
+        UnexecutedScoredElements = unexecutedScoredElements;
     }
 
     /// <summary>Layers in topological order; <c>Layers[0]</c> is the <see cref="InputLayer"/>, the last layer outputs the logits.</summary>
@@ -29,8 +30,26 @@ public sealed class NetworkSpec
     /// <summary>Total number of parameter elements.</summary>
     public long ParameterCount => Parameters.Sum(p => (long)p.ElementCount);
 
+    /// <summary>
+    /// Conv and linear weight elements that the network's reference implementation instantiates but never executes, and
+    /// that this spec therefore leaves out: zero-cost-nas's <c>NAS201Model</c> builds every candidate op on every cell
+    /// edge and runs only the selected ones (NAS-Bench-201 <see cref="SearchSpaces.NasBench201.NasBench201Variant.ZeroCostNas"/>).
+    /// Their gradients are always zero, so no proxy's sum changes, but a mean over the reference's weights counts them
+    /// (GradSign's <see cref="Proxies.GradSignAggregation.Mean"/>). 0 for every other network.
+    /// </summary>
+    public long UnexecutedScoredElements { get; }
+
     /// <summary>Finds a parameter by name.</summary>
     /// <param name="name">The parameter's name.</param>
     /// <returns>The parameter, or null.</returns>
     public ParameterSpec? FindParameter(string name) => Parameters.FirstOrDefault(p => p.Name == name);
+
+    /// <summary>This spec with <see cref="UnexecutedScoredElements"/> set.</summary>
+    /// <param name="elements">The count (≥ 0).</param>
+    /// <returns>A spec sharing this one's layers and parameters.</returns>
+    internal NetworkSpec WithUnexecutedScoredElements(long elements)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(elements);
+        return new NetworkSpec(Layers, Parameters, elements);
+    }
 }

@@ -8,7 +8,10 @@ public enum GradSignAggregation
 
     /// <summary>
     /// Mean over non-NaN weights (<c>np.nanmean</c>, <c>zero-cost-nas-code/gradsign.py</c>; the GS NAS runs' <c>mean</c>
-    /// files). Ranks differently from <see cref="Sum"/> when architectures have different parameter counts.
+    /// files), counting the weights the reference network instantiates but never executes
+    /// (<see cref="Networks.NetworkSpec.UnexecutedScoredElements"/>: zero-cost-nas's NAS-Bench-201 model holds every
+    /// candidate op, so there the mean ranks exactly as <see cref="Sum"/>). Ranks differently from <see cref="Sum"/> when
+    /// the reference networks' parameter counts differ (AutoDL's <c>TinyNetwork</c>, NAS-Bench-101).
     /// </summary>
     Mean,
 }

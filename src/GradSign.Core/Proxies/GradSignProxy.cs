@@ -60,9 +60,12 @@ public sealed class GradSignProxy : IZeroCostProxy, ISharedPassProxy
             },
             cancellationToken);
 
+        // np.nanmean runs over the reference network's weights: those it instantiates but never executes have zero
+        // gradients (no vote, never NaN) and still count.
+        var counted = kept + weights.Spec.UnexecutedScoredElements;
         var value = Options.Aggregation switch
         {
-            GradSignAggregation.Mean => kept == 0 ? double.NaN : (double)total / kept,
+            GradSignAggregation.Mean => counted == 0 ? double.NaN : (double)total / counted,
             _ => total,
         };
         return new ProxyScore(Id, value, perLayer);

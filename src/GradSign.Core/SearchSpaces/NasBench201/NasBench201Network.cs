@@ -11,7 +11,8 @@ namespace GradSign.SearchSpaces.NasBench201;
 /// <remarks>
 /// <para>Every cell node is the left-to-right sum of its incoming edges in increasing source order; a <c>none</c>
 /// edge is a <see cref="ZeroLayer"/> that stays in the graph, so a node whose inputs are all <c>none</c> is an
-/// exact zero tensor with exact-zero gradients. Only executed ops create parameters.</para>
+/// exact zero tensor with exact-zero gradients. Only executed ops create parameters; in the zero-cost-nas variant the
+/// reference's unselected candidate convs are counted in <see cref="NetworkSpec.UnexecutedScoredElements"/>.</para>
 /// <para>Parameter names and order are the reference's state-dict order:</para>
 /// <list type="bullet">
 /// <item><see cref="NasBench201Variant.ZeroCostNas"/>: <c>stem.net.0.weight</c>, <c>stem.net.1.{weight,bias}</c>;
@@ -85,7 +86,30 @@ public static class NasBench201Network
         x = b.Relu(x, $"{top}lastact.1");
         x = b.GlobalAvgPool(x, zc ? "top.global_pooling" : "global_pooling");
         b.Linear(x, options.NumClasses, $"{top}classifier");
-        return b.Build();
+        var spec = b.Build();
+        return zc ? spec.WithUnexecutedScoredElements(UnselectedConvWeights(cell, options)) : spec;
+    }
+
+    /// <summary>
+    /// The conv weight elements of the candidate ops zero-cost-nas's <c>NAS201Model</c> builds but does not select:
+    /// its <c>SearchCell.options</c> hold a nor_conv_3x3 and a nor_conv_1x1 on each of the six edges of every cell.
+    /// </summary>
+    private static long UnselectedConvWeights(NasBench201Cell cell, NasBench201NetworkOptions options)
+    {
+        long perChannelSquared = 0;
+        for (var e = 0; e < NasBench201Cell.EdgeCount; e++)
+        {
+            perChannelSquared += (cell[e] == NasBench201Operation.NorConv3x3 ? 0 : 9) + (cell[e] == NasBench201Operation.NorConv1x1 ? 0 : 1);
+        }
+
+        long total = 0;
+        for (var stage = 0; stage < 3; stage++)
+        {
+            long c = options.Channels << stage;
+            total += options.CellsPerStage * perChannelSquared * c * c;
+        }
+
+        return total;
     }
 
     /// <summary>Builds the network for an architecture string.</summary>
