@@ -59,6 +59,10 @@ public sealed class ManagedBackend : ITensorBackend, IDisposable
     /// <summary>The pool (tests observe its accounting).</summary>
     internal BufferPool Pool => _pool;
 
+    /// <summary>Whether compiled networks recompute cheap layers' outputs in backward passes instead of keeping them
+    /// (<see cref="RecomputePlan"/>; tests compare both ways bit for bit).</summary>
+    internal bool Recompute { get; init; } = true;
+
     /// <summary>Drops every kept buffer (networks still alive keep theirs).</summary>
     public void TrimBuffers() => _pool.Clear();
 
@@ -77,8 +81,8 @@ public sealed class ManagedBackend : ITensorBackend, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         return options.Precision switch
         {
-            Precision.Float32 => new ManagedExecutor<float>(weights, options, _pool),
-            Precision.Float64 => new ManagedExecutor<double>(weights, options, _pool),
+            Precision.Float32 => new ManagedExecutor<float>(weights, options, _pool, Recompute),
+            Precision.Float64 => new ManagedExecutor<double>(weights, options, _pool, Recompute),
             _ => throw new ArgumentException($"Unknown precision {options.Precision}.", nameof(options)),
         };
     }

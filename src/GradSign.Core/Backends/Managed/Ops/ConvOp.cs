@@ -26,9 +26,6 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
     public override IEnumerable<int> SavedSlots => [Inputs[0]];
 
     /// <inheritdoc />
-    public override bool TangentsReadOutputGradient => true;
-
-    /// <inheritdoc />
     /// <remarks>Summed in the order of the convolution that computed the reference values where that is reproduced
     /// (<see cref="ReferenceRounding"/>); a per-sample pass (GradSign) is a run of single-sample calls there.</remarks>
     public override void Forward(Workspace<T> w)

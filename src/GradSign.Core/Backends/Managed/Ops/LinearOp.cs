@@ -22,9 +22,6 @@ internal sealed class LinearOp<T>(int layer, int output, int input, int inFeatur
     public override IEnumerable<int> SavedSlots => [Inputs[0]];
 
     /// <inheritdoc />
-    public override bool TangentsReadOutputGradient => true;
-
-    /// <inheritdoc />
     public override void Forward(Workspace<T> w)
         => Affine(w.Batch, w.Values[Inputs[0]], w.Params[Weight], bias is { } b ? w.Params[b] : null, w.Values[Output], false);
 
