@@ -65,7 +65,7 @@ internal static class BenchCommand
                     throw new FormatException($"--arch: {ex.Message}", ex);
                 }
             }).ToList();
-            var selected = ProxyRegistry.CreateDefault().Resolve(parse.GetValue(proxies)!);
+            var selected = CliProxies.Create().Resolve(parse.GetValue(proxies)!);
             var results = new List<BenchResult>();
             foreach (var b in BackendOption.Parse(parse.GetValue(backend)!, several: true))
             {

@@ -7,11 +7,13 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Spectre.Console;
 using GradSign.SearchSpaces.NasBench201;
+using GradSign.SearchSpaces.NasBench101;
 
 namespace GradSign.Cli.Commands;
 
 /// <summary>
-/// <c>gradsign correlate</c>: the correlation study. Scores a seeded sample of NAS-Bench-201 cells with the chosen proxies,
+/// <c>gradsign correlate</c>: the correlation study. Scores a seeded sample of NAS-Bench-201 cells (or of the NAS-Bench-101
+/// sample's distinct cells, <c>--space nb101</c>) with the chosen proxies,
 /// appending one flushed CSV row per cell (so <c>--resume</c> continues a killed run), then prints Spearman ρ / Kendall τ
 /// against the target with bootstrap intervals next to the published numbers.
 /// </summary>
@@ -24,15 +26,15 @@ internal static class CorrelateCommand
 
     public static Command Create()
     {
-        var space = new Option<string>("--space") { DefaultValueFactory = _ => "nb201", Description = "Search space (nb201)" };
-        var dataset = new Option<string>("--dataset") { DefaultValueFactory = _ => "cifar10", Description = "cifar10 | cifar100 | imagenet16-120 (the last is a stand-in dataset, see docs)" };
+        var space = new Option<string>("--space") { DefaultValueFactory = _ => "nb201", Description = "Search space: nb201 (NAS-Bench-201's 15,625 cells) | nb101 (the 292 distinct cells of the NAS-Bench-101 sample; cifar10, val_accuracy_108)" };
+        var dataset = new Option<string>("--dataset") { DefaultValueFactory = _ => "cifar10", Description = "cifar10 | cifar100 | imagenet16-120 (the last is a stand-in dataset, see docs); nb101: cifar10 only" };
         var proxies = new Option<string>("--proxies") { DefaultValueFactory = _ => "all", Description = "all, or a comma-separated list of proxy ids; ensembles (vote, logrank) add their members' columns and a summary line" };
-        var sample = new Option<string>("--sample") { DefaultValueFactory = _ => "all", Description = "Number of cells to sample, or 'all' (15,625)" };
+        var sample = new Option<string>("--sample") { DefaultValueFactory = _ => "all", Description = "Number of cells to sample, or 'all' (15,625 for nb201, 292 for nb101)" };
         var batch = new Option<int>("--batch") { DefaultValueFactory = _ => 64, Description = "Images per batch (zero-cost-nas: 64)" };
         var seed = new Option<ulong>("--seed") { DefaultValueFactory = _ => 42UL, Description = "Seed of the sample, batches and weights" };
         var variant = new Option<string>("--variant") { DefaultValueFactory = _ => "zerocostnas", Description = "NB201 network: zerocostnas (NAS201Model) | official (TinyNetwork)" };
-        var pipeline = new Option<string>("--pipeline") { DefaultValueFactory = _ => "zerocostnas", Description = "Batches: zerocostnas (random augmented batch per cell) | naswot (one plain batch)" };
-        var target = new Option<string?>("--target") { Description = "Target column (default: cifar10valid_split_test, cifar100_test or imagenet16_test)" };
+        var pipeline = new Option<string>("--pipeline") { DefaultValueFactory = _ => "zerocostnas", Description = "NB201 batches: zerocostnas (random augmented batch per cell) | naswot (one plain batch); nb101 always uses zerocostnas" };
+        var target = new Option<string?>("--target") { Description = "Target column (default: cifar10valid_split_test, cifar100_test or imagenet16_test; nb101: val_accuracy_108, the only one)" };
         var output = new Option<string>("--out") { Required = true, Description = "Results CSV, one row per cell, appended as scored" };
         var resume = new Option<bool>("--resume") { Description = "Continue an existing --out file (a torn last line is dropped and rescored)" };
         var shard = new Option<string>("--shard") { DefaultValueFactory = _ => "0/1", Description = "Score shard i of n (0-based), e.g. $JOB_COMPLETION_INDEX/8" };
@@ -42,22 +44,37 @@ internal static class CorrelateCommand
         var bootstrap = new Option<int>("--bootstrap") { DefaultValueFactory = _ => 1000, Description = "Bootstrap resamples for the 95% intervals" };
         var channels = new Option<int>("--channels") { DefaultValueFactory = _ => 16, Description = "NB201 channels C (16; smaller only for quick checks)" };
         var cells = new Option<int>("--cells") { DefaultValueFactory = _ => 5, Description = "NB201 cells per stage N (5; smaller only for quick checks)" };
+        var stem = new Option<int?>("--stem") { Description = "NB101 stem channels (default 128; smaller only for quick checks)" };
+        var stacks = new Option<int?>("--stacks") { Description = "NB101 stacks of cells (default 3)" };
+        var cellsPerStack = new Option<int?>("--cells-per-stack") { Description = "NB101 cells per stack (default 3)" };
         var threads = new Option<int>("--threads") { DefaultValueFactory = _ => -1, Description = "Backend threads (-1 = all cores)" };
         var data = CommonOptions.Data();
         var backend = BackendOption.Create();
-        var command = new Command("correlate", "Correlation study: score NAS-Bench-201 cells with zero-cost proxies and correlate with trained accuracy")
+        var command = new Command("correlate", "Correlation study: score NAS-Bench-201 (or NAS-Bench-101 sample) cells with zero-cost proxies and correlate with trained accuracy")
         {
-            space, dataset, proxies, sample, batch, seed, variant, pipeline, target, output, resume, shard, summary, json, plots, bootstrap, channels, cells, threads, data, backend,
+            space, dataset, proxies, sample, batch, seed, variant, pipeline, target, output, resume, shard, summary, json, plots, bootstrap, channels, cells,
+            stem, stacks, cellsPerStack, threads, data, backend,
         };
         command.SetAction(parse =>
         {
-            var spaceName = parse.GetValue(space)!;
-            if (!string.Equals(spaceName, "nb201", StringComparison.OrdinalIgnoreCase))
+            var studySpace = StudyTables.Parse(parse.GetValue(space)!);
+            var kind = DatasetKinds.Parse(parse.GetValue(dataset)!);
+            Option[] otherSpace = studySpace == StudySpace.Nb101 ? [variant, pipeline, channels, cells] : [stem, stacks, cellsPerStack];
+            if (otherSpace.FirstOrDefault(o => parse.GetResult(o) is { Implicit: false }) is { } stray)
             {
-                throw new ArgumentException($"--space '{spaceName}' is not supported; only nb201 has trained accuracies for all cells here.");
+                throw new ArgumentException($"{stray.Name} applies to --space {(studySpace == StudySpace.Nb101 ? "nb201" : "nb101")} only.");
             }
 
-            var kind = DatasetKinds.Parse(parse.GetValue(dataset)!);
+            if (studySpace == StudySpace.Nb101 && kind != DatasetKind.Cifar10)
+            {
+                throw new ArgumentException($"--dataset {kind.ToId()}: --space nb101 has CIFAR-10 accuracies only.");
+            }
+
+            if (studySpace == StudySpace.Nb101 && parse.GetValue(target) is { } nb101Target && nb101Target != NasBench101StudyTable.Target)
+            {
+                throw new ArgumentException($"--target '{CliText.Clip(nb101Target)}': --space nb101 has {NasBench101StudyTable.Target} only.");
+            }
+
             var batchSize = parse.GetValue(batch);
             ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize, "--batch");
             var settings = new CorrelateSettings(
@@ -68,10 +85,11 @@ internal static class CorrelateCommand
                 parse.GetValue(seed),
                 ParseVariant(parse.GetValue(variant)!),
                 ParsePipeline(parse.GetValue(pipeline)!),
-                parse.GetValue(target) ?? NasBench201Columns.DefaultTarget(kind),
+                parse.GetValue(target) ?? (studySpace == StudySpace.Nb101 ? NasBench101StudyTable.Target : NasBench201Columns.DefaultTarget(kind)),
                 parse.GetValue(output)!,
                 CliDataFolder.Resolve(parse.GetValue(data)))
             {
+                Space = studySpace,
                 Shard = ShardSpec.Parse(parse.GetValue(shard)!),
                 Resume = parse.GetValue(resume),
                 SummaryPath = parse.GetValue(summary),
@@ -80,11 +98,22 @@ internal static class CorrelateCommand
                 BootstrapSamples = NonNegative(parse.GetValue(bootstrap), "--bootstrap"),
                 Channels = Positive(parse.GetValue(channels), "--channels"),
                 CellsPerStage = Positive(parse.GetValue(cells), "--cells"),
+                Stem = Positive(parse.GetValue(stem) ?? NasBench101NetworkOptions.Default.StemChannels, "--stem"),
+                Stacks = Positive(parse.GetValue(stacks) ?? NasBench101NetworkOptions.Default.Stacks, "--stacks"),
+                CellsPerStack = Positive(parse.GetValue(cellsPerStack) ?? NasBench101NetworkOptions.Default.CellsPerStack, "--cells-per-stack"),
                 MaxDegreeOfParallelism = CommonOptions.Threads(parse.GetValue(threads), "--threads"),
             };
             CommonOptions.WithOptionNames(() =>
             {
-                settings.NetworkOptions().Validate();
+                if (settings.Space == StudySpace.Nb101)
+                {
+                    settings.Nb101NetworkOptions().Validate();
+                }
+                else
+                {
+                    settings.NetworkOptions().Validate();
+                }
+
                 return settings;
             });
             OutputFiles.EnsureDistinct(("--out", settings.OutputPath), ("--summary", settings.SummaryPath));
@@ -130,7 +159,7 @@ internal static class CorrelateCommand
 
         try
         {
-            var table = NasBench201Table.LoadDefault(settings.DataFolder, logger);
+            var table = StudyTables.Load(settings.Space, settings.DataFolder, logger);
             backend ??= StudyScorers.DefaultBackend();
             var scorer = StudyScorers.Create(settings, backend, loggerFactory.CreateLogger(ProxiesCategory));
             var options = new StudyRunOptions(settings.OutputPath, settings.Target, settings.SampleSize, settings.Seed, settings.ToStudySettings(backend.Name))
@@ -149,26 +178,11 @@ internal static class CorrelateCommand
             }
 
             var report = StudySummary.Compute(result.Schema, result.Rows, table, settings.Dataset, settings.BootstrapSamples, settings.Seed, StudyScorers.Ensembles(settings.Proxies), cts.Token);
-            if (settings.Json)
-            {
-                using var buffer = new MemoryStream();
-                StudySummary.WriteJson(report, buffer);
-                output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-            }
-            else
-            {
-                StudySummary.WriteMarkdown(report, output);
-            }
-
-            if (settings.SummaryPath is { } summaryPath)
-            {
-                using var stream = File.Create(summaryPath);
-                StudySummary.WriteJson(report, stream);
-            }
+            StudySummary.Publish(report, output, settings.Json, settings.SummaryPath);
 
             if (settings.PlotsFolder is { } plotsFolder)
             {
-                StudyPlots.Write(plotsFolder, $"nb201-{settings.Dataset.ToId()}", result.Schema, result.Rows, report);
+                StudyPlots.Write(plotsFolder, $"{settings.SpaceId}-{settings.Dataset.ToId()}", result.Schema, result.Rows, report);
             }
 
             return 0;
@@ -187,7 +201,7 @@ internal static class CorrelateCommand
         }
     }
 
-    private static StudyRunResult RunWithProgressBar(StudyRunOptions options, NasBench201Table table, ICellScorer scorer, ILogger logger, CancellationToken cancellationToken)
+    private static StudyRunResult RunWithProgressBar(StudyRunOptions options, IStudyTable table, ICellScorer scorer, ILogger logger, CancellationToken cancellationToken)
     {
         StudyRunResult? result = null;
         AnsiConsole.Progress()

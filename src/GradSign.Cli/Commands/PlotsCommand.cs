@@ -5,14 +5,14 @@ using GradSign.Cli.Studies;
 using GradSign.Data;
 using GradSign.Proxies;
 using GradSign.Statistics;
-using GradSign.SearchSpaces.NasBench201;
 
 namespace GradSign.Cli.Commands;
 
 /// <summary>
 /// <c>gradsign plots --out DIR [--name PREFIX] [--vote A,B,…] [--summary FILE] FILE…</c>: the figures of a correlation study
 /// (<see cref="StudyPlots"/>) and its summary table from its results files (the shards of one study, merged in memory;
-/// <c>.csv.gz</c> read as is), so the figures and numbers in the documentation are regenerated from the committed result
+/// <c>.csv.gz</c> read as is) and the cells of the space their settings record (NAS-Bench-201's table or the
+/// NAS-Bench-101 sample), so the figures and numbers in the documentation are regenerated from the committed result
 /// files by one command. Ensembles get a line where the results hold all their members' columns: the registered ones,
 /// and a mean-rank and a log-rank line for each <c>--vote</c> set.
 /// </summary>
@@ -58,29 +58,18 @@ internal static class PlotsCommand
 
             var (settings, schema, rows, _) = StudyResultsFile.Merge(files);
             var dataset = DatasetKinds.Parse(settings.Values.GetValueOrDefault("dataset") ?? throw new InvalidDataException("The results' settings name no dataset."));
-            var table = NasBench201Table.LoadDefault(CliDataFolder.Resolve(parse.GetValue(data)));
+            var space = StudyTables.Parse(settings.Values.GetValueOrDefault("space") ?? throw new InvalidDataException("The results' settings name no space."));
+            var table = StudyTables.Load(space, CliDataFolder.Resolve(parse.GetValue(data)));
             var seed = ulong.Parse(settings.Values.GetValueOrDefault("seed") ?? "42", System.Globalization.CultureInfo.InvariantCulture);
             var ensembles = Ensembles(schema, parse.GetValue(votes) ?? []);
             var report = StudySummary.Compute(schema, rows, table, dataset, resamples, seed, ensembles);
-            var prefix = parse.GetValue(name) ?? $"{settings.Values.GetValueOrDefault("space") ?? "study"}-{dataset.ToId()}";
+            var prefix = parse.GetValue(name) ?? $"{table.Space}-{dataset.ToId()}";
             var figures = StudyPlots.Write(parse.GetValue(output)!, prefix, schema, rows, report);
             var console = parse.InvocationConfiguration.Output;
-            if (parse.GetValue(json))
+            StudySummary.Publish(report, console, parse.GetValue(json), summaryPath);
+            if (!parse.GetValue(json))
             {
-                using var buffer = new MemoryStream();
-                StudySummary.WriteJson(report, buffer);
-                console.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
-            }
-            else
-            {
-                StudySummary.WriteMarkdown(report, console);
                 console.WriteLine($"wrote {figures.Count} figures of {rows.Count} cells to {parse.GetValue(output)}");
-            }
-
-            if (summaryPath is not null)
-            {
-                using var stream = File.Create(summaryPath);
-                StudySummary.WriteJson(report, stream);
             }
 
             return 0;
@@ -91,7 +80,7 @@ internal static class PlotsCommand
     /// <summary>The registered ensembles whose members are all columns, then a mean-rank and a log-rank ensemble per <c>--vote</c> set.</summary>
     private static List<ProxyEnsemble> Ensembles(StudyResultsSchema schema, IReadOnlyList<string> voteSets)
     {
-        var registry = ProxyRegistry.CreateDefault();
+        var registry = CliProxies.Create();
         var ensembles = registry.Ensembles.Where(e => e.Members.All(m => schema.Proxies.Contains(m.Id))).ToList();
         foreach (var set in voteSets)
         {

@@ -46,12 +46,11 @@ internal static class ScoreDataset
             throw new ArgumentException($"--batch must be a positive integer, got {request.BatchSize}.");
         }
 
-        var registry = ProxyRegistry.CreateDefault();
         IReadOnlyList<IZeroCostProxy> proxies;
         try
         {
             // By default the single proxies (an ensemble has no value for one network); a named ensemble prints its members.
-            proxies = request.Proxies is null ? [.. registry.Proxies] : registry.Resolve(request.Proxies);
+            proxies = request.Proxies is null ? [.. ProxyRegistry.CreateDefault().Proxies] : CliProxies.Create().Resolve(request.Proxies);
         }
         catch (Exception ex) when (ex is KeyNotFoundException or ArgumentException)
         {

@@ -23,7 +23,7 @@ internal static class ScoreFixture
     public static int Run(string directory, string? proxies, bool json, ITensorBackend backend, TextWriter output)
     {
         var fixture = OracleFixture.Load(directory);
-        var registry = ProxyRegistry.CreateDefault();
+        var registry = CliProxies.Create();
         var selected = proxies is null
             ? fixture.ProxyNames.Select(registry.Get).ToList()
             : registry.Resolve(proxies);

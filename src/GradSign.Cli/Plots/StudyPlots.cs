@@ -9,7 +9,7 @@ namespace GradSign.Cli.Plots;
 /// <summary>
 /// The figures of a correlation study, as small PNGs: per proxy a score-vs-accuracy scatter (score on a log axis when it
 /// is positive and spans more than three decades) and a rank-vs-rank scatter, and one bar chart of every proxy's
-/// Spearman ρ with its bootstrap interval beside the published |ρ|.
+/// Spearman ρ with its bootstrap interval beside the published |ρ| (where there is one).
 /// </summary>
 internal static class StudyPlots
 {
@@ -108,7 +108,9 @@ internal static class StudyPlots
         var labelHeight = Math.Max(80, 20 + (int)(5.5 * lines.Max(l => l.ProxyId.Length)));
         plot.Axes.Bottom.MinimumSize = labelHeight;
         plot.Axes.Margins(bottom: 0);
-        plot.Title(string.Create(CultureInfo.InvariantCulture, $"|Spearman ρ| against {report.Target} (n {report.N:N0}); ◆ published"));
+        // The diamond's legend only when something is published (nothing is for the NAS-Bench-101 sample).
+        var legend = lines.Any(l => l.PublishedAbsSpearman is not null) ? "; ◆ published" : string.Empty;
+        plot.Title(string.Create(CultureInfo.InvariantCulture, $"|Spearman ρ| against {report.Target} (n {report.N:N0}){legend}"));
         plot.YLabel("|ρ| with 95 % bootstrap interval");
         plot.SavePng(file, Width + 120, Height + labelHeight - 80);
         return file;

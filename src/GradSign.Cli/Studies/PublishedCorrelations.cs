@@ -31,6 +31,9 @@ internal static class PublishedCorrelations
     public static double? AbsSpearman(DatasetKind dataset, string proxyId)
         => ZeroCostNas.TryGetValue((dataset, proxyId), out var v) ? v : null;
 
+    /// <summary>NAS-Bench-Suite-Zero's name of a proxy (<c>nwot</c> for NASWOT, <c>jacov</c> for jacob_cov, …), or null when the suite has none.</summary>
+    public static string? SuiteZeroName(string proxyId) => SuiteZeroNames.GetValueOrDefault(proxyId);
+
     /// <summary>
     /// The published NAS-Bench-Suite-Zero score column for a proxy: <c>zc_c10_*</c> (CIFAR-10 batches) for CIFAR-10 and
     /// CIFAR-100 (the suite has no CIFAR-100 scores except <c>zen</c>, whose <c>zc_c100_zen</c> is used), <c>zc_img_*</c> for

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using GradSign.Cli.Results;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using GradSign.SearchSpaces.NasBench201;
-
 
 namespace GradSign.Cli.Studies;
 
@@ -52,7 +50,7 @@ internal static class StudyRun
 {
     /// <summary>Runs (or resumes) a study.</summary>
     /// <param name="options">Output, target, sample, seed, shard, resume.</param>
-    /// <param name="table">The NAS-Bench-201 table (cells and target accuracies).</param>
+    /// <param name="table">The benchmark's cells and target accuracies.</param>
     /// <param name="scorer">Scores a cell.</param>
     /// <param name="logger">Logger.</param>
     /// <param name="progress">Reported after every cell.</param>
@@ -64,7 +62,7 @@ internal static class StudyRun
     /// <exception cref="IOException">Another process is writing the output.</exception>
     public static StudyRunResult Execute(
         StudyRunOptions options,
-        NasBench201Table table,
+        IStudyTable table,
         ICellScorer scorer,
         ILogger? logger = null,
         IProgress<StudyProgress>? progress = null,
@@ -84,7 +82,7 @@ internal static class StudyRun
             throw new ArgumentException($"--out '{options.OutputPath}' already exists; pass --resume to continue it or choose another file.", nameof(options));
         }
 
-        var sample = StudySample.Select(table.Rows.Select(r => r.Index).ToList(), options.SampleSize, options.Seed);
+        var sample = StudySample.Select([.. Enumerable.Range(0, table.Count)], options.SampleSize, options.Seed);
         var cells = options.Shard.Select(sample);
         var schema = new StudyResultsSchema(scorer.ProxyIds, options.Target);
         var created = !File.Exists(options.OutputPath) || new FileInfo(options.OutputPath).Length == 0;
@@ -108,7 +106,7 @@ internal static class StudyRun
 
     private static StudyRunResult ScoreCells(
         StudyRunOptions options,
-        NasBench201Table table,
+        IStudyTable table,
         ICellScorer scorer,
         StudyResultsWriter writer,
         IReadOnlyList<StudyRow> existing,
@@ -144,9 +142,9 @@ internal static class StudyRun
         foreach (var index in todo)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var cell = table.GetByIndex(index);
-            var scores = scorer.Score(index, cell.Arch, cancellationToken);
-            var row = new StudyRow(index, cell.Arch, scores.Values, cell[options.Target], scores.Seconds);
+            var arch = table.Arch(index);
+            var scores = scorer.Score(index, arch, cancellationToken);
+            var row = new StudyRow(index, arch, scores.Values, table.Value(index, options.Target), scores.Seconds);
             writer.Append(row);
             rows.Add(row);
             scored++;
@@ -173,15 +171,15 @@ internal static class StudyRun
 
     /// <summary>A resumed row must be the table's cell with the table's target: an edited arch or accuracy would
     /// silently change the correlation.</summary>
-    private static void CheckAgainstTable(StudyRow row, NasBench201Table table, StudyRunOptions options)
+    private static void CheckAgainstTable(StudyRow row, IStudyTable table, StudyRunOptions options)
     {
-        var cell = table.GetByIndex(row.Index);
-        if (!string.Equals(cell.Arch, row.Arch, StringComparison.Ordinal))
+        var arch = table.Arch(row.Index);
+        if (!string.Equals(arch, row.Arch, StringComparison.Ordinal))
         {
-            throw new InvalidDataException($"'{options.OutputPath}': cell {row.Index} has arch '{CliText.Clip(row.Arch)}', but the table has '{cell.Arch}'.");
+            throw new InvalidDataException($"'{options.OutputPath}': cell {row.Index} has arch '{CliText.Clip(row.Arch)}', but the table has '{arch}'.");
         }
 
-        var target = cell[options.Target];
+        var target = table.Value(row.Index, options.Target);
         if (!target.Equals(row.Target))
         {
             throw new InvalidDataException($"'{options.OutputPath}': cell {row.Index} has {options.Target} {row.Target.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}, but the table has {target.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.");

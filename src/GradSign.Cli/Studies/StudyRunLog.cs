@@ -13,4 +13,7 @@ internal static partial class StudyRunLog
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "Study: scored {Scored} cells in {Seconds:F1} s -> {Path}")]
     public static partial void Finished(ILogger logger, int scored, double seconds, string path);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Information, Message = "NAS-Bench-101: {Rows} rows, {Cells} distinct cells ({Repeated} repeated, {DifferingTarget} with differing val_accuracy_108 averaged, {OtherSpecs} listed with another vertex order) from {Path}")]
+    public static partial void Nb101CellsLoaded(ILogger logger, int rows, int cells, int repeated, int differingTarget, int otherSpecs, string path);
 }

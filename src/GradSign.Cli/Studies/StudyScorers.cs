@@ -1,13 +1,15 @@
 using GradSign.Backends;
 using GradSign.Data;
 using GradSign.Proxies;
+using GradSign.SearchSpaces.NasBench101;
 using GradSign.SearchSpaces.NasBench201;
 using Microsoft.Extensions.Logging;
 
 namespace GradSign.Cli.Studies;
 
 /// <summary>
-/// Builds the scorer of <c>gradsign correlate</c>: NAS-Bench-201 network (<see cref="NasBench201Network"/>) →
+/// Builds the scorer of <c>gradsign correlate</c>: NAS-Bench-201 or NAS-Bench-101 network (<see cref="NasBench201Network"/>,
+/// <see cref="NasBench101Network"/>) →
 /// backend → built-in proxies (<see cref="ProxyRegistry"/>) via <see cref="ProxyCellScorer"/>, batches from the
 /// dataset's training split (<see cref="BatchSampler"/>).
 /// </summary>
@@ -24,7 +26,7 @@ internal static class StudyScorers
     /// <param name="proxyIds">The requested ids.</param>
     /// <returns>The ensembles.</returns>
     public static IReadOnlyList<ProxyEnsemble> Ensembles(IReadOnlyList<string> proxyIds)
-        => [.. ProxyRegistry.CreateDefault().Resolve(string.Join(",", proxyIds)).OfType<ProxyEnsemble>()];
+        => [.. Commands.CliProxies.Create().Resolve(string.Join(",", proxyIds)).OfType<ProxyEnsemble>()];
 
     /// <summary>
     /// What the scorer runs for the requested proxies: every single proxy, then for each ensemble only its members that
@@ -64,12 +66,20 @@ internal static class StudyScorers
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(backend);
         ArgumentNullException.ThrowIfNull(logger);
-        var proxies = ToRun(ProxyRegistry.CreateDefault().Resolve(string.Join(",", settings.Proxies)));
+        var proxies = ToRun(Commands.CliProxies.Create().Resolve(string.Join(",", settings.Proxies)));
         var train = ImageDatasets.Load(settings.DataFolder, settings.Dataset, DatasetSplit.Train, logger);
         var sampler = new BatchSampler(train, settings.Dataset, new BatchOptions(settings.Pipeline, settings.BatchSize, settings.Seed));
+        var context = new ProxyContext(backend) { MaxDegreeOfParallelism = settings.MaxDegreeOfParallelism };
+        if (settings.Space == StudySpace.Nb101)
+        {
+            var nb101 = settings.Nb101NetworkOptions();
+            nb101.Validate();
+            // The arch column holds the pruned spec's JSON; its canonical form names the cell's draws.
+            return new ProxyCellScorer(proxies, context, arch => ModelSpec.ParseJson(arch).ToJson(), arch => NasBench101Network.Build(ModelSpec.ParseJson(arch), nb101), sampler, settings.Seed, logger);
+        }
+
         var network = settings.NetworkOptions();
         network.Validate();
-        var context = new ProxyContext(backend) { MaxDegreeOfParallelism = settings.MaxDegreeOfParallelism };
-        return new ProxyCellScorer(proxies, context, arch => NasBench201Network.Build(arch, network), sampler, settings.Seed, logger);
+        return new ProxyCellScorer(proxies, context, arch => NasBench201Cell.Parse(arch).ToString(), arch => NasBench201Network.Build(arch, network), sampler, settings.Seed, logger);
     }
 }

@@ -4,7 +4,6 @@ using GradSign.Cli.Results;
 using GradSign.Data;
 using GradSign.Proxies;
 using Spectre.Console;
-using GradSign.SearchSpaces.NasBench201;
 
 namespace GradSign.Cli.Studies;
 
@@ -32,12 +31,13 @@ internal sealed record ProxySummary(
 }
 
 /// <summary>A study's summary: one line per proxy.</summary>
+/// <param name="Space">Search space id (<c>nb201</c>, <c>nb101</c>).</param>
 /// <param name="Target">Target column.</param>
 /// <param name="Dataset">Dataset.</param>
 /// <param name="N">Rows summarised.</param>
 /// <param name="BootstrapSamples">Bootstrap resamples behind the intervals.</param>
 /// <param name="Proxies">Per proxy, in column order.</param>
-internal sealed record StudySummaryReport(string Target, DatasetKind Dataset, int N, int BootstrapSamples, IReadOnlyList<ProxySummary> Proxies);
+internal sealed record StudySummaryReport(string Space, string Target, DatasetKind Dataset, int N, int BootstrapSamples, IReadOnlyList<ProxySummary> Proxies);
 
 /// <summary>Computes, prints and saves the summary of a results file.</summary>
 internal static class StudySummary
@@ -45,7 +45,7 @@ internal static class StudySummary
     /// <summary>Summarises rows against their target column.</summary>
     /// <param name="schema">Columns.</param>
     /// <param name="rows">Rows.</param>
-    /// <param name="table">Benchmark table (for the published <c>zc_*</c> scores of the same cells).</param>
+    /// <param name="table">The benchmark's cells (for the published <c>zc_*</c> scores of the same cells and the published |ρ|).</param>
     /// <param name="dataset">Dataset (selects the published numbers).</param>
     /// <param name="bootstrapSamples">Resamples for the intervals (0 = no intervals, NaN).</param>
     /// <param name="seed">Bootstrap seed.</param>
@@ -55,7 +55,7 @@ internal static class StudySummary
     /// <returns>The report.</returns>
     /// <exception cref="InvalidDataException">An ensemble's member has no column.</exception>
     public static StudySummaryReport Compute(
-        StudyResultsSchema schema, IReadOnlyList<StudyRow> rows, NasBench201Table table, DatasetKind dataset, int bootstrapSamples, ulong seed,
+        StudyResultsSchema schema, IReadOnlyList<StudyRow> rows, IStudyTable table, DatasetKind dataset, int bootstrapSamples, ulong seed,
         IReadOnlyList<ProxyEnsemble>? ensembles = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(schema);
@@ -72,17 +72,13 @@ internal static class StudySummary
             var pairs = score.Zip(target).Count(t => !double.IsNaN(t.First) && !double.IsNaN(t.Second));
             var meanSeconds = rows.Count > 0 ? rows.Average(r => r.Seconds[p]) : double.NaN;
 
-            var zcColumn = PublishedCorrelations.SuiteZeroColumn(dataset, id);
+            var zcColumn = table.PublishedScoreColumn(dataset, id);
             double? zcSpearman = null, zcAgreement = null;
-            if (zcColumn is not null && table.HasColumn(zcColumn))
+            if (zcColumn is not null)
             {
-                var zc = rows.Select(r => table.GetByIndex(r.Index)[zcColumn]).ToArray();
+                var zc = rows.Select(r => table.Value(r.Index, zcColumn)).ToArray();
                 zcSpearman = StudyStatistics.Spearman(zc, target);
                 zcAgreement = StudyStatistics.Spearman(score, zc);
-            }
-            else
-            {
-                zcColumn = null;
             }
 
             // Every proxy's intervals use the same bootstrap seed, hence the same resampled cells: comparable intervals.
@@ -94,7 +90,7 @@ internal static class StudySummary
                 StudyStatistics.SpearmanInterval(score, target, bootstrapSamples, seed, cancellationToken),
                 StudyStatistics.KendallInterval(score, target, bootstrapSamples, seed, cancellationToken),
                 meanSeconds,
-                PublishedCorrelations.AbsSpearman(dataset, id),
+                table.PublishedAbsSpearman(dataset, id),
                 zcColumn,
                 zcSpearman,
                 zcAgreement));
@@ -128,7 +124,33 @@ internal static class StudySummary
             });
         }
 
-        return new StudySummaryReport(schema.Target, dataset, rows.Count, bootstrapSamples, lines);
+        return new StudySummaryReport(table.Space, schema.Target, dataset, rows.Count, bootstrapSamples, lines);
+    }
+
+    /// <summary>What <c>correlate</c> and <c>plots</c> do with a summary: print it (JSON or Markdown) and, when asked, save it as JSON.</summary>
+    /// <param name="report">The summary.</param>
+    /// <param name="output">Where it is printed.</param>
+    /// <param name="json">Print JSON rather than Markdown.</param>
+    /// <param name="summaryPath">A file for the JSON, or null.</param>
+    public static void Publish(StudySummaryReport report, TextWriter output, bool json, string? summaryPath)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        if (json)
+        {
+            using var buffer = new MemoryStream();
+            WriteJson(report, buffer);
+            output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+        }
+        else
+        {
+            WriteMarkdown(report, output);
+        }
+
+        if (summaryPath is not null)
+        {
+            using var stream = File.Create(summaryPath);
+            WriteJson(report, stream);
+        }
     }
 
     /// <summary>Prints the summary as a Markdown table (Spectre.Console's Markdown border) to <paramref name="output"/>.</summary>
@@ -163,7 +185,7 @@ internal static class StudySummary
             table.AddRow(cells.Select(c => (Spectre.Console.Rendering.IRenderable)new Text(c)));
         }
 
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Target {report.Target} ({report.Dataset.ToId()}), {report.N} cells, {report.BootstrapSamples} bootstrap resamples"));
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{report.Space} {report.Dataset.ToId()}: target {report.Target}, {report.N} cells, {report.BootstrapSamples} bootstrap resamples"));
         if (StandInNote(report.Dataset) is { } note)
         {
             output.WriteLine(note);
@@ -182,7 +204,7 @@ internal static class StudySummary
     }
 
     /// <summary>
-    /// Writes <c>{"target":…,"dataset":…,"n":…,"bootstrap":…,"proxies":{"id":{"spearman":…,"kendall":…,"spearman_ci":[lo,hi],
+    /// Writes <c>{"space":…,"target":…,"dataset":…,"n":…,"bootstrap":…,"proxies":{"id":{"spearman":…,"kendall":…,"spearman_ci":[lo,hi],
     /// "kendall_ci":[lo,hi],"mean_seconds":…,"published_abs_spearman":…,"zc_column":…,"zc_spearman":…,"zc_agreement_spearman":…,"n":…}}}</c>;
     /// an undefined number is <c>"NaN"</c> (an infinity <c>"Infinity"</c>), a value that does not exist (nothing published,
     /// no <c>zc_*</c> column) is <c>null</c> — see <see cref="Commands.CliJson"/>.
@@ -193,6 +215,7 @@ internal static class StudySummary
         ArgumentNullException.ThrowIfNull(stream);
         using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
         json.WriteStartObject();
+        json.WriteString("space", report.Space);
         json.WriteString("target", report.Target);
         json.WriteString("dataset", report.Dataset.ToId());
         json.WriteNumber("n", report.N);

@@ -25,8 +25,8 @@ public sealed class GradSignProxy : IZeroCostProxy, ISharedPassProxy
     /// <summary>The options.</summary>
     public GradSignOptions Options { get; }
 
-    /// <inheritdoc />
-    public string Id => ProxyIds.GradSign;
+    /// <summary><see cref="ProxyIds.GradSign"/>, or <see cref="ProxyIds.GradSignMean"/> for <see cref="GradSignAggregation.Mean"/> (the two rank differently, so result tables keep them apart).</summary>
+    public string Id => Options.Aggregation == GradSignAggregation.Mean ? ProxyIds.GradSignMean : ProxyIds.GradSign;
 
     /// <inheritdoc />
     public ProxyRequirements Requirements => s_requirements;

@@ -10,6 +10,9 @@ public static class ProxyIds
     /// <summary>GradSign (JackFram/GradSign <c>grad_conflict</c>).</summary>
     public const string GradSign = "gradsign";
 
+    /// <summary>GradSign with <see cref="GradSignAggregation.Mean"/> (zero-cost-nas-code <c>gradsign.py</c>'s <c>np.nanmean</c>); not in <see cref="ProxyRegistry.CreateDefault"/>.</summary>
+    public const string GradSignMean = "gradsign_mean";
+
     /// <summary>SynFlow (zero-cost-nas <c>synflow</c>).</summary>
     public const string SynFlow = "synflow";
 

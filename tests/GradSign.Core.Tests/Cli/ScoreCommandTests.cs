@@ -79,6 +79,20 @@ public class ScoreCommandTests
         Assert.NotEqual(output, CliRunner.Run([.. args[..^1].Select(a => a == "3" ? "4" : a), "--json"]).Out);
     }
 
+    [RequiresDataFact]
+    public void Score_GradSignMean_IsTheVoteSumOverTheScoredWeightCount()
+    {
+        var (code, output, error) = CliRunner.Run(
+            "score", "--space", "nb201", "--variant", "official", "--arch", Best, "--dataset", "cifar10", "--batch", "8", "--seed", "3",
+            "--channels", "4", "--cells", "1", "--proxies", "gradsign,gradsign_mean", "--json");
+        Assert.True(code == 0, error);
+        var proxies = System.Text.Json.JsonDocument.Parse(output).RootElement.GetProperty("proxies");
+        var (sum, mean) = (proxies.GetProperty("gradsign").GetDouble(), proxies.GetProperty("gradsign_mean").GetDouble());
+        Assert.InRange(mean, 1e-9, 8); // |Σ_i sign| ≤ batch for every weight
+        var weightCount = sum / mean;   // the same votes divided by the number of scored weights
+        Assert.True(weightCount > 100 && Math.Abs(weightCount - Math.Round(weightCount)) < 1e-6 * weightCount, $"{sum} / {mean} = {weightCount}");
+    }
+
     [Theory]
     [InlineData("--dataset", "score", "--space", "nb201", "--arch", Best, "--dataset", "mnist")]
     [InlineData("--dataset supports --space nb201", "score", "--space", "nb101", "--spec", Issue23, "--dataset", "cifar10")]

@@ -57,6 +57,8 @@ public class GradSignProxyTests
         var score = proxy.Compute(weights, TinyNetworks.Batch(count: 2), new ProxyContext(backend));
 
         Assert.Equal(2.0 * 63 / 63, score.Value);
+        Assert.Equal(ProxyIds.GradSignMean, score.ProxyId);
+        Assert.Equal(ProxyIds.GradSign, new GradSignProxy().Id);
     }
 
     [Fact]

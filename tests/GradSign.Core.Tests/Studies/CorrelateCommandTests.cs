@@ -104,7 +104,7 @@ public class CorrelateCommandTests
     [InlineData("--shard", "2/2")]
     [InlineData("--dataset", "mnist")]
     [InlineData("--variant", "naslib")]
-    [InlineData("--space", "nb101")]
+    [InlineData("--space", "nb301")]
     public void Cli_BadOption_ExitsWithUsageErrorNamingValue(string option, string value)
     {
         using var error = new StringWriter();

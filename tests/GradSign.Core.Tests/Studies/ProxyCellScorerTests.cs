@@ -37,11 +37,11 @@ public class ProxyCellScorerTests
         var images = new ImageSet("synthetic", pixels, [.. Enumerable.Range(0, 12).Select(i => i % 5)], 120, 3, 16, 16);
         var sampler = new BatchSampler(images, DatasetKind.ImageNet16, new BatchOptions(BatchSize: 3, Seed: seed));
         var proxies = ProxyRegistry.CreateDefault().Resolve("grad_norm,snip,synflow");
-        return new ProxyCellScorer(proxies, new ProxyContext(new ReferenceBackend()), TinySpec, sampler, seed, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        return new ProxyCellScorer(proxies, new ProxyContext(new ReferenceBackend()), arch => NasBench201Cell.Parse(arch).ToString(), TinySpec, sampler, seed, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
     }
 
-    private static NasBench201Table Table(TempDirectory dir)
-        => SyntheticNasBench201.Table(dir, Target, i => $"{30 + (i % 12)}");
+    private static NasBench201StudyTable Table(TempDirectory dir)
+        => new(SyntheticNasBench201.Table(dir, Target, i => $"{30 + (i % 12)}"));
 
     private static StudyRunOptions Options(string path) => new(path, Target, 6, 7, new StudySettings(new Dictionary<string, string> { ["seed"] = "7" }));
 

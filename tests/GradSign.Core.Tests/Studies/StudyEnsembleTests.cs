@@ -58,7 +58,7 @@ public class StudyEnsembleTests
         }
 
         var run = StudyScorers.ToRun(ProxyRegistry.CreateDefault().Resolve(proxies));
-        return new ProxyCellScorer(run, new ProxyContext(new GradSign.Tests.Backends.Reference.ReferenceBackend()), Spec, sampler, 5, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        return new ProxyCellScorer(run, new ProxyContext(new GradSign.Tests.Backends.Reference.ReferenceBackend()), arch => GradSign.SearchSpaces.NasBench201.NasBench201Cell.Parse(arch).ToString(), Spec, sampler, 5, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public class StudyEnsembleTests
         double Member(int m, int i) => m == 1 && i == 3 ? double.NaN : Math.Sin((m + 1) * (i + 0.5));
         var rows = table.Rows.Take(25).Select(r => new StudyRow(r.Index, r.Arch, [.. Enumerable.Range(0, 4).Select(m => Member(m, r.Index))], r.Cifar10ValidSplitTest, [0.1, 0.2, 0.3, 0.4])).ToArray();
 
-        var report = StudySummary.Compute(schema, rows, table, DatasetKind.Cifar10, 0, 1, [ProxyEnsemble.Vote(), ProxyEnsemble.LogRankVote()]);
+        var report = StudySummary.Compute(schema, rows, new NasBench201StudyTable(table), DatasetKind.Cifar10, 0, 1, [ProxyEnsemble.Vote(), ProxyEnsemble.LogRankVote()]);
 
         Assert.Equal(["zico", "synflow", "jacob_cov", "snip", "vote", "logrank"], report.Proxies.Select(p => p.ProxyId));
         var target = rows.Select(r => r.Target).ToArray();
@@ -92,6 +92,6 @@ public class StudyEnsembleTests
         Assert.Equal(3, logrank.GetProperty("members").GetArrayLength());
 
         var missing = new StudyResultsSchema(["zico", "snip"], "cifar10valid_split_test");
-        Assert.Throws<InvalidDataException>(() => StudySummary.Compute(missing, [.. rows.Select(r => r with { Scores = r.Scores.Take(2).ToArray() })], table, DatasetKind.Cifar10, 0, 1, [ProxyEnsemble.Vote()]));
+        Assert.Throws<InvalidDataException>(() => StudySummary.Compute(missing, [.. rows.Select(r => r with { Scores = r.Scores.Take(2).ToArray() })], new NasBench201StudyTable(table), DatasetKind.Cifar10, 0, 1, [ProxyEnsemble.Vote()]));
     }
 }

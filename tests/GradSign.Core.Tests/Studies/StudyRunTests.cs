@@ -22,8 +22,8 @@ public class StudyRunTests
         }
     }
 
-    private static NasBench201Table Table(TempDirectory dir)
-        => SyntheticNasBench201.Table(dir, "cifar10valid_split_test,cifar100_test", i => $"{80 + (i % 13)}.5,{40 + (i % 7)}");
+    private static NasBench201StudyTable Table(TempDirectory dir)
+        => new(SyntheticNasBench201.Table(dir, "cifar10valid_split_test,cifar100_test", i => $"{80 + (i % 13)}.5,{40 + (i % 7)}"));
 
     private static readonly StudySettings Settings = new(new Dictionary<string, string> { ["seed"] = "5", ["batch"] = "64" });
 

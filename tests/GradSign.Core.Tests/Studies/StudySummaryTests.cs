@@ -10,13 +10,13 @@ namespace GradSign.Tests.Studies;
 public class StudySummaryTests
 {
     // published synflow = reversed order on even cells, empty (NaN) on every 5th
-    private static NasBench201Table Table(TempDirectory dir) => SyntheticNasBench201.Table(
+    private static NasBench201StudyTable Table(TempDirectory dir) => new(SyntheticNasBench201.Table(
         dir,
         "cifar10valid_split_test,zc_c10_synflow",
-        i => $"{50 + i},{(i % 5 == 0 ? string.Empty : (i % 2 == 0 ? -i : i).ToString(System.Globalization.CultureInfo.InvariantCulture))}");
+        i => $"{50 + i},{(i % 5 == 0 ? string.Empty : (i % 2 == 0 ? -i : i).ToString(System.Globalization.CultureInfo.InvariantCulture))}"));
 
-    private static StudyRow[] Rows(NasBench201Table table, int n, Func<int, double> synflow, Func<int, double> gradsign)
-        => [.. table.Rows.Take(n).Select(r => new StudyRow(r.Index, r.Arch, [synflow(r.Index), gradsign(r.Index)], r.Cifar10ValidSplitTest, [0.5, 1.5]))];
+    private static StudyRow[] Rows(NasBench201StudyTable table, int n, Func<int, double> synflow, Func<int, double> gradsign)
+        => [.. table.Table.Rows.Take(n).Select(r => new StudyRow(r.Index, r.Arch, [synflow(r.Index), gradsign(r.Index)], r.Cifar10ValidSplitTest, [0.5, 1.5]))];
 
     private static readonly StudyResultsSchema Schema = new(["synflow", "gradsign"], "cifar10valid_split_test");
 
@@ -62,7 +62,7 @@ public class StudySummaryTests
         var table = Table(dir);
         const int N = 40;
         // our synflow equals the published one → agreement 1 and the same ρ vs target on the cells where it exists
-        var report = StudySummary.Compute(Schema, Rows(table, N, i => table.GetByIndex(i)["zc_c10_synflow"], i => i), table, DatasetKind.Cifar10, 0, 1);
+        var report = StudySummary.Compute(Schema, Rows(table, N, i => table.Value(i, "zc_c10_synflow"), i => i), table, DatasetKind.Cifar10, 0, 1);
         var synflow = report.Proxies[0];
         Assert.Equal(1.0, synflow.ZcAgreement!.Value, 12);
         Assert.Equal(synflow.Spearman, synflow.ZcSpearman!.Value, 12);

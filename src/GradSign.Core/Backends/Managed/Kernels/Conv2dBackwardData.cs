@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Numerics;
-using System.Runtime.Intrinsics;
 
 namespace GradSign.Backends.Managed.Kernels;
 
@@ -64,23 +63,18 @@ internal static class Conv2dBackwardData
                 return;
             }
 
-            if (Vector512.IsHardwareAccelerated)
-            {
-                General<T, Vector512<T>, Vector512Ops<T>>(g, batch, gradOutputPtr, weightPtr, gradInputPtr, accumulate, threads);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                General<T, Vector256<T>, Vector256Ops<T>>(g, batch, gradOutputPtr, weightPtr, gradInputPtr, accumulate, threads);
-            }
-            else if (Vector128.IsHardwareAccelerated)
-            {
-                General<T, Vector128<T>, Vector128Ops<T>>(g, batch, gradOutputPtr, weightPtr, gradInputPtr, accumulate, threads);
-            }
-            else
-            {
-                General<T, T, ScalarOps<T>>(g, batch, gradOutputPtr, weightPtr, gradInputPtr, accumulate, threads);
-            }
+            SimdDispatch<T>.Run(new GeneralArguments<T>(g, batch, gradOutputPtr, weightPtr, gradInputPtr, accumulate, threads));
         }
+    }
+
+    /// <summary>The arguments of the general (GEMM + col2im) path, passed on to the register width <see cref="SimdDispatch{T}"/> picks.</summary>
+    private readonly unsafe struct GeneralArguments<T>(ConvGeometry g, int batch, T* gradOutput, T* weight, T* gradInput, bool accumulate, int threads) : ISimdJob<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run<TVec, TOps>()
+            where TVec : unmanaged
+            where TOps : ISimdOps<T, TVec>
+            => Conv2dBackwardData.General<T, TVec, TOps>(g, batch, gradOutput, weight, gradInput, accumulate, threads);
     }
 
     /// <summary>col = Wᵀ·gradOutput per sample, then col2im. Whole samples per thread, or split columns when batch &lt; threads.</summary>

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 
 namespace GradSign.Backends.Managed.Kernels;
 
@@ -60,23 +59,18 @@ internal static class Conv2dBackwardWeight
                 return;
             }
 
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Run<T, Vector512<T>, Vector512Ops<T>>(g, layout, batch, inputPtr, gradOutputPtr, gradWeightPtr, accumulate, threads);
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Run<T, Vector256<T>, Vector256Ops<T>>(g, layout, batch, inputPtr, gradOutputPtr, gradWeightPtr, accumulate, threads);
-            }
-            else if (Vector128.IsHardwareAccelerated)
-            {
-                Run<T, Vector128<T>, Vector128Ops<T>>(g, layout, batch, inputPtr, gradOutputPtr, gradWeightPtr, accumulate, threads);
-            }
-            else
-            {
-                Run<T, T, ScalarOps<T>>(g, layout, batch, inputPtr, gradOutputPtr, gradWeightPtr, accumulate, threads);
-            }
+            SimdDispatch<T>.Run(new Arguments<T>(g, layout, batch, inputPtr, gradOutputPtr, gradWeightPtr, accumulate, threads));
         }
+    }
+
+    /// <summary>The arguments of the direct path, passed on to the register width <see cref="SimdDispatch{T}"/> picks.</summary>
+    private readonly unsafe struct Arguments<T>(ConvGeometry g, ConvLayout layout, int batch, T* input, T* gradOutput, T* gradWeight, bool accumulate, int threads) : ISimdJob<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public void Run<TVec, TOps>()
+            where TVec : unmanaged
+            where TOps : ISimdOps<T, TVec>
+            => Conv2dBackwardWeight.Run<T, TVec, TOps>(g, layout, batch, input, gradOutput, gradWeight, accumulate, threads);
     }
 
     /// <summary>Chunks for <paramref name="batch"/> samples of at most <paramref name="maxChunk"/> each, rounded up to a

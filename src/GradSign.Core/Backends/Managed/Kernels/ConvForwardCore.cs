@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
-using System.Runtime.Intrinsics;
 
 namespace GradSign.Backends.Managed.Kernels;
 
@@ -17,27 +16,21 @@ namespace GradSign.Backends.Managed.Kernels;
 /// accumulated): <c>C = ((bias + P₀) + P₁) + …</c>.</remarks>
 internal static unsafe class ConvForwardCore
 {
-    /// <summary>Runs on the widest accelerated registers: Vector512, else Vector256, else scalar.
+    /// <summary>Runs on the widest accelerated registers (<see cref="SimdDispatch{T}"/>).
     /// <paramref name="summation"/>: the order the packed A was prepared for (see the class remarks).</summary>
     public static void Run<T>(in ConvGeometry g, int batch, T* input, T* packedA, T* bias, T* output, bool accumulate, int threads, ConvSummation summation = default)
         where T : unmanaged, IFloatingPointIeee754<T>
+        => SimdDispatch<T>.Run(new Arguments<T>(g, batch, input, packedA, bias, output, accumulate, threads, summation));
+
+    /// <summary>The arguments of <see cref="Run{T}(in ConvGeometry, int, T*, T*, T*, T*, bool, int, ConvSummation)"/>, passed on to
+    /// the register width <see cref="SimdDispatch{T}"/> picks.</summary>
+    private readonly struct Arguments<T>(ConvGeometry g, int batch, T* input, T* packedA, T* bias, T* output, bool accumulate, int threads, ConvSummation summation) : ISimdJob<T>
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Run<T, Vector512<T>, Vector512Ops<T>>(g, batch, input, packedA, bias, output, accumulate, threads, summation);
-        }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Run<T, Vector256<T>, Vector256Ops<T>>(g, batch, input, packedA, bias, output, accumulate, threads, summation);
-        }
-        else if (Vector128.IsHardwareAccelerated)
-        {
-            Run<T, Vector128<T>, Vector128Ops<T>>(g, batch, input, packedA, bias, output, accumulate, threads, summation);
-        }
-        else
-        {
-            Run<T, T, ScalarOps<T>>(g, batch, input, packedA, bias, output, accumulate, threads, summation);
-        }
+        public void Run<TVec, TOps>()
+            where TVec : unmanaged
+            where TOps : ISimdOps<T, TVec>
+            => ConvForwardCore.Run<T, TVec, TOps>(g, batch, input, packedA, bias, output, accumulate, threads, summation);
     }
 
     private static void Run<T, TVec, TOps>(ConvGeometry g, int batch, T* input, T* packedA, T* bias, T* output, bool accumulate, int threads, ConvSummation summation)

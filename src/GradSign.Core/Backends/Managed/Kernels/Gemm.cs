@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Numerics;
-using System.Runtime.Intrinsics;
 
 namespace GradSign.Backends.Managed.Kernels;
 
@@ -82,23 +81,7 @@ internal static class Gemm
                     offsets[p] = p * rowStride;
                 }
 
-                var panel = new Panels<T>((nint)packedAPtr, (nint)bBase, (nint)offsetsPtr, (nint)cPtr, m, n, k, ldc, accumulate);
-                if (Vector512.IsHardwareAccelerated)
-                {
-                    panel.Run<Vector512<T>, Vector512Ops<T>>(threads);
-                }
-                else if (Vector256.IsHardwareAccelerated)
-                {
-                    panel.Run<Vector256<T>, Vector256Ops<T>>(threads);
-                }
-                else if (Vector128.IsHardwareAccelerated)
-                {
-                    panel.Run<Vector128<T>, Vector128Ops<T>>(threads);
-                }
-                else
-                {
-                    panel.Run<T, ScalarOps<T>>(threads);
-                }
+                SimdDispatch<T>.Run(new Panels<T>((nint)packedAPtr, (nint)bBase, (nint)offsetsPtr, (nint)cPtr, m, n, k, ldc, accumulate, threads));
             }
         }
         finally
@@ -126,15 +109,17 @@ internal static class Gemm
         }
     }
 
-    private readonly unsafe struct Panels<T>(nint packedA, nint b, nint offsets, nint c, int m, int n, int k, int ldc, bool accumulate)
+    /// <summary>The product on one register width: row panels × column ranges, split over <paramref name="threads"/>.</summary>
+    private readonly unsafe struct Panels<T>(nint packedA, nint b, nint offsets, nint c, int m, int n, int k, int ldc, bool accumulate, int threads) : ISimdJob<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public void Run<TVec, TOps>(int threads)
+        public void Run<TVec, TOps>()
             where TVec : unmanaged
             where TOps : ISimdOps<T, TVec>
         {
             var self = this;
             var columns = n;
+            var workers = threads; // lambdas in a struct cannot read its primary-constructor parameters
             var granule = 3 * TOps.Count;
             var panels = (m + PanelKernel.Rows - 1) / PanelKernel.Rows;
             if (n >= threads * granule || panels < threads)
@@ -148,9 +133,9 @@ internal static class Gemm
             }
             else
             {
-                KernelParallel.For(threads, part =>
+                KernelParallel.For(workers, part =>
                 {
-                    var (start, end) = KernelParallel.Range(panels, threads, part);
+                    var (start, end) = KernelParallel.Range(panels, workers, part);
                     self.Block<TVec, TOps>(start, end, 0, columns);
                 });
             }

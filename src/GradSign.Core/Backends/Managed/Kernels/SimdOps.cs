@@ -13,20 +13,18 @@ namespace GradSign.Backends.Managed.Kernels;
 /// </summary>
 /// <typeparam name="T">float or double.</typeparam>
 /// <typeparam name="TVec">The register type: <see cref="Vector512{T}"/>, <see cref="Vector256{T}"/> or <typeparamref name="T"/> itself.</typeparam>
-internal unsafe interface ISimdOps<T, TVec>
+/// <remarks>The sign tests with integer results (ReLU codes, GradSign votes) are in <see cref="ISimdSignOps{T}"/>.</remarks>
+internal unsafe interface ISimdOps<T, TVec> : ISimdSignOps<T>
     where T : unmanaged, IFloatingPointIeee754<T>
     where TVec : unmanaged
 {
-    /// <summary>Lanes per register (16/8 for Vector512 float/double, 8/4 for Vector256, 1 for scalar).</summary>
-    static abstract int Count { get; }
-
     /// <summary>All lanes zero.</summary>
     static abstract TVec Zero { get; }
 
-    /// <summary>Unaligned load of <see cref="Count"/> consecutive elements.</summary>
+    /// <summary>Unaligned load of <see cref="ISimdSignOps{T}.Count"/> consecutive elements.</summary>
     static abstract TVec Load(T* source);
 
-    /// <summary>Unaligned store of <see cref="Count"/> consecutive elements.</summary>
+    /// <summary>Unaligned store of <see cref="ISimdSignOps{T}.Count"/> consecutive elements.</summary>
     static abstract void Store(TVec value, T* destination);
 
     /// <summary>Every lane = <paramref name="value"/> (the JIT may fold it into an embedded-broadcast FMA operand).</summary>
@@ -55,7 +53,7 @@ internal unsafe interface ISimdOps<T, TVec>
 
 /// <summary>AVX-512 registers: 16 floats or 8 doubles per <see cref="Vector512{T}"/>.</summary>
 /// <typeparam name="T">float or double.</typeparam>
-internal readonly unsafe struct Vector512Ops<T> : ISimdOps<T, Vector512<T>>
+internal readonly unsafe partial struct Vector512Ops<T> : ISimdOps<T, Vector512<T>>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Count => Vector512<T>.Count;
@@ -116,7 +114,7 @@ internal readonly unsafe struct Vector512Ops<T> : ISimdOps<T, Vector512<T>>
 
 /// <summary>256-bit registers: 8 floats or 4 doubles per <see cref="Vector256{T}"/> (AVX2+FMA; used when AVX-512 is off).</summary>
 /// <typeparam name="T">float or double.</typeparam>
-internal readonly unsafe struct Vector256Ops<T> : ISimdOps<T, Vector256<T>>
+internal readonly unsafe partial struct Vector256Ops<T> : ISimdOps<T, Vector256<T>>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Count => Vector256<T>.Count;
@@ -164,7 +162,7 @@ internal readonly unsafe struct Vector256Ops<T> : ISimdOps<T, Vector256<T>>
 
 /// <summary>128-bit registers: 4 floats or 2 doubles per <see cref="Vector128{T}"/> (SSE/NEON; used when 256-bit vectors are not accelerated).</summary>
 /// <typeparam name="T">float or double.</typeparam>
-internal readonly unsafe struct Vector128Ops<T> : ISimdOps<T, Vector128<T>>
+internal readonly unsafe partial struct Vector128Ops<T> : ISimdOps<T, Vector128<T>>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Count => Vector128<T>.Count;
@@ -211,7 +209,7 @@ internal readonly unsafe struct Vector128Ops<T> : ISimdOps<T, Vector128<T>>
 
 /// <summary>One element per "register": the portable fallback (no hardware intrinsics) and the path for rows shorter than a vector.</summary>
 /// <typeparam name="T">float or double.</typeparam>
-internal readonly unsafe struct ScalarOps<T> : ISimdOps<T, T>
+internal readonly unsafe partial struct ScalarOps<T> : ISimdOps<T, T>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static int Count => 1;
