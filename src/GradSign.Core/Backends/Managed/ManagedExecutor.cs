@@ -631,6 +631,16 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
                 }
             }
 
+            if (tangents && i + 1 < _ops.Length)
+            {
+                // A tangent sweep is the last pass to read tangents: kept ones go after their last reader too (the values
+                // stay for later passes on the same batch).
+                foreach (var s in plan.KeptLastUsedBy[i + 1])
+                {
+                    w.Tangents.Release(s);
+                }
+            }
+
             if (op is null || !w.GradWritten[op.Output])
             {
                 continue;

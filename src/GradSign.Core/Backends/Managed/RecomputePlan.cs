@@ -21,11 +21,12 @@ internal sealed class RecomputePlan
     /// <summary>Most layers run one after the other to recompute one value.</summary>
     public const int MaxDepth = 3;
 
-    private RecomputePlan(bool[] kept, bool[] derived, int[][] releaseAfter)
+    private RecomputePlan(bool[] kept, bool[] derived, int[][] releaseAfter, int[][] keptLastUsedBy)
     {
         Kept = kept;
         Derived = derived;
         ReleaseAfter = releaseAfter;
+        KeptLastUsedBy = keptLastUsedBy;
     }
 
     /// <summary>Per slot: the forward pass keeps its value (and a Hessian-vector product's tangent pass its tangent).</summary>
@@ -36,6 +37,11 @@ internal sealed class RecomputePlan
 
     /// <summary>Per layer index: recomputed slots whose last reader (in backward order) that layer is.</summary>
     public int[][] ReleaseAfter { get; }
+
+    /// <summary>Per layer index: kept slots whose last reader (in backward order) that layer is, counting the layers that
+    /// read a value recomputed from them. A pass that is the last to read them (a Hessian-vector product's tangents) may
+    /// give them back there.</summary>
+    public int[][] KeptLastUsedBy { get; }
 
     /// <summary>Elements per sample of the kept slots (their sizes summed).</summary>
     public long KeptUnits(int[] slotSizes) => Kept.Select((k, s) => k ? (long)slotSizes[s] : 0).Sum();
@@ -112,6 +118,40 @@ internal sealed class RecomputePlan
             }
         }
 
-        return new RecomputePlan(kept, derived, [.. release.Select(r => r?.ToArray() ?? [])]);
+        // The last reader of every slot, in backward order (lowest layer index): its own readers and, for a value that is
+        // recomputed when read, the readers of the values recomputed from it (slots are numbered in forward order, so
+        // one pass from the top reaches every input after its readers).
+        var lastUse = new int[n];
+        Array.Fill(lastUse, int.MaxValue);
+        for (var s = n - 1; s >= 0; s--)
+        {
+            if (needed[s] && backwardReaders[s].Count > 0)
+            {
+                lastUse[s] = Math.Min(lastUse[s], backwardReaders[s].Min());
+            }
+
+            if (!kept[s] && lastUse[s] != int.MaxValue)
+            {
+                foreach (var i in inputs[s])
+                {
+                    lastUse[i] = Math.Min(lastUse[i], lastUse[s]);
+                }
+            }
+        }
+
+        var keptLast = new List<int>[layerCount];
+        for (var s = 1; s < n; s++)
+        {
+            if (kept[s] && !always[s] && lastUse[s] != int.MaxValue)
+            {
+                (keptLast[lastUse[s]] ??= []).Add(s);
+            }
+        }
+
+        return new RecomputePlan(
+            kept,
+            derived,
+            [.. release.Select(r => r?.ToArray() ?? [])],
+            [.. keptLast.Select(r => r?.ToArray() ?? [])]);
     }
 }

@@ -94,6 +94,32 @@ public sealed class ManagedRecomputeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void HessianVectorProduct_AfterBackward_GivesKeptTangentsBackDuringTheSweep()
+    {
+        // GraSP's order: a backward pass holds the forward values, the product reuses them. Its tangent sweep is the last
+        // reader of the kept tangents, so each goes once the sweep has passed its last reader (or the last reader of a
+        // value recomputed from it). The peak is then the kept values and tangents, the parameters' gradients, tangents
+        // and gradient tangents, and about 13 activations of gradients and recomputed values; holding every tangent to
+        // the end of the sweep added the first stage's frontier on top (about 20).
+        var spec = NasBench201Network.Build(BestCell, new NasBench201NetworkOptions(InputSize: 16));
+        var weights = TestNets.Weights(spec, 5);
+        var batch = TestNets.RandomBatch(spec, 8, 6);
+        var kept = KeptBytes(new ManagedBackend(), weights, batch.Count);
+        var activation = spec.Layers.Max(l => l.OutputShape.Aggregate(1L, (a, d) => a * d)) * batch.Count * sizeof(float);
+        var parameters = spec.Parameters.Sum(p => (long)p.ElementCount) * sizeof(float);
+        using var backend = new ManagedBackend();
+        using var e = backend.Compile(weights, ExecutionOptions.Default);
+        var idle = backend.Pool.InUseBytes;
+        var g = e.Backward(batch, Objective.CrossEntropy).ParameterGradients;
+        backend.Pool.ResetHighWater();
+        e.HessianVectorProduct(batch, Objective.CrossEntropy, g);
+        var peak = backend.Pool.HighWaterBytes - idle;
+        var floor = (2 * kept) + (3 * parameters);
+        output.WriteLine($"peak {peak}, kept {kept}, parameters {parameters}, activation {activation}: {(peak - floor) / (double)activation:F2} activations above");
+        Assert.True(peak <= floor + (16 * activation), $"peak {peak} vs 2 × kept {kept} + 3 × parameters {parameters} + 16 × activation {activation}");
+    }
+
+    [Fact]
     public void OutputSaliencies_Nb201Cell_RecomputesBatchNormOutputsFromTheKeptActivations()
     {
         // Saliencies keep every conv output; the BatchNorm outputs after them are recomputed rather than kept as well,
