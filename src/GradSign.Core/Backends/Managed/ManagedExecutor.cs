@@ -34,6 +34,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private readonly bool _recompute;      // false: plans keep every value a later pass reads
     private readonly int _degree;
     private readonly BufferPool _pool;
+    private readonly KernelScratch _scratch;
     private Workspace<T>? _workspace;
     private T[][][] _perSample = [];
     private double[][][]? _perSampleDoubles;
@@ -41,8 +42,9 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private readonly HeldPass _held;
     private bool _disposed;
 
-    public ManagedExecutor(NetworkWeights weights, ExecutionOptions options, BufferPool pool, bool recompute = true)
+    public ManagedExecutor(NetworkWeights weights, ExecutionOptions options, BufferPool pool, KernelScratch scratch, bool recompute = true)
     {
+        _scratch = scratch;
         _recompute = recompute;
         _pool = pool;
         _held = new HeldPass(pool);
@@ -357,7 +359,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         if (_workspace is null || _workspace.Batch != batch.Count)
         {
             ReleaseWorkspace();
-            var w = new Workspace<T>(batch.Count, _slotSizes, [.. _zeroSlots], _gradientOwner, _params, _degree, _pool);
+            var w = new Workspace<T>(batch.Count, _slotSizes, [.. _zeroSlots], _gradientOwner, _params, _degree, _pool, _scratch);
             foreach (var op in _ops)
             {
                 op?.Prepare(batch.Count, _pool);
