@@ -1,4 +1,5 @@
 using GradSign.Backends;
+using GradSign.Backends.Managed;
 using GradSign.Data;
 using GradSign.Proxies;
 using GradSign.Proxies.Evaluation;
@@ -67,12 +68,30 @@ internal static class ScoreDataset
         var train = ImageDatasets.Load(folder, request.Dataset, DatasetSplit.Train);
         var sampler = new BatchSampler(train, request.Dataset, new BatchOptions(request.Pipeline, request.BatchSize, request.Seed));
         var input = new ArchitectureInput(request.Cell.ToString(), () => NasBench201Network.Build(request.Cell, options));
-        var scores = new ProxyRunner(new ProxyContext(backend))
-            .Run([input], proxies, (a, _) => sampler.GetBatch(a.Key), new ProxyRunOptions { Seed = request.Seed }, null, cancellationToken)
-            .Single();
-        return [.. scores.Results
+        var runner = new ProxyRunner(new ProxyContext(backend));
+        var results = new List<ProxyScore>();
+        foreach (var proxy in proxies)
+        {
+            // One proxy at a time (the same weights and batch each time): buffers one proxy kept are given back before the
+            // next, so the command's peak memory is that of the proxy needing the most rather than a mix of several.
+            var scores = runner.Run([input], [proxy], (a, _) => sampler.GetBatch(a.Key), new ProxyRunOptions { Seed = request.Seed }, null, cancellationToken).Single();
+            results.AddRange(scores.Results);
+            ReleaseMemory(backend);
+        }
+
+        return [.. results
             .SelectMany(r => r.Members ?? [r])
             .DistinctBy(r => r.ProxyId, StringComparer.Ordinal)
             .Select(r => (r.ProxyId, r.Value))];
+    }
+
+    /// <summary>Drops the managed backend's kept buffers and returns the freed memory to the system.</summary>
+    private static void ReleaseMemory(ITensorBackend backend)
+    {
+        if (backend is ManagedBackend managed)
+        {
+            managed.TrimBuffers();
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        }
     }
 }

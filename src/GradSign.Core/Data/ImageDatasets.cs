@@ -59,13 +59,69 @@ public static class ImageDatasets
         ArgumentException.ThrowIfNullOrWhiteSpace(dataFolder);
         logger ??= NullLogger.Instance;
         var format = ImageFileFormat.For(kind);
-        var parts = Files(kind, split).Select(f =>
+        var files = Files(kind, split);
+        ImageSet set;
+        if (files.Count == 1)
         {
-            DataFolder.VerifyChecksum(dataFolder, f);
-            return ImageFileReader.Read(Path.Combine(dataFolder, f), format);
-        }).ToList();
-        var set = parts.Count == 1 ? parts[0] : ImageSet.Concat($"{kind.ToId()}/{split.ToString().ToLowerInvariant()}", parts);
+            DataFolder.VerifyChecksum(dataFolder, files[0]);
+            set = ImageFileReader.Read(Path.Combine(dataFolder, files[0]), format);
+        }
+        else
+        {
+            set = ReadAll(dataFolder, files, format, $"{kind.ToId()}/{split.ToString().ToLowerInvariant()}");
+        }
+
         DataLog.ImagesLoaded(logger, set.Count, kind.ToId(), split.ToString(), dataFolder);
         return set;
+    }
+
+    /// <summary>
+    /// Reads several files into one set, as <see cref="ImageFileReader.Read"/> and <see cref="ImageSet.Concat"/> would:
+    /// each file goes through one reused read buffer straight into the set's arrays, so loading holds the set plus one
+    /// file rather than every file twice over.
+    /// </summary>
+    private static ImageSet ReadAll(string dataFolder, IReadOnlyList<string> files, ImageFileFormat format, string name)
+    {
+        var paths = new string[files.Count];
+        var lengths = new long[files.Count];
+        for (var i = 0; i < files.Count; i++)
+        {
+            DataFolder.VerifyChecksum(dataFolder, files[i]);
+            paths[i] = Path.Combine(dataFolder, files[i]);
+            lengths[i] = new FileInfo(paths[i]).Length;
+            if (lengths[i] == 0 || lengths[i] % format.RecordSize != 0)
+            {
+                _ = ImageFileReader.Read(paths[i], format); // throws the reader's message naming the file and offset
+            }
+        }
+
+        var count = checked((int)lengths.Sum(l => l / format.RecordSize));
+        var pixels = new byte[checked((long)count * format.PixelBytes)];
+        var labels = new int[count];
+        var buffer = new byte[lengths.Max()];
+        var at = 0;
+        for (var i = 0; i < paths.Length; i++)
+        {
+            using (var stream = File.OpenRead(paths[i]))
+            {
+                if (stream.Length != lengths[i])
+                {
+                    throw new InvalidDataException($"Image file '{paths[i]}' changed size while it was read.");
+                }
+
+                stream.ReadExactly(buffer, 0, (int)lengths[i]);
+            }
+
+            var records = (int)(lengths[i] / format.RecordSize);
+            ImageFileReader.ParseInto(
+                buffer.AsSpan(0, (int)lengths[i]),
+                format,
+                paths[i],
+                pixels.AsSpan(at * format.PixelBytes, records * format.PixelBytes),
+                labels.AsSpan(at, records));
+            at += records;
+        }
+
+        return new ImageSet(name, pixels, labels, format.ClassCount, format.Channels, format.Height, format.Width);
     }
 }

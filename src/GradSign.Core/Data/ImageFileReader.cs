@@ -46,9 +46,19 @@ public static class ImageFileReader
         }
 
         var count = bytes.Length / recordSize;
-        var pixelBytes = format.PixelBytes;
-        var pixels = new byte[checked((long)count * pixelBytes)];
+        var pixels = new byte[checked((long)count * format.PixelBytes)];
         var labels = new int[count];
+        ParseInto(bytes, format, name, pixels, labels);
+        return new ImageSet(name, pixels, labels, format.ClassCount, format.Channels, format.Height, format.Width);
+    }
+
+    /// <summary>Checks and copies the records of <paramref name="bytes"/> (a whole, validated number of them, see
+    /// <see cref="Parse"/>) into <paramref name="pixels"/> and <paramref name="labels"/>, which have room for exactly them.</summary>
+    internal static void ParseInto(ReadOnlySpan<byte> bytes, ImageFileFormat format, string name, Span<byte> pixels, Span<int> labels)
+    {
+        var recordSize = format.RecordSize;
+        var count = bytes.Length / recordSize;
+        var pixelBytes = format.PixelBytes;
         for (var r = 0; r < count; r++)
         {
             var record = bytes.Slice(r * recordSize, recordSize);
@@ -63,9 +73,7 @@ public static class ImageFileReader
             }
 
             labels[r] = record[format.LabelByteIndex];
-            record[format.LabelBytes..].CopyTo(pixels.AsSpan(r * pixelBytes, pixelBytes));
+            record[format.LabelBytes..].CopyTo(pixels.Slice(r * pixelBytes, pixelBytes));
         }
-
-        return new ImageSet(name, pixels, labels, format.ClassCount, format.Channels, format.Height, format.Width);
     }
 }

@@ -30,6 +30,40 @@ public class ImageDatasetsTests
         Assert.Contains("test.bin", ex.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Load_SeveralFiles_SameAsReadingAndConcatenatingEach()
+    {
+        using var dir = new TempDirectory();
+        var files = ImageDatasets.Files(DatasetKind.Cifar10, DatasetSplit.Train);
+        var format = ImageFileFormat.For(DatasetKind.Cifar10);
+        var rng = new Random(5);
+        for (var i = 0; i < files.Count; i++)
+        {
+            var bytes = new byte[(i + 1) * format.RecordSize];
+            rng.NextBytes(bytes);
+            for (var r = 0; r <= i; r++)
+            {
+                bytes[r * format.RecordSize] = (byte)rng.Next(10);
+            }
+
+            var path = Path.Combine(dir.Path, files[i]);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, bytes);
+        }
+
+        var set = ImageDatasets.Load(dir.Path, DatasetKind.Cifar10, DatasetSplit.Train);
+        var expected = ImageSet.Concat("x", [.. files.Select(f => ImageFileReader.Read(Path.Combine(dir.Path, f), format))]);
+        Assert.Equal("cifar10/train", set.Name);
+        Assert.Equal(expected.Pixels, set.Pixels);
+        Assert.Equal(expected.Labels, set.Labels);
+
+        // A truncated file among them is named, with the offset of its incomplete record.
+        File.WriteAllBytes(Path.Combine(dir.Path, files[2]), new byte[format.RecordSize + 5]);
+        var ex = Assert.Throws<InvalidDataException>(() => ImageDatasets.Load(dir.Path, DatasetKind.Cifar10, DatasetSplit.Train));
+        Assert.Contains(files[2], ex.Message, StringComparison.Ordinal);
+        Assert.Contains(format.RecordSize.ToString(System.Globalization.CultureInfo.InvariantCulture), ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("cifar10", DatasetKind.Cifar10)]
     [InlineData("CIFAR100", DatasetKind.Cifar100)]

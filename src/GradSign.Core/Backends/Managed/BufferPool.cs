@@ -8,10 +8,12 @@ namespace GradSign.Backends.Managed;
 /// and are handed out uninitialised.
 /// </summary>
 /// <remarks>
-/// <para>Bounded by what the networks need: buffers in use plus buffers kept stay within the most that was in use at
-/// once (the high-water mark) plus a quarter (<see cref="Slack"/>: proxies that alternate on a cell need slightly
-/// different sets, and without slack each would evict the other's buffers on every call). Before it allocates a fresh
-/// buffer the pool drops kept buffers, least recently released first, until the new total fits that bound. A period ends whenever every buffer is back (the network of a proxy
+/// <para>Bounded by what the networks need: buffers in use plus buffers kept stay within the most that recent periods
+/// had in use at once (their high-water mark) plus a quarter (<see cref="Slack"/>: proxies that alternate on a cell
+/// need slightly different sets, and without slack each would evict the other's buffers on every call), or within the
+/// current period's own mark if that is higher (a network needing more than the recent ones keeps no other buffers at
+/// its peak). Before it allocates a fresh buffer the pool drops kept buffers, least recently released first, until the
+/// new total fits that bound. A period ends whenever every buffer is back (the network of a proxy
 /// call is disposed); the mark is the largest of the last <see cref="RecentPeriods"/> periods' own marks, and kept
 /// buffers none of those periods used are dropped, so one large network does not inflate the pool for the smaller
 /// ones after it, while proxies that alternate on the same cell (a fresh network each) still find their buffers.</para>
@@ -42,6 +44,7 @@ internal sealed class BufferPool
     private long _inUse;
     private readonly long[] _recentPeaks = new long[RecentPeriods]; // high-water marks of the last periods
     private long _peak;       // high-water mark of _inUse since the pool was last idle
+    private long _highWater;  // high-water mark of _inUse since the last ResetHighWater
     private long _generation; // counts idle-to-idle periods
     private bool _closed;
 
@@ -76,6 +79,28 @@ internal sealed class BufferPool
         }
     }
 
+    /// <summary>Most pooled-size bytes rented at once since the pool was created or <see cref="ResetHighWater"/> was
+    /// last called (tests bound a pass's live set with it).</summary>
+    public long HighWaterBytes
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _highWater;
+            }
+        }
+    }
+
+    /// <summary>Starts a new <see cref="HighWaterBytes"/> measurement from the bytes rented now.</summary>
+    public void ResetHighWater()
+    {
+        lock (_lock)
+        {
+            _highWater = _inUse;
+        }
+    }
+
     /// <summary>An uninitialised array of exactly <paramref name="length"/> elements.</summary>
     public unsafe T[] Rent<T>(int length)
         where T : unmanaged
@@ -88,9 +113,11 @@ internal sealed class BufferPool
 
         lock (_lock)
         {
-            var limit = Bound(Math.Max(_peak, _recentPeaks.Max())); // from the high-water mark before this rent
+            // From the marks before this rent: the recent periods' with slack, the current period's without.
+            var limit = Math.Max(Bound(_recentPeaks.Max()), _peak);
             _inUse += bytes;
             _peak = Math.Max(_peak, _inUse);
+            _highWater = Math.Max(_highWater, _inUse);
             if (_free.TryGetValue((typeof(T), length), out var stack) && stack.TryPop(out var kept))
             {
                 _lru.Remove(kept.Node);

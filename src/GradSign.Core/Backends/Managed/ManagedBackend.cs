@@ -1,4 +1,5 @@
 using GradSign.Backends.Execution;
+using GradSign.Backends.Managed.Kernels;
 using GradSign.Networks;
 
 namespace GradSign.Backends.Managed;
@@ -19,6 +20,7 @@ namespace GradSign.Backends.Managed;
 public sealed class ManagedBackend : ITensorBackend, IDisposable
 {
     private readonly BufferPool _pool;
+    private readonly KernelScratch _scratch = new();
     private bool _disposed;
 
     /// <summary>A backend with <see cref="ManagedBackendOptions.Default"/>.</summary>
@@ -59,8 +61,19 @@ public sealed class ManagedBackend : ITensorBackend, IDisposable
     /// <summary>The pool (tests observe its accounting).</summary>
     internal BufferPool Pool => _pool;
 
-    /// <summary>Drops every kept buffer (networks still alive keep theirs).</summary>
-    public void TrimBuffers() => _pool.Clear();
+    /// <summary>The kernels' scratch (tests observe its accounting).</summary>
+    internal KernelScratch Scratch => _scratch;
+
+    /// <summary>Whether compiled networks recompute cheap layers' outputs in backward passes instead of keeping them
+    /// (<see cref="RecomputePlan"/>; tests compare both ways bit for bit).</summary>
+    internal bool Recompute { get; init; } = true;
+
+    /// <summary>Drops every kept buffer and kernel scratch array (networks still alive keep theirs).</summary>
+    public void TrimBuffers()
+    {
+        _pool.Clear();
+        _scratch.Clear();
+    }
 
     /// <inheritdoc />
     public string Name => "managed";
@@ -77,8 +90,8 @@ public sealed class ManagedBackend : ITensorBackend, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         return options.Precision switch
         {
-            Precision.Float32 => new ManagedExecutor<float>(weights, options, _pool),
-            Precision.Float64 => new ManagedExecutor<double>(weights, options, _pool),
+            Precision.Float32 => new ManagedExecutor<float>(weights, options, _pool, _scratch, Recompute),
+            Precision.Float64 => new ManagedExecutor<double>(weights, options, _pool, _scratch, Recompute),
             _ => throw new ArgumentException($"Unknown precision {options.Precision}.", nameof(options)),
         };
     }
@@ -89,5 +102,6 @@ public sealed class ManagedBackend : ITensorBackend, IDisposable
     {
         _disposed = true;
         _pool.Close();
+        _scratch.Clear();
     }
 }

@@ -33,8 +33,7 @@ internal sealed partial class ManagedExecutor<T>
     /// <inheritdoc />
     public GradientResult Backward(Batch batch, Objective objective, bool inputGradient = false)
     {
-        // The gradients a Hessian-vector product reads stay held: GraSP follows this call with one on the same batch.
-        var (w, value) = BackwardPass(batch, objective, inputGradient, ParameterSubset.Mask(Spec, null), GradientRetention.ForHessian);
+        var (w, value) = BackwardPass(batch, objective, inputGradient, ParameterSubset.Mask(Spec, null));
         var grads = new double[_params.Length][];
         for (var i = 0; i < grads.Length; i++)
         {
@@ -71,7 +70,7 @@ internal sealed partial class ManagedExecutor<T>
     {
         ArgumentNullException.ThrowIfNull(handler);
         var wanted = ParameterSubset.Mask(Spec, parameters);
-        var (w, value) = BackwardPass(batch, objective, inputGradient: false, wanted, GradientRetention.None);
+        var (w, value) = BackwardPass(batch, objective, inputGradient: false, wanted);
         if (typeof(T) == typeof(double))
         {
             for (var p = 0; p < _params.Length; p++)
@@ -116,7 +115,7 @@ internal sealed partial class ManagedExecutor<T>
         Array.Fill(w.ParamNeeded, true);
         try
         {
-            var live = PerSampleSweep(w, batch, GradientRetention.All);
+            var live = PerSampleSweep(w, batch);
             var liveParams = live.SelectMany(op => op.Parameters).ToArray();
 
             // Two buffer sets: with two or more threads, samples n and n+1 are computed concurrently (each sample's
@@ -166,6 +165,7 @@ internal sealed partial class ManagedExecutor<T>
         finally
         {
             w.PerSample = false;
+            ReleaseDerivedValues(w);
         }
     }
 
@@ -204,7 +204,7 @@ internal sealed partial class ManagedExecutor<T>
             RunForward(w, batch, ForwardKeep.Backward);
             StartBackward(w, inputGradient: false);
             Seed(w, batch, Objective.CrossEntropy, perSample: true);
-            Sweep(w, tangents: false, GradientRetention.None, afterBackward: op =>
+            Sweep(w, tangents: false, afterBackward: op =>
             {
                 var voted = op.Parameters.Where(p => position[p] >= 0).ToArray();
                 if (voted.Length == 0 || cancellationToken.IsCancellationRequested)
@@ -269,8 +269,8 @@ internal sealed partial class ManagedExecutor<T>
 
         var w = Prepare(batch, objective == Objective.CrossEntropy);
 
-        // After a backward pass of the same objective on the same batch (GraSP), its values and gradients are reused.
-        var reuse = _held.HoldsGradients(batch, objective);
+        // After a backward pass on the same batch (GraSP), its forward values are reused. Its gradients are not held (they
+        // would double the memory of the sweep below, which recomputes them alongside their tangents).
         RunForward(w, batch, ForwardKeep.Backward);
         w.EnsureTangents();
         foreach (var op in _ops)
@@ -295,15 +295,8 @@ internal sealed partial class ManagedExecutor<T>
         }
 
         RunTangentForward(w);
-        if (reuse)
-        {
-            Array.Clear(w.GradTangentWritten);
-        }
-        else
-        {
-            StartBackward(w, inputGradient: false);
-            Seed(w, batch, objective, perSample: false);
-        }
+        StartBackward(w, inputGradient: false);
+        Seed(w, batch, objective, perSample: false);
 
         var logits = LogitsSlot;
         w.GradTangentWritten[logits] = true;
@@ -322,9 +315,8 @@ internal sealed partial class ManagedExecutor<T>
         }
 
         // Each layer's parameter-gradient tangents right after its step; gradients and their tangents are given back
-        // as the sweep passes (so the gradients are no longer held afterwards).
-        Sweep(w, tangents: true, GradientRetention.None, gradients: !reuse, afterBackward: op => op.ParameterGradientTangents(w));
-        _held.ClearGradients();
+        // as the sweep passes.
+        Sweep(w, tangents: true, afterBackward: op => op.ParameterGradientTangents(w));
         w.Tangents.ReleaseAll();
 
         var result = new double[_params.Length][];
@@ -381,31 +373,40 @@ internal sealed partial class ManagedExecutor<T>
         ArgumentNullException.ThrowIfNull(handler);
         var wanted = LayerSubset.Sorted(Spec, layers);
         var w = Prepare(batch, needLabels: false);
-        RunForward(w, batch, ForwardKeep.All);
         if (wanted.Length == 0)
         {
+            RunForward(w, batch, ForwardKeep.Stream);
             return;
         }
 
-        // Every layer's output lives in its slot (removed BatchNorms and shared ReLUs read their input's / twin's slot).
+        // Streamed: each wanted layer's output is handed over as the forward pass reaches it (in increasing layer order,
+        // as the list is sorted), while its slot is still held; nothing else is kept. Every layer's output lives in its
+        // slot (removed BatchNorms and shared ReLUs read their input's / twin's slot), written before the layer's index.
+        // A layer without an op whose slot nothing reads after it (a dangling removed BatchNorm) is given back before the
+        // pass reaches it: then every slot is kept instead.
+        var keep = wanted.All(l => _ops[l] is not null || l == 0 || _lastReader[_slotOf[l]] > l) ? ForwardKeep.Stream : ForwardKeep.All;
         var longest = wanted.Max(l => _slotSizes[_slotOf[l]]) * batch.Count;
         var scratch = typeof(T) == typeof(double) ? null : _pool.Rent<double>(longest);
+        var next = 0;
         try
         {
-            foreach (var l in wanted)
+            RunForward(w, batch, keep, i =>
             {
-                var slot = _slotOf[l];
-                var n = _slotSizes[slot] * batch.Count;
-                if (scratch is null)
+                for (; next < wanted.Length && wanted[next] == i; next++)
                 {
-                    handler(l, ((double[])(object)w.Values[slot]).AsSpan(0, n));
+                    var slot = _slotOf[i];
+                    var n = _slotSizes[slot] * batch.Count;
+                    if (scratch is null)
+                    {
+                        handler(i, ((double[])(object)w.Values[slot]).AsSpan(0, n));
+                    }
+                    else
+                    {
+                        TensorPrimitives.ConvertTruncating<T, double>(w.Values[slot].AsSpan(0, n), scratch.AsSpan(0, n));
+                        handler(i, scratch.AsSpan(0, n));
+                    }
                 }
-                else
-                {
-                    TensorPrimitives.ConvertTruncating<T, double>(w.Values[slot].AsSpan(0, n), scratch.AsSpan(0, n));
-                    handler(l, scratch.AsSpan(0, n));
-                }
-            }
+            });
         }
         finally
         {
@@ -428,7 +429,7 @@ internal sealed partial class ManagedExecutor<T>
         // Each layer's saliencies right after its backward step, before its output gradient is given back; layers
         // that received no gradient keep zeros.
         var values = new double[_ops.Length][];
-        Sweep(w, tangents: false, GradientRetention.None, afterBackward: op =>
+        Sweep(w, tangents: false, afterBackward: op =>
         {
             if (op is ConvOp<T> or LinearOp<T>)
             {
@@ -461,8 +462,8 @@ internal sealed partial class ManagedExecutor<T>
     }
 
     /// <summary>Forward, seed, backward sweep and the <paramref name="wanted"/> batch parameter gradients; returns the
-    /// workspace and the objective's value. <paramref name="retain"/>: which output gradients stay held afterwards.</summary>
-    private (Workspace<T> W, double Value) BackwardPass(Batch batch, Objective objective, bool inputGradient, bool[] wanted, GradientRetention retain)
+    /// workspace and the objective's value. No activation gradient stays held afterwards (the input's, if asked for).</summary>
+    private (Workspace<T> W, double Value) BackwardPass(Batch batch, Objective objective, bool inputGradient, bool[] wanted)
     {
         CheckObjective(objective);
         var w = Prepare(batch, objective == Objective.CrossEntropy);
@@ -474,19 +475,16 @@ internal sealed partial class ManagedExecutor<T>
         if (w.Batch >= LayerParallelBatchLimit || _degree == 1)
         {
             // Each layer's weight gradient right after its backward pass, while its output gradient is still in cache.
-            Sweep(w, tangents: false, retain, afterBackward: op => op.ParameterGradients(w, -1, w.ParamGrads, _degree));
+            Sweep(w, tangents: false, afterBackward: op => op.ParameterGradients(w, -1, w.ParamGrads, _degree));
         }
         else
         {
             // Small batches: the layers' weight gradients run concurrently after the sweep, which needs every gradient.
-            retain = GradientRetention.All;
-            Sweep(w, tangents: false, retain);
+            // Recomputed values stay until then too.
+            Sweep(w, tangents: false, retainGradients: true);
             LayerParallelParameterGradients(w);
-        }
-
-        if (retain != GradientRetention.None)
-        {
-            _held.SetGradients(batch, objective);
+            ReleaseDerivedValues(w);
+            ReleaseOutputGradients(w);
         }
 
         ZeroUnwrittenParameterGradients(w);
@@ -558,12 +556,12 @@ internal sealed partial class ManagedExecutor<T>
     /// The shared part of the per-sample passes: the forward pass with per-sample BatchNorm statistics, each sample's
     /// own cross-entropy seed and the backward sweep; returns the layers whose outputs received gradients.
     /// </summary>
-    private LayerOp<T>[] PerSampleSweep(Workspace<T> w, Batch batch, GradientRetention retain)
+    private LayerOp<T>[] PerSampleSweep(Workspace<T> w, Batch batch)
     {
         RunForward(w, batch, ForwardKeep.Backward);
         StartBackward(w, inputGradient: false);
         Seed(w, batch, Objective.CrossEntropy, perSample: true);
-        Sweep(w, tangents: false, retain);
+        Sweep(w, tangents: false, retainGradients: true);
         return [.. LiveOps(w)];
     }
 

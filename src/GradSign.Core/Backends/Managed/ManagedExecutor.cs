@@ -26,12 +26,15 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private readonly int[] _slotSizes;
     private readonly bool[] _zeroSlots;
     private readonly int[] _lastReader;    // per slot: the last op (layer index) reading it in a forward pass, −1 if none
-    private readonly bool[] _saved;        // per slot: read after the forward pass (backward, tangents)
     private readonly bool[] _activation;   // per slot: a conv/linear output (output saliencies read it)
-    private readonly bool[] _hessianGrads; // per slot: its gradient is read by a Hessian-vector product's tangent sweep
     private readonly int[] _gradientOwner; // per slot: the slot whose gradient buffer it uses (see ShareSumGradients)
+    private readonly LayerOp<T>?[] _producer; // per slot: the op writing it (null for the input)
+    private readonly RecomputePlan?[] _plans = new RecomputePlan?[4]; // per ForwardKeep, built on first use
+    private RecomputePlan _active;         // the plan of the forward pass the workspace holds
+    private readonly bool _recompute;      // false: plans keep every value a later pass reads
     private readonly int _degree;
     private readonly BufferPool _pool;
+    private readonly KernelScratch _scratch;
     private Workspace<T>? _workspace;
     private T[][][] _perSample = [];
     private double[][][]? _perSampleDoubles;
@@ -39,8 +42,10 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private readonly HeldPass _held;
     private bool _disposed;
 
-    public ManagedExecutor(NetworkWeights weights, ExecutionOptions options, BufferPool pool)
+    public ManagedExecutor(NetworkWeights weights, ExecutionOptions options, BufferPool pool, KernelScratch scratch, bool recompute = true)
     {
+        _scratch = scratch;
+        _recompute = recompute;
         _pool = pool;
         _held = new HeldPass(pool);
         Spec = weights.Spec;
@@ -97,10 +102,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         _zeroSlots = [.. zero];
         _lastReader = new int[_slotSizes.Length];
         Array.Fill(_lastReader, -1);
-        _saved = new bool[_slotSizes.Length];
         _activation = new bool[_slotSizes.Length];
-        _hessianGrads = new bool[_slotSizes.Length];
-        _saved[LogitsSlot] = true;
         for (var i = 0; i < _ops.Length; i++)
         {
             if (_ops[i] is not { } op)
@@ -113,16 +115,87 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
                 _lastReader[input] = i;
             }
 
-            foreach (var s in op.SavedSlots)
-            {
-                _saved[s] = true;
-            }
-
             _activation[op.Output] = op is ConvOp<T> or LinearOp<T>;
-            _hessianGrads[op.Output] = op.TangentsReadOutputGradient;
         }
 
         _gradientOwner = ShareSumGradients();
+        _producer = new LayerOp<T>?[_slotSizes.Length];
+        foreach (var op in _ops)
+        {
+            if (op is not null)
+            {
+                _producer[op.Output] = op;
+            }
+        }
+
+        _active = Plan(ForwardKeep.Stream);
+    }
+
+    /// <summary>Bytes of the values a forward pass of kind <paramref name="keep"/> on <paramref name="batch"/> samples keeps
+    /// in its slots (tests compare plans).</summary>
+    internal unsafe long KeptValueBytes(ForwardKeep keep, int batch) => Plan(keep).KeptUnits(_slotSizes) * batch * sizeof(T);
+
+    /// <summary>The recompute plan of a forward pass of kind <paramref name="keep"/> (see <see cref="RecomputePlan"/>).</summary>
+    private RecomputePlan Plan(ForwardKeep keep)
+    {
+        if (_plans[(int)keep] is { } built)
+        {
+            return built;
+        }
+
+        var n = _slotSizes.Length;
+        var needed = new bool[n];
+        var readers = Enumerable.Range(0, n).Select(_ => new List<int>()).ToArray();
+        var otherReaders = new bool[n];
+        foreach (var op in _ops)
+        {
+            if (op is null)
+            {
+                continue;
+            }
+
+            if (keep != ForwardKeep.Stream)
+            {
+                foreach (var slot in op.SavedSlots)
+                {
+                    needed[slot] = true;
+                    readers[slot].Add(op.Layer);
+                }
+
+                // Output saliencies read a conv or linear output right after its layer's backward step.
+                if (keep == ForwardKeep.Saliencies && _activation[op.Output])
+                {
+                    needed[op.Output] = true;
+                    readers[op.Output].Add(op.Layer);
+                }
+            }
+
+            if (op is not ReluOp<T>)
+            {
+                foreach (var input in op.ForwardInputs)
+                {
+                    otherReaders[input] = true;
+                }
+            }
+        }
+
+        if (keep == ForwardKeep.All)
+        {
+            Array.Fill(needed, true);
+        }
+
+        var always = new bool[n];
+        always[LogitsSlot] = true;
+        return _plans[(int)keep] = RecomputePlan.Build(
+            needed,
+            always,
+            [.. _producer.Select(op => op?.Recomputable ?? false)],
+            [.. _producer.Select(op => op?.ForwardInputs.ToArray() ?? [])],
+            [.. _producer.Select(op => op is ReluOp<T>)],
+            otherReaders,
+            readers,
+            _ops.Length,
+            allowRecompute: _recompute && keep != ForwardKeep.All);
     }
 
     /// <summary>
@@ -286,7 +359,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         if (_workspace is null || _workspace.Batch != batch.Count)
         {
             ReleaseWorkspace();
-            var w = new Workspace<T>(batch.Count, _slotSizes, [.. _zeroSlots], _gradientOwner, _params, _degree, _pool);
+            var w = new Workspace<T>(batch.Count, _slotSizes, [.. _zeroSlots], _gradientOwner, _params, _degree, _pool, _scratch);
             foreach (var op in _ops)
             {
                 op?.Prepare(batch.Count, _pool);
@@ -337,11 +410,14 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     {
         if (afterLayer is null && !w.PerSample && _held.HoldsForward(batch, keep))
         {
+            _active = Plan(_held.Forward!.Value);
             return;
         }
 
         _held.Clear();
+        var plan = _active = Plan(keep);
         TensorPrimitives.ConvertTruncating<float, T>(batch.Images, w.Values[0]);
+        afterLayer?.Invoke(0);
         for (var i = 1; i < _ops.Length; i++)
         {
             if (_ops[i] is not { } op)
@@ -354,13 +430,13 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
             afterLayer?.Invoke(i);
             foreach (var input in op.Inputs)
             {
-                if (_lastReader[input] == i && !Keeps(input, keep))
+                if (_lastReader[input] == i && !plan.Kept[input])
                 {
                     w.Values.Release(input);
                 }
             }
 
-            if (_lastReader[op.Output] < 0 && !Keeps(op.Output, keep))
+            if (_lastReader[op.Output] < 0 && !plan.Kept[op.Output])
             {
                 w.Values.Release(op.Output);
             }
@@ -372,9 +448,13 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         }
     }
 
-    /// <summary>Tangent forward pass (values held); tangents not needed later are given back after their last reader.</summary>
+    /// <summary>
+    /// Tangent forward pass (the values of the active plan held; recomputed ones are recomputed as layers read them).
+    /// Tangents the plan does not keep are given back after their last reader, as are recomputed values.
+    /// </summary>
     private void RunTangentForward(Workspace<T> w)
     {
+        var plan = _active;
         for (var i = 1; i < _ops.Length; i++)
         {
             if (_ops[i] is not { } op)
@@ -382,30 +462,127 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
                 continue;
             }
 
+            MaterializeValues(w, op);
             op.TangentForward(w);
             foreach (var input in op.Inputs)
             {
-                if (_lastReader[input] == i && !_saved[input])
+                if (_lastReader[input] == i && !plan.Kept[input])
                 {
                     w.Tangents.Release(input);
+                    ReleaseDerivedValue(w, input);
                 }
             }
 
-            if (_lastReader[op.Output] < 0 && !_saved[op.Output])
+            if (_lastReader[op.Output] < 0 && !plan.Kept[op.Output])
             {
                 w.Tangents.Release(op.Output);
+                ReleaseDerivedValue(w, op.Output);
             }
+        }
+
+        ReleaseDerivedValues(w);
+    }
+
+    /// <summary>Recomputes the values <paramref name="op"/> reads after the forward pass (its saved slots) that the
+    /// active plan does not keep.</summary>
+    private void MaterializeValues(Workspace<T> w, LayerOp<T> op)
+    {
+        foreach (var slot in op.SavedSlots)
+        {
+            MaterializeValue(w, slot, null);
         }
     }
 
-    /// <summary>Whether a forward pass of kind <paramref name="keep"/> keeps <paramref name="slot"/>'s values.</summary>
-    private bool Keeps(int slot, ForwardKeep keep) => slot == LogitsSlot || keep switch
+    /// <summary>Recomputes the value of <paramref name="slot"/> unless it is held, recomputing the inputs it needs in turn;
+    /// inputs recomputed only for it are given back afterwards. <paramref name="temporaries"/>, when given, collects
+    /// instead what this call recomputed.</summary>
+    private void MaterializeValue(Workspace<T> w, int slot, List<int>? temporaries)
     {
-        ForwardKeep.Backward => _saved[slot],
-        ForwardKeep.Saliencies => _saved[slot] || _activation[slot],
-        ForwardKeep.All => true,
-        _ => false,
-    };
+        if (w.Values.Holds(slot))
+        {
+            return;
+        }
+
+        var op = _producer[slot];
+        if (op is null || !op.Recomputable)
+        {
+            throw new InvalidOperationException($"Slot {slot} ('{Spec.Layers[op?.Layer ?? 0].Name}') is neither held nor recomputable.");
+        }
+
+        var inner = new List<int>();
+        foreach (var input in op.ForwardInputs)
+        {
+            MaterializeValue(w, input, inner);
+        }
+
+        op.Forward(w);
+        temporaries?.Add(slot);
+        foreach (var t in inner)
+        {
+            w.Values.Release(t);
+        }
+    }
+
+    /// <summary>Recomputes the tangent of <paramref name="slot"/> unless it is held (its value too, and the input
+    /// tangents it needs; those recomputed only for it are given back afterwards).</summary>
+    private void MaterializeTangent(Workspace<T> w, int slot, List<int>? temporaries)
+    {
+        if (w.Tangents.Holds(slot) || w.TangentZero[slot])
+        {
+            return;
+        }
+
+        var op = _producer[slot];
+        if (op is null || !op.Recomputable)
+        {
+            throw new InvalidOperationException($"The tangent of slot {slot} ('{Spec.Layers[op?.Layer ?? 0].Name}') is neither held nor recomputable.");
+        }
+
+        var values = new List<int>();
+        foreach (var s in op.SavedSlots)
+        {
+            MaterializeValue(w, s, values);
+        }
+
+        var inner = new List<int>();
+        foreach (var input in op.ForwardInputs)
+        {
+            MaterializeTangent(w, input, inner);
+        }
+
+        op.TangentForward(w);
+        temporaries?.Add(slot);
+        foreach (var t in inner)
+        {
+            w.Tangents.Release(t);
+        }
+
+        foreach (var v in values)
+        {
+            w.Values.Release(v);
+        }
+    }
+
+    /// <summary>Gives a value back if the active plan recomputes it (kept values stay).</summary>
+    private void ReleaseDerivedValue(Workspace<T> w, int slot)
+    {
+        if (!_active.Kept[slot] && slot != 0)
+        {
+            w.Values.Release(slot);
+        }
+    }
+
+    /// <summary>Gives back every held value the active plan does not keep (recomputed values still held).</summary>
+    private void ReleaseDerivedValues(Workspace<T> w)
+    {
+        for (var s = 1; s < _slotSizes.Length; s++)
+        {
+            if (!_active.Kept[s])
+            {
+                w.Values.Release(s);
+            }
+        }
+    }
 
     /// <summary>Seeds ∂objective/∂logits and returns the objective's value. Per sample: each sample's own loss (no 1/N).</summary>
     private double Seed(Workspace<T> w, Batch batch, Objective objective, bool perSample)
@@ -431,19 +608,53 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     }
 
     /// <summary>
-    /// Reverse sweep propagating activation gradients (unless <paramref name="gradients"/> is false: they are held
-    /// from an earlier pass) and, with <paramref name="tangents"/>, their tangents; <paramref name="afterBackward"/> runs
-    /// after each layer (its output gradient is final by then). Afterwards each layer's output gradient is given back
-    /// unless <paramref name="retain"/> keeps it (gradient tangents are always given back).
+    /// Reverse sweep propagating activation gradients and, with <paramref name="tangents"/>, their tangents;
+    /// <paramref name="afterBackward"/> runs after each layer (its output gradient is final by then). Values the active
+    /// plan recomputes are recomputed before the first layer (in sweep order) that reads them. Afterwards each layer's
+    /// output gradient is given back, as are recomputed values after their last reader, unless
+    /// <paramref name="retainGradients"/> keeps both until the caller is done (gradient tangents are always given back).
     /// </summary>
-    private void Sweep(Workspace<T> w, bool tangents, GradientRetention retain, bool gradients = true, Action<LayerOp<T>>? afterBackward = null)
+    private void Sweep(Workspace<T> w, bool tangents, Action<LayerOp<T>>? afterBackward = null, bool retainGradients = false)
     {
+        var plan = _active;
         for (var i = _ops.Length - 1; i >= 1; i--)
         {
             var op = _ops[i];
+            if (!retainGradients && i + 1 < _ops.Length)
+            {
+                // Values (and tangents) recomputed for the layers above are read by none below.
+                foreach (var s in plan.ReleaseAfter[i + 1])
+                {
+                    w.Values.Release(s);
+                    if (tangents)
+                    {
+                        w.Tangents.Release(s);
+                    }
+                }
+            }
+
+            if (tangents && i + 1 < _ops.Length)
+            {
+                // A tangent sweep is the last pass to read tangents: kept ones go after their last reader too (the values
+                // stay for later passes on the same batch).
+                foreach (var s in plan.KeptLastUsedBy[i + 1])
+                {
+                    w.Tangents.Release(s);
+                }
+            }
+
             if (op is null || !w.GradWritten[op.Output])
             {
                 continue;
+            }
+
+            MaterializeValues(w, op);
+            if (tangents)
+            {
+                foreach (var s in op.SavedSlots)
+                {
+                    MaterializeTangent(w, s, null);
+                }
             }
 
             if (tangents)
@@ -451,13 +662,9 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
                 op.BackwardTangent(w);
             }
 
-            if (gradients)
-            {
-                op.Backward(w);
-            }
-
+            op.Backward(w);
             afterBackward?.Invoke(op);
-            if (retain == GradientRetention.None || (retain == GradientRetention.ForHessian && !_hessianGrads[op.Output]))
+            if (!retainGradients)
             {
                 w.Grads.Release(op.Output);
             }
@@ -467,11 +674,27 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
                 w.GradTangents.Release(op.Output);
             }
         }
+
+        if (!retainGradients)
+        {
+            ReleaseDerivedValues(w);
+        }
+    }
+
+    /// <summary>Gives back every layer output's gradient (the input's stays).</summary>
+    private void ReleaseOutputGradients(Workspace<T> w)
+    {
+        foreach (var op in _ops)
+        {
+            if (op is not null)
+            {
+                w.Grads.Release(op.Output);
+            }
+        }
     }
 
     private void StartBackward(Workspace<T> w, bool inputGradient)
     {
-        _held.ClearGradients();
         w.Grads.ReleaseAll();
         Array.Clear(w.GradWritten);
         Array.Clear(w.GradTangentWritten);
@@ -482,7 +705,8 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private static void ToDouble(T[] source, double[] destination) => TensorPrimitives.ConvertTruncating<T, double>(source, destination);
 }
 
-/// <summary>Which slot values a forward pass keeps once their last forward reader ran.</summary>
+/// <summary>Which slot values a forward pass keeps once their last forward reader ran (values a cheap layer can
+/// recompute are recomputed instead where the plan says so, see <see cref="RecomputePlan"/>).</summary>
 internal enum ForwardKeep
 {
     /// <summary>Only the logits (a forward pass with no backward pass after it).</summary>
@@ -494,19 +718,7 @@ internal enum ForwardKeep
     /// <summary>As <see cref="Backward"/>, plus the conv and linear outputs (output saliencies).</summary>
     Saliencies,
 
-    /// <summary>Every slot (layer outputs read after the pass).</summary>
+    /// <summary>Every slot, none recomputed.</summary>
     All,
 }
 
-/// <summary>Which output gradients a backward sweep keeps after their layer ran.</summary>
-internal enum GradientRetention
-{
-    /// <summary>None: each is given back once its layer (and its parameter gradients) ran.</summary>
-    None,
-
-    /// <summary>Those a Hessian-vector product on the same batch reads (see <see cref="Ops.LayerOp{T}.TangentsReadOutputGradient"/>).</summary>
-    ForHessian,
-
-    /// <summary>All (parameter gradients computed after the sweep read them).</summary>
-    All,
-}

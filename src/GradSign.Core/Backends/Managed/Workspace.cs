@@ -1,4 +1,5 @@
 using System.Numerics;
+using GradSign.Backends.Managed.Kernels;
 
 namespace GradSign.Backends.Managed;
 
@@ -12,8 +13,9 @@ internal sealed class Workspace<T>
 {
     private readonly BufferPool _pool;
 
-    public Workspace(int batch, int[] slotSizes, bool[] tangentZero, int[] gradientOwner, T[][] parameters, int degree, BufferPool pool)
+    public Workspace(int batch, int[] slotSizes, bool[] tangentZero, int[] gradientOwner, T[][] parameters, int degree, BufferPool pool, KernelScratch scratch)
     {
+        Scratch = scratch;
         Batch = batch;
         _pool = pool;
         Degree = degree;
@@ -29,6 +31,9 @@ internal sealed class Workspace<T>
         ParamGrads = [.. parameters.Select(p => pool.Rent<T>(p.Length))];
         ParamNeeded = [.. parameters.Select(_ => true)];
     }
+
+    /// <summary>The backend's kernel scratch.</summary>
+    public KernelScratch Scratch { get; }
 
     /// <summary>Samples in the batch.</summary>
     public int Batch { get; }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 
 namespace GradSign.Backends.Managed.Kernels;
@@ -18,7 +17,7 @@ internal static class Conv2dBackwardData
 {
     /// <summary>Computes ∂L/∂input for <paramref name="batch"/> samples from ∂L/∂output. With <paramref name="accumulate"/> the result is added.
     /// <c>maxDegreeOfParallelism</c> caps the threads (−1: all cores); results do not depend on it.</summary>
-    public static unsafe void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> weight, Span<T> gradInput, bool accumulate = false, int maxDegreeOfParallelism = -1, ConvAlgorithm algorithm = ConvAlgorithm.Auto)
+    public static unsafe void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> gradOutput, ReadOnlySpan<T> weight, Span<T> gradInput, bool accumulate = false, int maxDegreeOfParallelism = -1, ConvAlgorithm algorithm = ConvAlgorithm.Auto, KernelScratch? scratch = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         g.Validate();
@@ -42,51 +41,51 @@ internal static class Conv2dBackwardData
                 var transposed = new ConvGeometry(g.OutChannels, g.OutHeight, g.OutWidth, g.InChannels, g.Kernel, 1, g.Kernel - 1 - g.Padding);
                 if (algorithm == ConvAlgorithm.Auto && Conv3x3Winograd.Applies<T>(transposed))
                 {
-                    Conv3x3Winograd.Run(transposed, batch, (float*)gradOutputPtr, (float*)weightPtr, true, null, (float*)gradInputPtr, accumulate, threads);
+                    Conv3x3Winograd.Run(transposed, batch, (float*)gradOutputPtr, (float*)weightPtr, true, null, (float*)gradInputPtr, accumulate, threads, scratch);
                     return;
                 }
 
-                var packed = ArrayPool<T>.Shared.Rent(ConvPacking.PanelSize(g.InChannels, kDim));
+                var packed = KernelScratch.Rent<T>(scratch, ConvPacking.PanelSize(g.InChannels, kDim));
                 try
                 {
                     fixed (T* packedPtr = packed)
                     {
                         ConvPacking.PackFlippedTransposed(weightPtr, g.OutChannels, g.InChannels, g.Kernel, packedPtr);
-                        ConvForwardCore.Run(transposed, batch, gradOutputPtr, packedPtr, null, gradInputPtr, accumulate, threads);
+                        ConvForwardCore.Run(transposed, batch, gradOutputPtr, packedPtr, null, gradInputPtr, accumulate, threads, scratch: scratch);
                     }
                 }
                 finally
                 {
-                    ArrayPool<T>.Shared.Return(packed);
+                    KernelScratch.Return(scratch, packed);
                 }
 
                 return;
             }
 
-            SimdDispatch<T>.Run(new GeneralArguments<T>(g, batch, gradOutputPtr, weightPtr, gradInputPtr, accumulate, threads));
+            SimdDispatch<T>.Run(new GeneralArguments<T>(g, batch, gradOutputPtr, weightPtr, gradInputPtr, accumulate, threads, scratch));
         }
     }
 
     /// <summary>The arguments of the general (GEMM + col2im) path, passed on to the register width <see cref="SimdDispatch{T}"/> picks.</summary>
-    private readonly unsafe struct GeneralArguments<T>(ConvGeometry g, int batch, T* gradOutput, T* weight, T* gradInput, bool accumulate, int threads) : ISimdJob<T>
+    private readonly unsafe struct GeneralArguments<T>(ConvGeometry g, int batch, T* gradOutput, T* weight, T* gradInput, bool accumulate, int threads, KernelScratch? scratch) : ISimdJob<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         public void Run<TVec, TOps>()
             where TVec : unmanaged
             where TOps : ISimdOps<T, TVec>
-            => Conv2dBackwardData.General<T, TVec, TOps>(g, batch, gradOutput, weight, gradInput, accumulate, threads);
+            => Conv2dBackwardData.General<T, TVec, TOps>(g, batch, gradOutput, weight, gradInput, accumulate, threads, scratch);
     }
 
     /// <summary>col = Wᵀ·gradOutput per sample, then col2im. Whole samples per thread, or split columns when batch &lt; threads.</summary>
-    private static unsafe void General<T, TVec, TOps>(ConvGeometry g, int batch, T* gradOutput, T* weight, T* gradInput, bool accumulate, int threads)
+    private static unsafe void General<T, TVec, TOps>(ConvGeometry g, int batch, T* gradOutput, T* weight, T* gradInput, bool accumulate, int threads, KernelScratch? scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
     {
         int rows = g.InChannels * g.Kernel * g.Kernel, cout = g.OutChannels, pixels = g.OutHeight * g.OutWidth;
         var colSize = checked(rows * pixels);
-        var packed = ArrayPool<T>.Shared.Rent(ConvPacking.PanelSize(rows, cout));
-        var offsets = ArrayPool<int>.Shared.Rent(cout);
+        var packed = KernelScratch.Rent<T>(scratch, ConvPacking.PanelSize(rows, cout));
+        var offsets = KernelScratch.Rent<int>(scratch, cout);
         try
         {
             for (var o = 0; o < cout; o++)
@@ -127,7 +126,7 @@ internal static class Conv2dBackwardData
                     KernelParallel.For(threads, part =>
                     {
                         var (start, end) = KernelParallel.Range(batch, threads, part);
-                        var col = ArrayPool<T>.Shared.Rent(colSize);
+                        var col = KernelScratch.Rent<T>(scratch, colSize);
                         try
                         {
                             fixed (T* colPtr = col)
@@ -141,13 +140,13 @@ internal static class Conv2dBackwardData
                         }
                         finally
                         {
-                            ArrayPool<T>.Shared.Return(col);
+                            KernelScratch.Return(scratch, col);
                         }
                     });
                     return;
                 }
 
-                var shared = ArrayPool<T>.Shared.Rent(colSize);
+                var shared = KernelScratch.Rent<T>(scratch, colSize);
                 try
                 {
                     fixed (T* colPtr = shared)
@@ -169,14 +168,14 @@ internal static class Conv2dBackwardData
                 }
                 finally
                 {
-                    ArrayPool<T>.Shared.Return(shared);
+                    KernelScratch.Return(scratch, shared);
                 }
             }
         }
         finally
         {
-            ArrayPool<T>.Shared.Return(packed);
-            ArrayPool<int>.Shared.Return(offsets);
+            KernelScratch.Return(scratch, packed);
+            KernelScratch.Return(scratch, offsets);
         }
     }
 }

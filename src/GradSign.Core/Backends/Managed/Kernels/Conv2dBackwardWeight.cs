@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
@@ -29,7 +28,7 @@ internal static class Conv2dBackwardWeight
     /// <summary>Computes ∂L/∂weight = Σ_n Σ_{y,x} gradOutput[n,o,y,x]·input[n,c,…] for <paramref name="batch"/> samples.
     /// With <paramref name="accumulate"/> the result is added to <paramref name="gradWeight"/>.
     /// <c>maxDegreeOfParallelism</c> caps the threads (−1: all cores); results do not depend on it.</summary>
-    public static unsafe void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> input, ReadOnlySpan<T> gradOutput, Span<T> gradWeight, bool accumulate = false, int maxDegreeOfParallelism = -1, ConvAlgorithm algorithm = ConvAlgorithm.Auto)
+    public static unsafe void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> input, ReadOnlySpan<T> gradOutput, Span<T> gradWeight, bool accumulate = false, int maxDegreeOfParallelism = -1, ConvAlgorithm algorithm = ConvAlgorithm.Auto, KernelScratch? scratch = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         g.Validate();
@@ -55,22 +54,22 @@ internal static class Conv2dBackwardWeight
         {
             if (algorithm != ConvAlgorithm.Direct && Conv3x3WinogradWeight.Applies<T>(g, batch))
             {
-                Conv3x3WinogradWeight.Run(g, batch, (float*)inputPtr, (float*)gradOutputPtr, (float*)gradWeightPtr, accumulate, threads);
+                Conv3x3WinogradWeight.Run(g, batch, (float*)inputPtr, (float*)gradOutputPtr, (float*)gradWeightPtr, accumulate, threads, scratch);
                 return;
             }
 
-            SimdDispatch<T>.Run(new Arguments<T>(g, layout, batch, inputPtr, gradOutputPtr, gradWeightPtr, accumulate, threads));
+            SimdDispatch<T>.Run(new Arguments<T>(g, layout, batch, inputPtr, gradOutputPtr, gradWeightPtr, accumulate, threads, scratch));
         }
     }
 
     /// <summary>The arguments of the direct path, passed on to the register width <see cref="SimdDispatch{T}"/> picks.</summary>
-    private readonly unsafe struct Arguments<T>(ConvGeometry g, ConvLayout layout, int batch, T* input, T* gradOutput, T* gradWeight, bool accumulate, int threads) : ISimdJob<T>
+    private readonly unsafe struct Arguments<T>(ConvGeometry g, ConvLayout layout, int batch, T* input, T* gradOutput, T* gradWeight, bool accumulate, int threads, KernelScratch? scratch) : ISimdJob<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         public void Run<TVec, TOps>()
             where TVec : unmanaged
             where TOps : ISimdOps<T, TVec>
-            => Conv2dBackwardWeight.Run<T, TVec, TOps>(g, layout, batch, input, gradOutput, gradWeight, accumulate, threads);
+            => Conv2dBackwardWeight.Run<T, TVec, TOps>(g, layout, batch, input, gradOutput, gradWeight, accumulate, threads, scratch);
     }
 
     /// <summary>Chunks for <paramref name="batch"/> samples of at most <paramref name="maxChunk"/> each, rounded up to a
@@ -94,22 +93,22 @@ internal static class Conv2dBackwardWeight
         return (int)Math.Clamp(ChunkBytes / (perSample * sizeof(T)), 1, MaxChunk);
     }
 
-    private static unsafe void Run<T, TVec, TOps>(ConvGeometry g, ConvLayout layout, int batch, T* input, T* gradOutput, T* gradWeight, bool accumulate, int threads)
+    private static unsafe void Run<T, TVec, TOps>(ConvGeometry g, ConvLayout layout, int batch, T* input, T* gradOutput, T* gradWeight, bool accumulate, int threads, KernelScratch? scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
     {
         if (Conv2dBackwardWeightTaps.Applies<T>(g))
         {
-            Conv2dBackwardWeightTaps.Run<T, TVec, TOps>(g, batch, input, gradOutput, gradWeight, accumulate, threads);
+            Conv2dBackwardWeightTaps.Run<T, TVec, TOps>(g, batch, input, gradOutput, gradWeight, accumulate, threads, scratch);
             return;
         }
 
         var chunks = ChunkCount(batch, ChunkSize<T>(g, layout));
         var chunk = (batch + chunks - 1) / chunks; // the largest chunk
         var kDim = layout.KDim;
-        var offsetsArray = ArrayPool<int>.Shared.Rent(kDim);
-        var partials = chunks > 1 ? ArrayPool<T>.Shared.Rent(checked(chunks * g.WeightSize)) : null;
+        var offsetsArray = KernelScratch.Rent<int>(scratch, kDim);
+        var partials = chunks > 1 ? KernelScratch.Rent<T>(scratch, checked(chunks * g.WeightSize)) : null;
         try
         {
             layout.FillTapOffsets(offsetsArray);
@@ -126,7 +125,7 @@ internal static class Conv2dBackwardWeight
                     KernelParallel.For(threads, part =>
                     {
                         var (start, end) = KernelParallel.Range(chunks, threads, part);
-                        var ws = chunkWorkspace > 0 ? ArrayPool<T>.Shared.Rent(chunkWorkspace) : null;
+                        var ws = chunkWorkspace > 0 ? KernelScratch.Rent<T>(scratch, chunkWorkspace) : null;
                         try
                         {
                             fixed (T* wsPtr = ws)
@@ -142,14 +141,14 @@ internal static class Conv2dBackwardWeight
                         {
                             if (ws is not null)
                             {
-                                ArrayPool<T>.Shared.Return(ws);
+                                KernelScratch.Return(scratch, ws);
                             }
                         }
                     });
                 }
                 else
                 {
-                    var ws = chunkWorkspace > 0 ? ArrayPool<T>.Shared.Rent(chunkWorkspace) : null;
+                    var ws = chunkWorkspace > 0 ? KernelScratch.Rent<T>(scratch, chunkWorkspace) : null;
                     try
                     {
                         fixed (T* wsPtr = ws)
@@ -172,7 +171,7 @@ internal static class Conv2dBackwardWeight
                     {
                         if (ws is not null)
                         {
-                            ArrayPool<T>.Shared.Return(ws);
+                            KernelScratch.Return(scratch, ws);
                         }
                     }
                 }
@@ -198,10 +197,10 @@ internal static class Conv2dBackwardWeight
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(offsetsArray);
+            KernelScratch.Return(scratch, offsetsArray);
             if (partials is not null)
             {
-                ArrayPool<T>.Shared.Return(partials);
+                KernelScratch.Return(scratch, partials);
             }
         }
     }

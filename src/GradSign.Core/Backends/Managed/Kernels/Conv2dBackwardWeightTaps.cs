@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.X86;
@@ -33,7 +32,7 @@ internal static unsafe class Conv2dBackwardWeightTaps
         => g.Kernel >= g.Stride && g.Kernel > 1 && g.InChannels >= 2 * (64 / sizeof(T)) && g.OutHeight * g.OutWidth <= 256;
 
     /// <summary>Runs the tap-GEMM weight gradient (see the class remarks).</summary>
-    public static void Run<T, TVec, TOps>(ConvGeometry g, int batch, T* input, T* gradOutput, T* gradWeight, bool accumulate, int threads)
+    public static void Run<T, TVec, TOps>(ConvGeometry g, int batch, T* input, T* gradOutput, T* gradWeight, bool accumulate, int threads, KernelScratch? scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
@@ -45,8 +44,8 @@ internal static unsafe class Conv2dBackwardWeightTaps
         var chunks = (batch + Chunk - 1) / Chunk;
         var hwcSize = paddedHeight * paddedWidth * cin;
         var workspace = checked(hwcSize + ConvPacking.PanelSize(cout, q));
-        var partials = ArrayPool<T>.Shared.Rent(checked(chunks * partialSize));
-        var offsets = ArrayPool<int>.Shared.Rent(q);
+        var partials = KernelScratch.Rent<T>(scratch, checked(chunks * partialSize));
+        var offsets = KernelScratch.Rent<int>(scratch, q);
         try
         {
             for (var k = 0; k < q; k++)
@@ -87,7 +86,7 @@ internal static unsafe class Conv2dBackwardWeightTaps
                     KernelParallel.For(threads, part =>
                     {
                         var (start, end) = KernelParallel.Range(chunks, threads, part);
-                        var ws = ArrayPool<T>.Shared.Rent(workspace);
+                        var ws = KernelScratch.Rent<T>(scratch, workspace);
                         try
                         {
                             fixed (T* wsPtr = ws)
@@ -105,13 +104,13 @@ internal static unsafe class Conv2dBackwardWeightTaps
                         }
                         finally
                         {
-                            ArrayPool<T>.Shared.Return(ws);
+                            KernelScratch.Return(scratch, ws);
                         }
                     });
                 }
                 else
                 {
-                    var ws = ArrayPool<T>.Shared.Rent(workspace);
+                    var ws = KernelScratch.Rent<T>(scratch, workspace);
                     try
                     {
                         fixed (T* wsPtr = ws)
@@ -133,7 +132,7 @@ internal static unsafe class Conv2dBackwardWeightTaps
                     }
                     finally
                     {
-                        ArrayPool<T>.Shared.Return(ws);
+                        KernelScratch.Return(scratch, ws);
                     }
                 }
 
@@ -149,8 +148,8 @@ internal static unsafe class Conv2dBackwardWeightTaps
         }
         finally
         {
-            ArrayPool<T>.Shared.Return(partials);
-            ArrayPool<int>.Shared.Return(offsets);
+            KernelScratch.Return(scratch, partials);
+            KernelScratch.Return(scratch, offsets);
         }
     }
 

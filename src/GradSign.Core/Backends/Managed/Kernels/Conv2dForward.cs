@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 
 namespace GradSign.Backends.Managed.Kernels;
@@ -26,7 +25,7 @@ internal static class Conv2dForward
     /// <c>maxDegreeOfParallelism</c> caps the threads (−1: all cores); results do not depend on it. <c>summation</c>
     /// selects the summation order (default: one chain in (c, i, j) order); <c>algorithm</c> = Winograd takes
     /// <see cref="Conv3x3Winograd"/> where it applies.</summary>
-    public static unsafe void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> input, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> output, bool accumulate = false, int maxDegreeOfParallelism = -1, ConvSummation summation = default, ConvAlgorithm algorithm = ConvAlgorithm.Auto)
+    public static unsafe void Run<T>(in ConvGeometry g, int batch, ReadOnlySpan<T> input, ReadOnlySpan<T> weight, ReadOnlySpan<T> bias, Span<T> output, bool accumulate = false, int maxDegreeOfParallelism = -1, ConvSummation summation = default, ConvAlgorithm algorithm = ConvAlgorithm.Auto, KernelScratch? scratch = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         g.Validate();
@@ -53,14 +52,14 @@ internal static class Conv2dForward
             fixed (T* outputPtr = output)
             {
                 var threads = KernelParallel.Threads(maxDegreeOfParallelism, (long)batch * g.OutputSize * kDim);
-                Conv3x3Winograd.Run(g, batch, (float*)inputPtr, (float*)weightPtr, false, bias.IsEmpty ? null : (float*)biasPtr, (float*)outputPtr, accumulate, threads);
+                Conv3x3Winograd.Run(g, batch, (float*)inputPtr, (float*)weightPtr, false, bias.IsEmpty ? null : (float*)biasPtr, (float*)outputPtr, accumulate, threads, scratch);
             }
 
             return;
         }
 
-        var packed = ArrayPool<T>.Shared.Rent(ConvPacking.PanelSize(g.OutChannels, kDim));
-        var reordered = summation.ReordersTaps(g.Kernel) ? ArrayPool<T>.Shared.Rent(g.WeightSize) : null;
+        var packed = KernelScratch.Rent<T>(scratch, ConvPacking.PanelSize(g.OutChannels, kDim));
+        var reordered = summation.ReordersTaps(g.Kernel) ? KernelScratch.Rent<T>(scratch, g.WeightSize) : null;
         try
         {
             if (reordered is not null)
@@ -77,15 +76,15 @@ internal static class Conv2dForward
             {
                 ConvPacking.PackRowPanels(weightPtr, g.OutChannels, kDim, kDim, 1, packedPtr);
                 var threads = KernelParallel.Threads(maxDegreeOfParallelism, (long)batch * g.OutputSize * kDim);
-                ConvForwardCore.Run(g, batch, inputPtr, packedPtr, bias.IsEmpty ? null : biasPtr, outputPtr, accumulate, threads, summation);
+                ConvForwardCore.Run(g, batch, inputPtr, packedPtr, bias.IsEmpty ? null : biasPtr, outputPtr, accumulate, threads, summation, scratch);
             }
         }
         finally
         {
-            ArrayPool<T>.Shared.Return(packed);
+            KernelScratch.Return(scratch, packed);
             if (reordered is not null)
             {
-                ArrayPool<T>.Shared.Return(reordered);
+                KernelScratch.Return(scratch, reordered);
             }
         }
     }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -40,10 +39,10 @@ internal static unsafe class Conv3x3Winograd
     /// <paramref name="flipTransposed"/>, the weight of the convolution this one is the transpose of
     /// (<c>[Cin][Cout][3][3]</c>, used flipped: <c>w'[k,c,i,j] = w[c,k,2−i,2−j]</c>).
     /// </summary>
-    public static void Run(in ConvGeometry g, int batch, float* input, float* weight, bool flipTransposed, float* bias, float* output, bool accumulate, int threads)
+    public static void Run(in ConvGeometry g, int batch, float* input, float* weight, bool flipTransposed, float* bias, float* output, bool accumulate, int threads, KernelScratch? scratch = null)
     {
         int cin = g.InChannels, cout = g.OutChannels;
-        var u = ArrayPool<float>.Shared.Rent(16 * cin * cout);
+        var u = KernelScratch.Rent<float>(scratch, 16 * cin * cout);
         try
         {
             fixed (float* uPtr = u)
@@ -56,7 +55,7 @@ internal static unsafe class Conv3x3Winograd
                     KernelParallel.For(threads, part =>
                     {
                         var (start, end) = KernelParallel.Range(batch, threads, part);
-                        var ws = ArrayPool<float>.Shared.Rent(plan.Workspace);
+                        var ws = KernelScratch.Rent<float>(scratch, plan.Workspace);
                         try
                         {
                             fixed (float* w = ws)
@@ -70,13 +69,13 @@ internal static unsafe class Conv3x3Winograd
                         }
                         finally
                         {
-                            ArrayPool<float>.Shared.Return(ws);
+                            KernelScratch.Return(scratch, ws);
                         }
                     });
                     return;
                 }
 
-                var shared = ArrayPool<float>.Shared.Rent(plan.Workspace);
+                var shared = KernelScratch.Rent<float>(scratch, plan.Workspace);
                 try
                 {
                     fixed (float* w = shared)
@@ -90,13 +89,13 @@ internal static unsafe class Conv3x3Winograd
                 }
                 finally
                 {
-                    ArrayPool<float>.Shared.Return(shared);
+                    KernelScratch.Return(scratch, shared);
                 }
             }
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(u);
+            KernelScratch.Return(scratch, u);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -35,19 +34,19 @@ internal static unsafe class Conv3x3WinogradWeight
         => Conv3x3Winograd.Applies<T>(g) && (long)batch * ((g.OutHeight + 1) / 2) * ((g.OutWidth + 1) / 2) >= 64;
 
     /// <summary>∂W (+)= the weight gradient over <paramref name="batch"/> samples; see the class remarks.</summary>
-    public static void Run(in ConvGeometry g, int batch, float* input, float* gradOutput, float* gradWeight, bool accumulate, int threads)
+    public static void Run(in ConvGeometry g, int batch, float* input, float* gradOutput, float* gradWeight, bool accumulate, int threads, KernelScratch? scratch = null)
     {
         int cin = g.InChannels, cout = g.OutChannels;
         var plan = new Plan(g);
         var chunks = (batch + Chunk - 1) / Chunk;
         var partialSize = 16 * cout * cin; // M[ξ][k][c]
-        var partials = ArrayPool<float>.Shared.Rent(checked(chunks * partialSize));
+        var partials = KernelScratch.Rent<float>(scratch, checked(chunks * partialSize));
         try
         {
             fixed (float* parts = partials)
             {
                 new Span<float>(parts, chunks * partialSize).Clear();
-                var job = new Job(g, plan, batch, (nint)input, (nint)gradOutput, (nint)parts);
+                var job = new Job(g, plan, batch, (nint)input, (nint)gradOutput, (nint)parts, scratch);
                 if (chunks >= threads)
                 {
                     KernelParallel.For(threads, part =>
@@ -73,7 +72,7 @@ internal static unsafe class Conv3x3WinogradWeight
         }
         finally
         {
-            ArrayPool<float>.Shared.Return(partials);
+            KernelScratch.Return(scratch, partials);
         }
     }
 
@@ -182,12 +181,12 @@ internal static unsafe class Conv3x3WinogradWeight
     }
 
     /// <summary>Per-call state shared read-only by the worker threads.</summary>
-    private readonly struct Job(ConvGeometry g, Plan plan, int batch, nint input, nint gradOutput, nint partials)
+    private readonly struct Job(ConvGeometry g, Plan plan, int batch, nint input, nint gradOutput, nint partials, KernelScratch? scratch)
     {
         /// <summary>Chunks [start, end): each sums its samples' transformed products into its partial.</summary>
         public void Chunks(int start, int end, int threads)
         {
-            var ws = ArrayPool<float>.Shared.Rent(plan.Workspace);
+            var ws = KernelScratch.Rent<float>(scratch, plan.Workspace);
             try
             {
                 fixed (float* w = ws)
@@ -205,7 +204,7 @@ internal static unsafe class Conv3x3WinogradWeight
             }
             finally
             {
-                ArrayPool<float>.Shared.Return(ws);
+                KernelScratch.Return(scratch, ws);
             }
         }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
@@ -18,35 +17,35 @@ internal static unsafe class ConvForwardCore
 {
     /// <summary>Runs on the widest accelerated registers (<see cref="SimdDispatch{T}"/>).
     /// <paramref name="summation"/>: the order the packed A was prepared for (see the class remarks).</summary>
-    public static void Run<T>(in ConvGeometry g, int batch, T* input, T* packedA, T* bias, T* output, bool accumulate, int threads, ConvSummation summation = default)
+    public static void Run<T>(in ConvGeometry g, int batch, T* input, T* packedA, T* bias, T* output, bool accumulate, int threads, ConvSummation summation = default, KernelScratch? scratch = null)
         where T : unmanaged, IFloatingPointIeee754<T>
-        => SimdDispatch<T>.Run(new Arguments<T>(g, batch, input, packedA, bias, output, accumulate, threads, summation));
+        => SimdDispatch<T>.Run(new Arguments<T>(g, batch, input, packedA, bias, output, accumulate, threads, summation, scratch));
 
-    /// <summary>The arguments of <see cref="Run{T}(in ConvGeometry, int, T*, T*, T*, T*, bool, int, ConvSummation)"/>, passed on to
+    /// <summary>The arguments of <see cref="Run{T}(in ConvGeometry, int, T*, T*, T*, T*, bool, int, ConvSummation, KernelScratch?)"/>, passed on to
     /// the register width <see cref="SimdDispatch{T}"/> picks.</summary>
-    private readonly struct Arguments<T>(ConvGeometry g, int batch, T* input, T* packedA, T* bias, T* output, bool accumulate, int threads, ConvSummation summation) : ISimdJob<T>
+    private readonly struct Arguments<T>(ConvGeometry g, int batch, T* input, T* packedA, T* bias, T* output, bool accumulate, int threads, ConvSummation summation, KernelScratch? scratch) : ISimdJob<T>
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         public void Run<TVec, TOps>()
             where TVec : unmanaged
             where TOps : ISimdOps<T, TVec>
-            => ConvForwardCore.Run<T, TVec, TOps>(g, batch, input, packedA, bias, output, accumulate, threads, summation);
+            => ConvForwardCore.Run<T, TVec, TOps>(g, batch, input, packedA, bias, output, accumulate, threads, summation, scratch);
     }
 
-    private static void Run<T, TVec, TOps>(ConvGeometry g, int batch, T* input, T* packedA, T* bias, T* output, bool accumulate, int threads, ConvSummation summation)
+    private static void Run<T, TVec, TOps>(ConvGeometry g, int batch, T* input, T* packedA, T* bias, T* output, bool accumulate, int threads, ConvSummation summation, KernelScratch? scratch)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
     {
         var layout = ConvLayout.For(g);
         var kDim = layout.KDim;
-        var offsetsArray = ArrayPool<int>.Shared.Rent(kDim);
+        var offsetsArray = KernelScratch.Rent<int>(scratch, kDim);
         try
         {
             layout.FillTapOffsets(offsetsArray);
             if (summation.ReordersTaps(g.Kernel))
             {
-                ReorderOffsets(g, summation.ChannelBlock, offsetsArray.AsSpan(0, kDim));
+                ReorderOffsets(g, summation.ChannelBlock, offsetsArray.AsSpan(0, kDim), scratch);
             }
 
             var blockEnds = summation.BlockEnds(g.InChannels, g.Kernel) ?? [];
@@ -60,7 +59,7 @@ internal static unsafe class ConvForwardCore
                     KernelParallel.For(threads, part =>
                     {
                         var (start, end) = KernelParallel.Range(batch, threads, part);
-                        var ws = layout.Workspace > 0 ? ArrayPool<T>.Shared.Rent(layout.Workspace) : null;
+                        var ws = layout.Workspace > 0 ? KernelScratch.Rent<T>(scratch, layout.Workspace) : null;
                         try
                         {
                             fixed (T* wsPtr = ws)
@@ -77,7 +76,7 @@ internal static unsafe class ConvForwardCore
                         {
                             if (ws is not null)
                             {
-                                ArrayPool<T>.Shared.Return(ws);
+                                KernelScratch.Return(scratch, ws);
                             }
                         }
                     });
@@ -85,7 +84,7 @@ internal static unsafe class ConvForwardCore
                 else
                 {
                     // Fewer samples than threads (per-sample calls): split each sample's columns.
-                    var ws = layout.Workspace > 0 ? ArrayPool<T>.Shared.Rent(layout.Workspace) : null;
+                    var ws = layout.Workspace > 0 ? KernelScratch.Rent<T>(scratch, layout.Workspace) : null;
                     try
                     {
                         fixed (T* wsPtr = ws)
@@ -110,7 +109,7 @@ internal static unsafe class ConvForwardCore
                     {
                         if (ws is not null)
                         {
-                            ArrayPool<T>.Shared.Return(ws);
+                            KernelScratch.Return(scratch, ws);
                         }
                     }
                 }
@@ -118,16 +117,16 @@ internal static unsafe class ConvForwardCore
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(offsetsArray);
+            KernelScratch.Return(scratch, offsetsArray);
         }
     }
 
     /// <summary>Puts the tap table in channel-block order (<see cref="ConvLayout.BlockTapOrder"/>), matching the packed A.</summary>
-    private static void ReorderOffsets(in ConvGeometry g, int channelBlock, Span<int> offsets)
+    private static void ReorderOffsets(in ConvGeometry g, int channelBlock, Span<int> offsets, KernelScratch? scratch)
     {
         var kDim = offsets.Length;
-        var order = ArrayPool<int>.Shared.Rent(kDim);
-        var copy = ArrayPool<int>.Shared.Rent(kDim);
+        var order = KernelScratch.Rent<int>(scratch, kDim);
+        var copy = KernelScratch.Rent<int>(scratch, kDim);
         try
         {
             ConvLayout.BlockTapOrder(g.InChannels, g.Kernel, channelBlock, order);
@@ -139,8 +138,8 @@ internal static unsafe class ConvForwardCore
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(order);
-            ArrayPool<int>.Shared.Return(copy);
+            KernelScratch.Return(scratch, order);
+            KernelScratch.Return(scratch, copy);
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 
 namespace GradSign.Backends.Managed.Kernels;
@@ -18,7 +17,7 @@ internal static class Gemm
     /// <c>maxDegreeOfParallelism</c> caps the threads (−1: all cores); results do not depend on it.
     /// </summary>
     public static unsafe void Multiply<T>(bool transA, bool transB, int m, int n, int k,
-        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate, int maxDegreeOfParallelism = -1)
+        ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, bool accumulate, int maxDegreeOfParallelism = -1, KernelScratch? scratch = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(m);
@@ -46,9 +45,9 @@ internal static class Gemm
         }
 
         var threads = KernelParallel.Threads(maxDegreeOfParallelism, (long)m * n * k);
-        var packedA = ArrayPool<T>.Shared.Rent(ConvPacking.PanelSize(m, k));
-        var packedB = transB ? ArrayPool<T>.Shared.Rent(checked(k * n)) : null;
-        var offsets = ArrayPool<int>.Shared.Rent(k);
+        var packedA = KernelScratch.Rent<T>(scratch, ConvPacking.PanelSize(m, k));
+        var packedB = transB ? KernelScratch.Rent<T>(scratch, checked(k * n)) : null;
+        var offsets = KernelScratch.Rent<int>(scratch, k);
         try
         {
             fixed (T* aPtr = a)
@@ -86,13 +85,13 @@ internal static class Gemm
         }
         finally
         {
-            ArrayPool<T>.Shared.Return(packedA);
+            KernelScratch.Return(scratch, packedA);
             if (packedB is not null)
             {
-                ArrayPool<T>.Shared.Return(packedB);
+                KernelScratch.Return(scratch, packedB);
             }
 
-            ArrayPool<int>.Shared.Return(offsets);
+            KernelScratch.Return(scratch, offsets);
         }
     }
 

@@ -18,6 +18,9 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
     private const int Block = 1 << 12;
 
     /// <inheritdoc />
+    public override bool Recomputable => true;
+
+    /// <inheritdoc />
     public override void Forward(Workspace<T> w) => Sum(w, w.Values, w.Values[Output]);
 
     /// <inheritdoc />

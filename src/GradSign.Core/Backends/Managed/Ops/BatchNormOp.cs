@@ -29,9 +29,6 @@ internal sealed class BatchNormOp<T>(int layer, int output, int input, int chann
     public override IEnumerable<int> SavedSlots => Affine ? [] : [Output]; // without affine parameters the output is x̂
 
     /// <inheritdoc />
-    public override bool TangentsReadOutputGradient => true;
-
-    /// <inheritdoc />
     public override void Prepare(int batch, BufferPool pool)
     {
         _xhat = Affine ? pool.Rent<T>(batch * channels * spatial) : [];
@@ -74,6 +71,9 @@ internal sealed class BatchNormOp<T>(int layer, int output, int input, int chann
         _groupGammaDot = [];
         _groupBetaDot = [];
     }
+
+    /// <inheritdoc />
+    public override bool Recomputable => true;
 
     /// <inheritdoc />
     public override void Forward(Workspace<T> w)

@@ -11,6 +11,9 @@ internal sealed class ConcatOp<T>(int layer, int output, int[] inputs, int[] inp
     private readonly int _outSize = inputSizes.Sum();
 
     /// <inheritdoc />
+    public override bool Recomputable => true;
+
+    /// <inheritdoc />
     public override void Forward(Workspace<T> w) => Gather(w.Batch, w.Values, w.Values[Output]);
 
     /// <inheritdoc />

@@ -26,14 +26,11 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
     public override IEnumerable<int> SavedSlots => [Inputs[0]];
 
     /// <inheritdoc />
-    public override bool TangentsReadOutputGradient => true;
-
-    /// <inheritdoc />
     /// <remarks>Summed in the order of the convolution that computed the reference values where that is reproduced
     /// (<see cref="ReferenceRounding"/>); a per-sample pass (GradSign) is a run of single-sample calls there.</remarks>
     public override void Forward(Workspace<T> w)
         => Conv2dForward.Run(_g, w.Batch, w.Values[Inputs[0]], w.Params[Weight], Bias(w.Params), w.Values[Output], maxDegreeOfParallelism: w.Degree,
-            summation: ReferenceRounding.Convolution<T>(_g, w.PerSample ? 1 : w.Batch));
+            summation: ReferenceRounding.Convolution<T>(_g, w.PerSample ? 1 : w.Batch), scratch: w.Scratch);
 
     /// <inheritdoc />
     public override void Backward(Workspace<T> w)
@@ -42,7 +39,7 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
         if (w.NeedsGrad[x])
         {
             var acc = w.ClaimGrad(x);
-            Conv2dBackwardData.Run(_g, w.Batch, w.Grads[Output], w.Params[Weight], w.Grads[x], acc, maxDegreeOfParallelism: w.Degree);
+            Conv2dBackwardData.Run(_g, w.Batch, w.Grads[Output], w.Params[Weight], w.Grads[x], acc, maxDegreeOfParallelism: w.Degree, scratch: w.Scratch);
         }
     }
 
@@ -55,7 +52,7 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
         if (w.ParamNeeded[Weight])
         {
             var x = w.Values[Inputs[0]].AsSpan(first * _g.InputSize, count * _g.InputSize);
-            Conv2dBackwardWeight.Run(_g, count, x, dy.AsSpan(first * _g.OutputSize, count * _g.OutputSize), destination[Weight], maxDegreeOfParallelism: degree);
+            Conv2dBackwardWeight.Run(_g, count, x, dy.AsSpan(first * _g.OutputSize, count * _g.OutputSize), destination[Weight], maxDegreeOfParallelism: degree, scratch: w.Scratch);
         }
 
         if (bias is { } b && w.ParamNeeded[b])
@@ -79,12 +76,12 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
         var algorithm = ConvAlgorithm.Winograd;
         if (w.TangentZero[x])
         {
-            Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], bd, yd, maxDegreeOfParallelism: w.Degree, algorithm: algorithm);
+            Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], bd, yd, maxDegreeOfParallelism: w.Degree, algorithm: algorithm, scratch: w.Scratch);
             return;
         }
 
-        Conv2dForward.Run(_g, w.Batch, w.Tangents[x], w.Params[Weight], bd, yd, maxDegreeOfParallelism: w.Degree, algorithm: algorithm);
-        Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], ReadOnlySpan<T>.Empty, yd, accumulate: true, maxDegreeOfParallelism: w.Degree, algorithm: algorithm);
+        Conv2dForward.Run(_g, w.Batch, w.Tangents[x], w.Params[Weight], bd, yd, maxDegreeOfParallelism: w.Degree, algorithm: algorithm, scratch: w.Scratch);
+        Conv2dForward.Run(_g, w.Batch, w.Values[x], w.ParamTangents[Weight], ReadOnlySpan<T>.Empty, yd, accumulate: true, maxDegreeOfParallelism: w.Degree, algorithm: algorithm, scratch: w.Scratch);
     }
 
     /// <inheritdoc />
@@ -95,8 +92,8 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
         if (w.NeedsGrad[x])
         {
             var acc = w.ClaimGradTangent(x);
-            Conv2dBackwardData.Run(_g, w.Batch, w.GradTangents[Output], w.Params[Weight], w.GradTangents[x], acc, maxDegreeOfParallelism: w.Degree);
-            Conv2dBackwardData.Run(_g, w.Batch, w.Grads[Output], w.ParamTangents[Weight], w.GradTangents[x], accumulate: true, maxDegreeOfParallelism: w.Degree);
+            Conv2dBackwardData.Run(_g, w.Batch, w.GradTangents[Output], w.Params[Weight], w.GradTangents[x], acc, maxDegreeOfParallelism: w.Degree, scratch: w.Scratch);
+            Conv2dBackwardData.Run(_g, w.Batch, w.Grads[Output], w.ParamTangents[Weight], w.GradTangents[x], accumulate: true, maxDegreeOfParallelism: w.Degree, scratch: w.Scratch);
         }
     }
 
@@ -105,10 +102,10 @@ internal sealed class ConvOp<T>(int layer, int output, int input, ConvGeometry g
     {
         // dẆ = Σ ḋy ⊗ x + dy ⊗ ẋ
         var x = Inputs[0];
-        Conv2dBackwardWeight.Run(_g, w.Batch, w.Values[x], w.GradTangents[Output], w.ParamGradTangents[Weight], maxDegreeOfParallelism: w.Degree);
+        Conv2dBackwardWeight.Run(_g, w.Batch, w.Values[x], w.GradTangents[Output], w.ParamGradTangents[Weight], maxDegreeOfParallelism: w.Degree, scratch: w.Scratch);
         if (!w.TangentZero[x])
         {
-            Conv2dBackwardWeight.Run(_g, w.Batch, w.Tangents[x], w.Grads[Output], w.ParamGradTangents[Weight], accumulate: true, maxDegreeOfParallelism: w.Degree);
+            Conv2dBackwardWeight.Run(_g, w.Batch, w.Tangents[x], w.Grads[Output], w.ParamGradTangents[Weight], accumulate: true, maxDegreeOfParallelism: w.Degree, scratch: w.Scratch);
         }
 
         if (bias is { } b)

@@ -9,6 +9,9 @@ internal sealed class GlobalAvgPoolOp<T>(int layer, int output, int input, int c
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc />
+    public override bool Recomputable => true;
+
+    /// <inheritdoc />
     public override void Forward(Workspace<T> w)
         => GlobalAvgPoolForward.Run<T>(w.Values[Inputs[0]], w.Values[Output], w.Batch * channels, spatial);
 

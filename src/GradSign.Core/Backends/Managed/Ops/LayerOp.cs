@@ -65,10 +65,16 @@ internal abstract class LayerOp<T>(int layer, int output, int[] inputs)
     public virtual IEnumerable<int> Parameters => [];
 
     /// <summary>Slots whose values (and, in a Hessian-vector product, tangents) this layer reads after the forward pass:
-    /// the executor keeps them for the backward passes and gives every other slot back once its last reader ran.</summary>
+    /// the executor keeps them, or recomputes them (<see cref="Recomputable"/>), for the backward passes and gives every
+    /// other slot back once its last reader ran.</summary>
     public virtual IEnumerable<int> SavedSlots => [];
 
-    /// <summary>Whether <see cref="BackwardTangent"/> or <see cref="ParameterGradientTangents"/> read the output's gradient
-    /// (a Hessian-vector product after a backward pass reuses those gradients).</summary>
-    public virtual bool TangentsReadOutputGradient => false;
+    /// <summary>Whether <see cref="Forward"/> is cheap enough to run again after the forward pass instead of keeping its
+    /// output (element-wise, pooling and normalising layers; not convolutions or matrix products). It must then write
+    /// the same values (and internal state) each time it runs on the same inputs, and so must
+    /// <see cref="TangentForward"/>.</summary>
+    public virtual bool Recomputable => false;
+
+    /// <summary>Slots <see cref="Forward"/> reads.</summary>
+    public virtual IReadOnlyList<int> ForwardInputs => Inputs;
 }

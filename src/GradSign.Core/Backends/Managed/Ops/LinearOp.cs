@@ -22,11 +22,8 @@ internal sealed class LinearOp<T>(int layer, int output, int input, int inFeatur
     public override IEnumerable<int> SavedSlots => [Inputs[0]];
 
     /// <inheritdoc />
-    public override bool TangentsReadOutputGradient => true;
-
-    /// <inheritdoc />
     public override void Forward(Workspace<T> w)
-        => Affine(w.Batch, w.Values[Inputs[0]], w.Params[Weight], bias is { } b ? w.Params[b] : null, w.Values[Output], false);
+        => Affine(w.Scratch, w.Batch, w.Values[Inputs[0]], w.Params[Weight], bias is { } b ? w.Params[b] : null, w.Values[Output], false);
 
     /// <inheritdoc />
     public override void Backward(Workspace<T> w)
@@ -35,7 +32,7 @@ internal sealed class LinearOp<T>(int layer, int output, int input, int inFeatur
         if (w.NeedsGrad[x])
         {
             // dx = dy·W
-            Gemm.Multiply(false, false, w.Batch, inFeatures, outFeatures, w.Grads[Output], outFeatures, w.Params[Weight], inFeatures, w.Grads[x], inFeatures, w.ClaimGrad(x));
+            Gemm.Multiply(false, false, w.Batch, inFeatures, outFeatures, w.Grads[Output], outFeatures, w.Params[Weight], inFeatures, w.Grads[x], inFeatures, w.ClaimGrad(x), scratch: w.Scratch);
         }
     }
 
@@ -50,7 +47,7 @@ internal sealed class LinearOp<T>(int layer, int output, int input, int inFeatur
         // dW = dyᵀ·x
         if (w.ParamNeeded[Weight])
         {
-            Gemm.Multiply(true, false, outFeatures, inFeatures, count, dy, outFeatures, x, inFeatures, destination[Weight], inFeatures, false, degree);
+            Gemm.Multiply(true, false, outFeatures, inFeatures, count, dy, outFeatures, x, inFeatures, destination[Weight], inFeatures, false, degree, scratch: w.Scratch);
         }
 
         if (bias is { } b && w.ParamNeeded[b])
@@ -70,12 +67,12 @@ internal sealed class LinearOp<T>(int layer, int output, int input, int inFeatur
         var bd = bias is { } b ? w.ParamTangents[b] : null;
         if (w.TangentZero[x])
         {
-            Affine(w.Batch, w.Values[x], w.ParamTangents[Weight], bd, w.Tangents[Output], false);
+            Affine(w.Scratch, w.Batch, w.Values[x], w.ParamTangents[Weight], bd, w.Tangents[Output], false);
             return;
         }
 
-        Affine(w.Batch, w.Tangents[x], w.Params[Weight], bd, w.Tangents[Output], false);
-        Affine(w.Batch, w.Values[x], w.ParamTangents[Weight], null, w.Tangents[Output], true);
+        Affine(w.Scratch, w.Batch, w.Tangents[x], w.Params[Weight], bd, w.Tangents[Output], false);
+        Affine(w.Scratch, w.Batch, w.Values[x], w.ParamTangents[Weight], null, w.Tangents[Output], true);
     }
 
     /// <inheritdoc />
@@ -86,8 +83,8 @@ internal sealed class LinearOp<T>(int layer, int output, int input, int inFeatur
         {
             // ḋx = ḋy·W + dy·Ẇ
             var acc = w.ClaimGradTangent(x);
-            Gemm.Multiply(false, false, w.Batch, inFeatures, outFeatures, w.GradTangents[Output], outFeatures, w.Params[Weight], inFeatures, w.GradTangents[x], inFeatures, acc);
-            Gemm.Multiply(false, false, w.Batch, inFeatures, outFeatures, w.Grads[Output], outFeatures, w.ParamTangents[Weight], inFeatures, w.GradTangents[x], inFeatures, true);
+            Gemm.Multiply(false, false, w.Batch, inFeatures, outFeatures, w.GradTangents[Output], outFeatures, w.Params[Weight], inFeatures, w.GradTangents[x], inFeatures, acc, scratch: w.Scratch);
+            Gemm.Multiply(false, false, w.Batch, inFeatures, outFeatures, w.Grads[Output], outFeatures, w.ParamTangents[Weight], inFeatures, w.GradTangents[x], inFeatures, true, scratch: w.Scratch);
         }
     }
 
@@ -96,10 +93,10 @@ internal sealed class LinearOp<T>(int layer, int output, int input, int inFeatur
     {
         // dẆ = ḋyᵀ·x + dyᵀ·ẋ
         var x = Inputs[0];
-        Gemm.Multiply(true, false, outFeatures, inFeatures, w.Batch, w.GradTangents[Output], outFeatures, w.Values[x], inFeatures, w.ParamGradTangents[Weight], inFeatures, false);
+        Gemm.Multiply(true, false, outFeatures, inFeatures, w.Batch, w.GradTangents[Output], outFeatures, w.Values[x], inFeatures, w.ParamGradTangents[Weight], inFeatures, false, scratch: w.Scratch);
         if (!w.TangentZero[x])
         {
-            Gemm.Multiply(true, false, outFeatures, inFeatures, w.Batch, w.Grads[Output], outFeatures, w.Tangents[x], inFeatures, w.ParamGradTangents[Weight], inFeatures, true);
+            Gemm.Multiply(true, false, outFeatures, inFeatures, w.Batch, w.Grads[Output], outFeatures, w.Tangents[x], inFeatures, w.ParamGradTangents[Weight], inFeatures, true, scratch: w.Scratch);
         }
 
         if (bias is { } b)
@@ -108,9 +105,9 @@ internal sealed class LinearOp<T>(int layer, int output, int input, int inFeatur
         }
     }
 
-    private void Affine(int batch, ReadOnlySpan<T> x, ReadOnlySpan<T> weight, T[]? b, Span<T> y, bool accumulate)
+    private void Affine(KernelScratch scratch, int batch, ReadOnlySpan<T> x, ReadOnlySpan<T> weight, T[]? b, Span<T> y, bool accumulate)
     {
-        Gemm.Multiply(false, true, batch, outFeatures, inFeatures, x, inFeatures, weight, inFeatures, y, outFeatures, accumulate);
+        Gemm.Multiply(false, true, batch, outFeatures, inFeatures, x, inFeatures, weight, inFeatures, y, outFeatures, accumulate, scratch: scratch);
         if (b is not null)
         {
             for (var n = 0; n < batch; n++)

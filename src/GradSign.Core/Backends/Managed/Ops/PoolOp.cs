@@ -22,6 +22,9 @@ internal sealed class PoolOp<T>(int layer, int output, int input, int channels, 
     }
 
     /// <inheritdoc />
+    public override bool Recomputable => true;
+
+    /// <inheritdoc />
     public override void Forward(Workspace<T> w)
     {
         var x = w.Values[Inputs[0]];

@@ -19,6 +19,9 @@ internal sealed class ReluOp<T>(int layer, int output, int input, int size)
     public override IEnumerable<int> SavedSlots => [Output];
 
     /// <inheritdoc />
+    public override bool Recomputable => true;
+
+    /// <inheritdoc />
     public override void Forward(Workspace<T> w)
     {
         var x = w.Values[Inputs[0]];

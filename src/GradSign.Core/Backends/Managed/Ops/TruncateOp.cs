@@ -9,6 +9,9 @@ internal sealed class TruncateOp<T>(int layer, int output, int input, int inputS
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc />
+    public override bool Recomputable => true;
+
+    /// <inheritdoc />
     public override void Forward(Workspace<T> w) => Slice(w.Batch, w.Values[Inputs[0]], w.Values[Output]);
 
     /// <inheritdoc />

@@ -11,6 +11,12 @@ internal sealed class ZeroOp<T>(int layer, int output, int input)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <inheritdoc />
+    public override bool Recomputable => true;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<int> ForwardInputs => [];
+
+    /// <inheritdoc />
     public override void Forward(Workspace<T> w) => Array.Clear(w.Values[Output]);
 
     /// <inheritdoc />
