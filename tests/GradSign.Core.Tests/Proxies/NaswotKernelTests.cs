@@ -61,6 +61,40 @@ public class NaswotKernelTests
     }
 
     [Fact]
+    public void Add_RepeatedAndChangedBlocks_EqualsSumOfSeparateKernels()
+    {
+        // Consecutive identical blocks reuse their Hamming distances; a changed block (same or other size) must not.
+        var rng = new Random(7); // test data only
+        bool[][] Codes(int count, int units) => [.. Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, units).Select(_ => rng.Next(2) == 1).ToArray())];
+        var count = 9;
+        var blocks = new (bool[][] Codes, int Units, int Multiplicity)[]
+        {
+            (Codes(count, 130), 130, 1),
+            default,
+            (Codes(count, 130), 130, 1),
+            (Codes(count, 70), 70, 1),
+        };
+        blocks[1] = (blocks[0].Codes, 130, 2);
+        var combined = new NaswotKernel(count);
+        var separate = blocks.Select(_ => new NaswotKernel(count)).ToArray();
+        for (var b = 0; b < blocks.Length; b++)
+        {
+            var (codes, units, m) = blocks[b];
+            var bits = Pack(codes, units);
+            combined.Add(bits, units, (units + 63) / 64, m);
+            separate[b].Add(bits, units, (units + 63) / 64, m);
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            for (var j = 0; j < count; j++)
+            {
+                Assert.Equal(separate.Sum(k => k[i, j]), combined[i, j]);
+            }
+        }
+    }
+
+    [Fact]
     public void LogAbsDeterminant_TwoByTwo_MatchesClosedForm()
     {
         // det [[5, 3], [3, 5]] = 16.
