@@ -38,7 +38,7 @@ internal static unsafe class ConvForwardCore
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
     {
-        var layout = ConvLayout.For(g);
+        var layout = ConvLayout.ForForward(g);
         var kDim = layout.KDim;
         var offsetsArray = ArrayPool<int>.Shared.Rent(kDim);
         try
@@ -155,6 +155,10 @@ internal static unsafe class ConvForwardCore
         /// sums to it), so <see cref="Finish"/> must not add it again.</summary>
         private bool BiasFirst => blocks > 0 && bias != 0 && !accumulate;
 
+        /// <summary>One chain written straight into the output (no padded temp): <see cref="Compute"/> adds the bias to
+        /// each panel right after computing it, so <see cref="Finish"/> has nothing left to do.</summary>
+        private bool BiasAfterPanel => blocks == 0 && bias != 0 && layout.Kind is (ConvLayoutKind.Direct or ConvLayoutKind.Im2Col);
+
         /// <summary>Returns the B base for sample n: the input itself, or the padded image / im2col buffer written into ws.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
         public T* Prepare(int n, T* ws)
@@ -171,6 +175,15 @@ internal static unsafe class ConvForwardCore
                     ConvPacking.PhaseImage(sample, g.InChannels, g.Height, g.Width, g.Padding, g.Stride, layout.PaddedHeight, layout.PaddedWidth, ws);
                     return ws;
                 default:
+                    if (layout.PaddedImageSize > 0)
+                    {
+                        // Stride-1 im2col (ConvLayout.ForForward): pad once, then copy each tap's rows out of the padded planes.
+                        var padded = ws + ((long)layout.KDim * layout.Columns);
+                        ConvPacking.PadImage(sample, g.InChannels, g.Height, g.Width, g.Padding, padded);
+                        ConvPacking.ExpandPadded(padded, g.InChannels, g.Kernel, layout.PaddedHeight, layout.PaddedWidth, g.OutHeight, g.OutWidth, ws);
+                        return ws;
+                    }
+
                     ConvPacking.Im2Col(g, sample, ws);
                     return ws;
             }
@@ -198,9 +211,19 @@ internal static unsafe class ConvForwardCore
             {
                 for (var o = 0; o < g.OutChannels; o += PanelKernel.Rows)
                 {
+                    var rows = Math.Min(PanelKernel.Rows, g.OutChannels - o);
                     PanelKernel.RowPanel<T, TVec, TOps>(
                         (T*)packedA + ((long)o * kDim), b + start, (int*)offsets, kDim,
-                        c + ((long)o * layout.Ldc) + start, layout.Ldc, Math.Min(PanelKernel.Rows, g.OutChannels - o), end - start, acc);
+                        c + ((long)o * layout.Ldc) + start, layout.Ldc, rows, end - start, acc);
+                    if (BiasAfterPanel)
+                    {
+                        // The same sum + bias that Finish would add, while the panel's rows are still in cache.
+                        for (var r = o; r < o + rows; r++)
+                        {
+                            var row = new Span<T>(c + ((long)r * layout.Ldc) + start, end - start);
+                            TensorPrimitives.Add(row, ((T*)bias)[r], row);
+                        }
+                    }
                 }
 
                 return;
@@ -237,6 +260,11 @@ internal static unsafe class ConvForwardCore
         {
             int oh = g.OutHeight, ow = g.OutWidth;
             var outSample = (T*)output + ((long)n * g.OutputSize);
+            if (layout.Kind is not (ConvLayoutKind.Padded or ConvLayoutKind.Phased) && (BiasFirst || BiasAfterPanel || bias == 0))
+            {
+                return; // written in place by Compute, bias included
+            }
+
             var biasPtr = BiasFirst ? null : (T*)bias;
             for (var o = 0; o < g.OutChannels; o++)
             {

@@ -61,6 +61,29 @@ internal readonly record struct ConvLayout(ConvLayoutKind Kind, int KDim, int Co
         return new(ConvLayoutKind.Im2Col, kDim, oh * ow, oh * ow, 0, 0, 0, checked(kDim * oh * ow), g.InChannels, k);
     }
 
+    /// <summary>
+    /// The layout of a forward-style GEMM (<see cref="ConvForwardCore"/>): as <see cref="For"/>, except that a stride-1
+    /// convolution whose padded rows would waste at least a fifth of the columns (Wp − OW ≥ OW / 4: the 8×8 planes of
+    /// NAS-Bench-201's third stage, 25 %) takes an explicit im2col buffer instead. Its rows hold exactly OH·OW columns,
+    /// the GEMM writes straight into the output, and each output element is still one chain over the same taps in the
+    /// same order, so the results are the same bit for bit; the buffer costs one copy of K² rows per sample, far less
+    /// than the garbage columns.
+    /// </summary>
+    public static ConvLayout ForForward(in ConvGeometry g)
+    {
+        var layout = For(g);
+        if (layout.Kind == ConvLayoutKind.Padded && 4 * (layout.PaddedWidth - g.OutWidth) >= g.OutWidth)
+        {
+            // The im2col rows are expanded from the padded sample, kept after them in the workspace.
+            var kDim = g.InChannels * g.Kernel * g.Kernel;
+            var plane = g.OutHeight * g.OutWidth;
+            return new(ConvLayoutKind.Im2Col, kDim, plane, plane, layout.PaddedHeight, layout.PaddedWidth, layout.PaddedImageSize,
+                checked((kDim * plane) + layout.PaddedImageSize), g.InChannels, g.Kernel);
+        }
+
+        return layout;
+    }
+
     /// <summary>Row offsets of B: <c>offsets[(c·K + i)·K + j]</c> is where tap (c, i, j) starts relative to the sample's B base.</summary>
     public void FillTapOffsets(Span<int> offsets)
     {

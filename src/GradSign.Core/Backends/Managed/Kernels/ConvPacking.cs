@@ -239,6 +239,7 @@ internal static unsafe class ConvPacking
     {
         int oh = g.OutHeight, ow = g.OutWidth, k = g.Kernel, s = g.Stride, p = g.Padding;
         var plane = oh * ow;
+
         for (var c = 0; c < g.InChannels; c++)
         {
             var src = input + ((long)c * g.Height * g.Width);
@@ -273,6 +274,34 @@ internal static unsafe class ConvPacking
                         {
                             line[x] = T.Zero;
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// im2col rows of a stride-1 convolution from its zero-padded sample (<see cref="PadImage{T}"/>, planes Hp×Wp):
+    /// <c>col[(c·K + i)·K + j, y·OW + x] = padded[c, y + i, x + j]</c>, each output row one contiguous run of OW
+    /// elements copied with <see cref="RowCopy.Copy{T}"/>. Scalar equivalent: the same triple loop element by element.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
+    public static void ExpandPadded<T>(T* padded, int channels, int kernel, int paddedHeight, int paddedWidth, int outHeight, int outWidth, T* col)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var plane = outHeight * outWidth;
+        for (var c = 0; c < channels; c++)
+        {
+            var src = padded + ((long)c * paddedHeight * paddedWidth);
+            for (var i = 0; i < kernel; i++)
+            {
+                for (var j = 0; j < kernel; j++)
+                {
+                    var dst = col + ((long)((((c * kernel) + i) * kernel) + j) * plane);
+                    var from = src + ((long)i * paddedWidth) + j;
+                    for (var y = 0; y < outHeight; y++)
+                    {
+                        RowCopy.Copy(from + ((long)y * paddedWidth), dst + ((long)y * outWidth), outWidth);
                     }
                 }
             }
