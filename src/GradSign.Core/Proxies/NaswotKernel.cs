@@ -1,4 +1,7 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using MathNet.Numerics.LinearAlgebra;
 
 namespace GradSign.Proxies;
@@ -97,6 +100,14 @@ internal sealed class NaswotKernel
         {
             var a = bits.Slice(i * words, words);
             var j = i + 1;
+            if (Avx512BW.IsSupported && words >= 8)
+            {
+                for (; j + 4 <= Count; j += 4)
+                {
+                    Hamming512(a, bits.Slice(j * words, 4 * words), words, hamming.AsSpan((i * Count) + j, 4));
+                }
+            }
+
             for (; j + 4 <= Count; j += 4)
             {
                 var b0 = bits.Slice(j * words, words);
@@ -131,6 +142,53 @@ internal sealed class NaswotKernel
                 hamming[(i * Count) + j] = h;
             }
         }
+    }
+
+    /// <summary>
+    /// Hamming distances of <paramref name="a"/> to the four consecutive codes in <paramref name="b"/>, eight words per
+    /// 512-bit register. Lanes: byte lanes of a XOR b are split into nibbles, each nibble's popcount looked up with a byte
+    /// shuffle, and the byte counts summed into the register's eight 64-bit lanes (sum of absolute differences against
+    /// zero); the lanes are added at the end, the words past the last whole register by scalar popcounts. Integer
+    /// arithmetic, so the result equals the scalar <c>Σ_w PopCount(a[w] ^ b[w])</c> exactly.
+    /// </summary>
+    private static void Hamming512(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b, int words, Span<long> distances)
+    {
+        var nibbles = Vector512.Create((byte)0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+            0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4, 0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+        var low = Vector512.Create((byte)0x0F);
+        ref var ar = ref MemoryMarshal.GetReference(a);
+        ref var br = ref MemoryMarshal.GetReference(b);
+        Vector512<ulong> h0 = Vector512<ulong>.Zero, h1 = Vector512<ulong>.Zero, h2 = Vector512<ulong>.Zero, h3 = Vector512<ulong>.Zero;
+        var whole = words - (words % Vector512<ulong>.Count);
+        for (nuint w = 0; w < (nuint)whole; w += (nuint)Vector512<ulong>.Count)
+        {
+            var x = Vector512.LoadUnsafe(ref ar, w);
+            h0 += PopCounts(x ^ Vector512.LoadUnsafe(ref br, w), nibbles, low);
+            h1 += PopCounts(x ^ Vector512.LoadUnsafe(ref br, w + (nuint)words), nibbles, low);
+            h2 += PopCounts(x ^ Vector512.LoadUnsafe(ref br, w + (nuint)(2 * words)), nibbles, low);
+            h3 += PopCounts(x ^ Vector512.LoadUnsafe(ref br, w + (nuint)(3 * words)), nibbles, low);
+        }
+
+        Span<Vector512<ulong>> sums = [h0, h1, h2, h3];
+        for (var k = 0; k < 4; k++)
+        {
+            var h = (long)Vector512.Sum(sums[k]);
+            var other = b.Slice(k * words, words);
+            for (var w = whole; w < words; w++)
+            {
+                h += BitOperations.PopCount(a[w] ^ other[w]);
+            }
+
+            distances[k] = h;
+        }
+    }
+
+    /// <summary>Per 64-bit lane, the number of set bits of <paramref name="x"/> (nibble lookup, then byte sums).</summary>
+    private static Vector512<ulong> PopCounts(Vector512<ulong> x, Vector512<byte> nibbles, Vector512<byte> low)
+    {
+        var bytes = x.AsByte();
+        var counts = Avx512BW.Shuffle(nibbles, bytes & low) + Avx512BW.Shuffle(nibbles, Vector512.ShiftRightLogical(x, 4).AsByte() & low);
+        return Avx512BW.SumAbsoluteDifferences(counts, Vector512<byte>.Zero).AsUInt64();
     }
 
     /// <summary>K as a float64 matrix (exact: the entries are integers far below 2⁵³).</summary>

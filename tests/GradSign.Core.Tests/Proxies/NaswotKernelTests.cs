@@ -35,6 +35,8 @@ public class NaswotKernelTests
     [InlineData(5, 64, 2)]
     [InlineData(7, 130, 2)]
     [InlineData(16, 300, 1)]
+    [InlineData(9, 1100, 1)]
+    [InlineData(6, 512, 3)]
     public void Add_RandomCodes_EqualsDenseDefinition(int count, int units, int multiplicity)
     {
         var rng = new Random(count * 1000 + units); // test data only
