@@ -169,7 +169,15 @@ internal static unsafe class ConvForwardCore
                 case ConvLayoutKind.Direct:
                     return sample;
                 case ConvLayoutKind.Padded:
-                    ConvPacking.PadImage(sample, g.InChannels, g.Height, g.Width, g.Padding, ws);
+                    if (layout.SharesSidePadding(g))
+                    {
+                        ConvPacking.PadImageShared(sample, g.InChannels, g.Height, g.Width, g.Padding, ws);
+                    }
+                    else
+                    {
+                        ConvPacking.PadImage(sample, g.InChannels, g.Height, g.Width, g.Padding, ws);
+                    }
+
                     return ws;
                 case ConvLayoutKind.Phased:
                     ConvPacking.PhaseImage(sample, g.InChannels, g.Height, g.Width, g.Padding, g.Stride, layout.PaddedHeight, layout.PaddedWidth, ws);
