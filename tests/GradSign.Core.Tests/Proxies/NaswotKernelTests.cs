@@ -35,6 +35,8 @@ public class NaswotKernelTests
     [InlineData(5, 64, 2)]
     [InlineData(7, 130, 2)]
     [InlineData(16, 300, 1)]
+    [InlineData(9, 1100, 1)]
+    [InlineData(6, 512, 3)]
     public void Add_RandomCodes_EqualsDenseDefinition(int count, int units, int multiplicity)
     {
         var rng = new Random(count * 1000 + units); // test data only
@@ -56,6 +58,40 @@ public class NaswotKernelTests
                 }
 
                 Assert.Equal(multiplicity * expected, kernel[i, j]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Add_RepeatedAndChangedBlocks_EqualsSumOfSeparateKernels()
+    {
+        // Consecutive identical blocks reuse their Hamming distances; a changed block (same or other size) must not.
+        var rng = new Random(7); // test data only
+        bool[][] Codes(int count, int units) => [.. Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, units).Select(_ => rng.Next(2) == 1).ToArray())];
+        var count = 9;
+        var blocks = new (bool[][] Codes, int Units, int Multiplicity)[]
+        {
+            (Codes(count, 130), 130, 1),
+            default,
+            (Codes(count, 130), 130, 1),
+            (Codes(count, 70), 70, 1),
+        };
+        blocks[1] = (blocks[0].Codes, 130, 2);
+        var combined = new NaswotKernel(count);
+        var separate = blocks.Select(_ => new NaswotKernel(count)).ToArray();
+        for (var b = 0; b < blocks.Length; b++)
+        {
+            var (codes, units, m) = blocks[b];
+            var bits = Pack(codes, units);
+            combined.Add(bits, units, (units + 63) / 64, m);
+            separate[b].Add(bits, units, (units + 63) / 64, m);
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            for (var j = 0; j < count; j++)
+            {
+                Assert.Equal(separate.Sum(k => k[i, j]), combined[i, j]);
             }
         }
     }

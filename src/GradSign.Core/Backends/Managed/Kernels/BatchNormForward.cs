@@ -29,18 +29,22 @@ internal static class BatchNormForward
         double count = layout.Count;
         for (var g = firstGroup; g < firstGroup + groupCount; g++)
         {
-            var sum = 0.0;
-            for (var k = 0; k < runs; k++)
-            {
-                sum += PackedSum.Sum(x.Slice(layout.Offset(g, k), s));
-            }
-
+            // Run k of the group starts at Offset(g, 0) + k·C·S (one run per group with per-sample statistics).
+            var first = layout.Offset(g, 0);
+            var stride = layout.Channels * s;
+            var sum = RunSums.Sum(x, first, stride, s, runs);
             var mean = T.CreateTruncating(sum / count);
             var squares = 0.0;
-            for (var k = 0; k < runs; k++)
+            if (referenceRounding)
             {
-                var run = x.Slice(layout.Offset(g, k), s);
-                squares += referenceRounding ? SumOfRoundedSquares.Run(run, mean) : SumOfSquaredDeviations.Run(run, mean);
+                squares = RunSums.SumOfRoundedSquares(x, first, stride, s, runs, mean);
+            }
+            else
+            {
+                for (var k = 0; k < runs; k++)
+                {
+                    squares += SumOfSquaredDeviations.Run(x.Slice(layout.Offset(g, k), s), mean);
+                }
             }
 
             var variance = referenceRounding ? double.CreateTruncating(T.CreateTruncating(squares) / T.CreateTruncating(count)) : squares / count;

@@ -37,7 +37,7 @@ internal static unsafe class ConvForwardCore
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
     {
-        var layout = ConvLayout.For(g);
+        var layout = ConvLayout.ForForward(g);
         var kDim = layout.KDim;
         var offsetsArray = KernelScratch.Rent<int>(scratch, kDim);
         try
@@ -154,6 +154,10 @@ internal static unsafe class ConvForwardCore
         /// sums to it), so <see cref="Finish"/> must not add it again.</summary>
         private bool BiasFirst => blocks > 0 && bias != 0 && !accumulate;
 
+        /// <summary>One chain written straight into the output (no padded temp): <see cref="Compute"/> adds the bias to
+        /// each panel right after computing it, so <see cref="Finish"/> has nothing left to do.</summary>
+        private bool BiasAfterPanel => blocks == 0 && bias != 0 && layout.Kind is (ConvLayoutKind.Direct or ConvLayoutKind.Im2Col);
+
         /// <summary>Returns the B base for sample n: the input itself, or the padded image / im2col buffer written into ws.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
         public T* Prepare(int n, T* ws)
@@ -164,12 +168,29 @@ internal static unsafe class ConvForwardCore
                 case ConvLayoutKind.Direct:
                     return sample;
                 case ConvLayoutKind.Padded:
-                    ConvPacking.PadImage(sample, g.InChannels, g.Height, g.Width, g.Padding, ws);
+                    if (layout.SharesSidePadding(g))
+                    {
+                        ConvPacking.PadImageShared(sample, g.InChannels, g.Height, g.Width, g.Padding, ws);
+                    }
+                    else
+                    {
+                        ConvPacking.PadImage(sample, g.InChannels, g.Height, g.Width, g.Padding, ws);
+                    }
+
                     return ws;
                 case ConvLayoutKind.Phased:
                     ConvPacking.PhaseImage(sample, g.InChannels, g.Height, g.Width, g.Padding, g.Stride, layout.PaddedHeight, layout.PaddedWidth, ws);
                     return ws;
                 default:
+                    if (layout.PaddedImageSize > 0)
+                    {
+                        // Stride-1 im2col (ConvLayout.ForForward): pad once, then copy each tap's rows out of the padded planes.
+                        var padded = ws + ((long)layout.KDim * layout.Columns);
+                        ConvPacking.PadImage(sample, g.InChannels, g.Height, g.Width, g.Padding, padded);
+                        ConvPacking.ExpandPadded(padded, g.InChannels, g.Kernel, layout.PaddedHeight, layout.PaddedWidth, g.OutHeight, g.OutWidth, ws);
+                        return ws;
+                    }
+
                     ConvPacking.Im2Col(g, sample, ws);
                     return ws;
             }
@@ -197,9 +218,19 @@ internal static unsafe class ConvForwardCore
             {
                 for (var o = 0; o < g.OutChannels; o += PanelKernel.Rows)
                 {
+                    var rows = Math.Min(PanelKernel.Rows, g.OutChannels - o);
                     PanelKernel.RowPanel<T, TVec, TOps>(
                         (T*)packedA + ((long)o * kDim), b + start, (int*)offsets, kDim,
-                        c + ((long)o * layout.Ldc) + start, layout.Ldc, Math.Min(PanelKernel.Rows, g.OutChannels - o), end - start, acc);
+                        c + ((long)o * layout.Ldc) + start, layout.Ldc, rows, end - start, acc);
+                    if (BiasAfterPanel)
+                    {
+                        // The same sum + bias that Finish would add, while the panel's rows are still in cache.
+                        for (var r = o; r < o + rows; r++)
+                        {
+                            var row = new Span<T>(c + ((long)r * layout.Ldc) + start, end - start);
+                            TensorPrimitives.Add(row, ((T*)bias)[r], row);
+                        }
+                    }
                 }
 
                 return;
@@ -236,6 +267,11 @@ internal static unsafe class ConvForwardCore
         {
             int oh = g.OutHeight, ow = g.OutWidth;
             var outSample = (T*)output + ((long)n * g.OutputSize);
+            if (layout.Kind is not (ConvLayoutKind.Padded or ConvLayoutKind.Phased) && (BiasFirst || BiasAfterPanel || bias == 0))
+            {
+                return; // written in place by Compute, bias included
+            }
+
             var biasPtr = BiasFirst ? null : (T*)bias;
             for (var o = 0; o < g.OutChannels; o++)
             {

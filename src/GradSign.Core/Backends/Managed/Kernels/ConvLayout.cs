@@ -61,6 +61,46 @@ internal readonly record struct ConvLayout(ConvLayoutKind Kind, int KDim, int Co
         return new(ConvLayoutKind.Im2Col, kDim, oh * ow, oh * ow, 0, 0, 0, checked(kDim * oh * ow), g.InChannels, k);
     }
 
+    /// <summary>
+    /// The layout of a forward-style GEMM (<see cref="ConvForwardCore"/>): as <see cref="For"/>, except that a stride-1
+    /// convolution whose padded rows would waste at least a fifth of the columns (Wp − OW ≥ OW / 4: the 8×8 planes of
+    /// NAS-Bench-201's third stage, 25 %) takes an explicit im2col buffer instead. Its rows hold exactly OH·OW columns,
+    /// the GEMM writes straight into the output, and each output element is still one chain over the same taps in the
+    /// same order, so the results are the same bit for bit; the buffer costs one copy of K² rows per sample, far less
+    /// than the garbage columns. Other stride-1 convolutions with K = 2p + 1 share their side padding between
+    /// neighbouring rows (row stride W + p instead of W + 2p), which halves the garbage columns.
+    /// </summary>
+    public static ConvLayout ForForward(in ConvGeometry g)
+    {
+        var layout = For(g);
+        if (layout.Kind == ConvLayoutKind.Padded && 4 * (layout.PaddedWidth - g.OutWidth) >= g.OutWidth)
+        {
+            // The im2col rows are expanded from the padded sample, kept after them in the workspace.
+            var kDim = g.InChannels * g.Kernel * g.Kernel;
+            var plane = g.OutHeight * g.OutWidth;
+            return new(ConvLayoutKind.Im2Col, kDim, plane, plane, layout.PaddedHeight, layout.PaddedWidth, layout.PaddedImageSize,
+                checked((kDim * plane) + layout.PaddedImageSize), g.InChannels, g.Kernel);
+        }
+
+        if (layout.Kind == ConvLayoutKind.Padded && g.Padding > 0 && g.Kernel == (2 * g.Padding) + 1)
+        {
+            // Shared side padding: rows of Wq = W + p, the p zeros at the start of each row serving as the left padding
+            // of that row and the right padding of the row above (a tap past the right edge reads them), p trailing zeros
+            // after the last plane. One garbage column per p instead of 2p (see ConvPacking.PadImageShared).
+            int p = g.Padding, hp = g.Height + (2 * p), wq = g.Width + p;
+            var image = checked((g.InChannels * hp * wq) + p);
+            var ldc = g.OutHeight * wq;
+            return new(ConvLayoutKind.Padded, layout.KDim, ((g.OutHeight - 1) * wq) + g.OutWidth, ldc, hp, wq, image,
+                checked(image + (g.OutChannels * ldc)), g.InChannels, g.Kernel);
+        }
+
+        return layout;
+    }
+
+    /// <summary>Whether a <see cref="ConvLayoutKind.Padded"/> layout shares its side padding (rows of W + p, see
+    /// <see cref="ForForward"/>) rather than padding both sides (W + 2p).</summary>
+    public bool SharesSidePadding(in ConvGeometry g) => Kind == ConvLayoutKind.Padded && PaddedWidth < g.Width + (2 * g.Padding);
+
     /// <summary>Row offsets of B: <c>offsets[(c·K + i)·K + j]</c> is where tap (c, i, j) starts relative to the sample's B base.</summary>
     public void FillTapOffsets(Span<int> offsets)
     {

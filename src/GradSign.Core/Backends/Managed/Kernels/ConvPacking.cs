@@ -171,6 +171,37 @@ internal static unsafe class ConvPacking
     }
 
     /// <summary>
+    /// Zero-pads one sample with shared side padding (<see cref="ConvLayout.ForForward"/>): planes of Hp = H + 2p rows of
+    /// Wq = W + p, <c>dst[c·Hp·Wq + (y + p)·Wq + p + x] = src[c, y, x]</c>, zeros elsewhere, plus p zeros after the last
+    /// plane. Element p·Wq + p + (y·Wq) + W + t (t &lt; p) is both the right padding of row y and the left padding of
+    /// row y + 1, so a stride-1 tap reads the same zeros as with separate padding. Scalar equivalent: clear dst, then copy
+    /// each row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
+    public static void PadImageShared<T>(T* src, int channels, int height, int width, int pad, T* dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int hp = height + (2 * pad), wq = width + pad;
+        for (var c = 0; c < channels; c++)
+        {
+            var plane = dst + ((long)c * hp * wq);
+            var from = src + ((long)c * height * width);
+
+            // Top border plus the left padding of the first row; after each row the next row's left padding, after the
+            // last row the bottom border.
+            RowCopy.Zero(plane, (pad * wq) + pad);
+            for (var y = 0; y < height; y++)
+            {
+                var row = plane + ((long)(pad + y) * wq) + pad;
+                RowCopy.Copy(from + ((long)y * width), row, width);
+                RowCopy.Zero(row + width, y == height - 1 ? pad * wq : pad);
+            }
+        }
+
+        RowCopy.Zero(dst + ((long)channels * hp * wq), pad);
+    }
+
+    /// <summary>
     /// Splits one zero-padded sample into stride² phase planes (see <see cref="ConvLayoutKind.Phased"/>):
     /// <c>dst[((c·s + a)·s + b)·Hq·Wq + u·Wq + v] = input[c, s·u + a − p, s·v + b − p]</c>, 0 outside the input.
     /// </summary>
@@ -239,6 +270,7 @@ internal static unsafe class ConvPacking
     {
         int oh = g.OutHeight, ow = g.OutWidth, k = g.Kernel, s = g.Stride, p = g.Padding;
         var plane = oh * ow;
+
         for (var c = 0; c < g.InChannels; c++)
         {
             var src = input + ((long)c * g.Height * g.Width);
@@ -273,6 +305,34 @@ internal static unsafe class ConvPacking
                         {
                             line[x] = T.Zero;
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// im2col rows of a stride-1 convolution from its zero-padded sample (<see cref="PadImage{T}"/>, planes Hp×Wp):
+    /// <c>col[(c·K + i)·K + j, y·OW + x] = padded[c, y + i, x + j]</c>, each output row one contiguous run of OW
+    /// elements copied with <see cref="RowCopy.Copy{T}"/>. Scalar equivalent: the same triple loop element by element.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
+    public static void ExpandPadded<T>(T* padded, int channels, int kernel, int paddedHeight, int paddedWidth, int outHeight, int outWidth, T* col)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var plane = outHeight * outWidth;
+        for (var c = 0; c < channels; c++)
+        {
+            var src = padded + ((long)c * paddedHeight * paddedWidth);
+            for (var i = 0; i < kernel; i++)
+            {
+                for (var j = 0; j < kernel; j++)
+                {
+                    var dst = col + ((long)((((c * kernel) + i) * kernel) + j) * plane);
+                    var from = src + ((long)i * paddedWidth) + j;
+                    for (var y = 0; y < outHeight; y++)
+                    {
+                        RowCopy.Copy(from + ((long)y * paddedWidth), dst + ((long)y * outWidth), outWidth);
                     }
                 }
             }

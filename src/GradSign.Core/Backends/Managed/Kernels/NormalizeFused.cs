@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace GradSign.Backends.Managed.Kernels;
 
@@ -16,6 +17,16 @@ internal static class NormalizeFused
     public static void Run<T>(ReadOnlySpan<T> x, T m, T r, T alpha, T shift, Span<T> xhat, bool affine, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated && x.Length >= Vector512<float>.Count)
+        {
+            // Whole 16-float registers first; every operation is lane-wise, so the register width does not change a bit.
+            var done = Run512(MemoryMarshal.Cast<T, float>(x), float.CreateTruncating(m), float.CreateTruncating(r), float.CreateTruncating(alpha),
+                float.CreateTruncating(shift), MemoryMarshal.Cast<T, float>(xhat[..x.Length]), affine, affine ? MemoryMarshal.Cast<T, float>(y[..x.Length]) : default);
+            x = x[done..];
+            xhat = xhat[done..];
+            y = affine ? y[done..] : y;
+        }
+
         var n = x.Length;
         var xv = MemoryMarshal.Cast<T, Vector<T>>(x);
         var hv = MemoryMarshal.Cast<T, Vector<T>>(xhat[..n]);
@@ -49,6 +60,35 @@ internal static class NormalizeFused
                 xhat[i] = T.FusedMultiplyAdd(x[i], alpha, shift);
             }
         }
+    }
+
+    /// <summary>The float32 body on Vector512: lanes are 16 consecutive elements; returns how many elements it did (whole
+    /// registers only). Scalar equivalent: the tail loop of <see cref="Run{T}"/>.</summary>
+    private static int Run512(ReadOnlySpan<float> x, float m, float r, float alpha, float shift, Span<float> xhat, bool affine, Span<float> y)
+    {
+        var n = x.Length - (x.Length % Vector512<float>.Count);
+        ref var xr = ref MemoryMarshal.GetReference(x);
+        ref var hr = ref MemoryMarshal.GetReference(xhat);
+        Vector512<float> vm = Vector512.Create(m), vr = Vector512.Create(r), va = Vector512.Create(alpha), vs = Vector512.Create(shift);
+        if (affine)
+        {
+            ref var yr = ref MemoryMarshal.GetReference(y);
+            for (nuint i = 0; i < (nuint)n; i += (nuint)Vector512<float>.Count)
+            {
+                var v = Vector512.LoadUnsafe(ref xr, i);
+                ((v - vm) * vr).StoreUnsafe(ref hr, i);
+                Vector512.FusedMultiplyAdd(v, va, vs).StoreUnsafe(ref yr, i);
+            }
+        }
+        else
+        {
+            for (nuint i = 0; i < (nuint)n; i += (nuint)Vector512<float>.Count)
+            {
+                Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref xr, i), va, vs).StoreUnsafe(ref hr, i);
+            }
+        }
+
+        return n;
     }
 
     /// <summary>Lane-wise a·b + c with one rounding (Vector.FusedMultiplyAdd has float and double overloads only; the
