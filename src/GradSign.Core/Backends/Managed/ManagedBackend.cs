@@ -30,7 +30,7 @@ public sealed class ManagedBackend : ITensorBackend, IDisposable
     }
 
     /// <summary>A backend with the given memory options.</summary>
-    /// <param name="options">How buffers are kept between networks.</param>
+    /// <param name="options">How buffers are kept between networks and whether cheap layers are recomputed.</param>
     /// <exception cref="ArgumentOutOfRangeException"><see cref="ManagedBackendOptions.MaxRetainedBufferBytes"/> is negative.</exception>
     public ManagedBackend(ManagedBackendOptions options)
     {
@@ -64,10 +64,6 @@ public sealed class ManagedBackend : ITensorBackend, IDisposable
     /// <summary>The kernels' scratch (tests observe its accounting).</summary>
     internal KernelScratch Scratch => _scratch;
 
-    /// <summary>Whether compiled networks recompute cheap layers' outputs in backward passes instead of keeping them
-    /// (<see cref="RecomputePlan"/>; tests compare both ways bit for bit).</summary>
-    internal bool Recompute { get; init; } = true;
-
     /// <summary>Drops every kept buffer and kernel scratch array (networks still alive keep theirs).</summary>
     public void TrimBuffers()
     {
@@ -90,8 +86,8 @@ public sealed class ManagedBackend : ITensorBackend, IDisposable
         ArgumentNullException.ThrowIfNull(options);
         return options.Precision switch
         {
-            Precision.Float32 => new ManagedExecutor<float>(weights, options, _pool, _scratch, Recompute),
-            Precision.Float64 => new ManagedExecutor<double>(weights, options, _pool, _scratch, Recompute),
+            Precision.Float32 => new ManagedExecutor<float>(weights, options, _pool, _scratch, Options.RecomputeCheapLayers),
+            Precision.Float64 => new ManagedExecutor<double>(weights, options, _pool, _scratch, Options.RecomputeCheapLayers),
             _ => throw new ArgumentException($"Unknown precision {options.Precision}.", nameof(options)),
         };
     }

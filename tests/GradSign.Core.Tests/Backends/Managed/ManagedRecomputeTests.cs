@@ -46,7 +46,7 @@ public sealed class ManagedRecomputeTests(ITestOutputHelper output)
         foreach (var count in new[] { 8, 4 })
         {
             var batch = TestNets.RandomBatch(spec, count, 32);
-            using var keeping = new ManagedBackend { Recompute = false };
+            using var keeping = new ManagedBackend(new ManagedBackendOptions { RecomputeCheapLayers = false });
             using var recomputing = new ManagedBackend();
             var expected = Run(keeping, weights, options, batch);
             var actual = Run(recomputing, weights, options, batch);
@@ -69,9 +69,9 @@ public sealed class ManagedRecomputeTests(ITestOutputHelper output)
         var weights = TestNets.Weights(spec, 5);
         var batch = TestNets.RandomBatch(spec, 8, 6);
         var kept = KeptBytes(new ManagedBackend(), weights, batch.Count);
-        var keptWithout = KeptBytes(new ManagedBackend { Recompute = false }, weights, batch.Count);
+        var keptWithout = KeptBytes(new ManagedBackend(new ManagedBackendOptions { RecomputeCheapLayers = false }), weights, batch.Count);
         Assert.True(kept < 0.7 * keptWithout, $"kept {kept} vs {keptWithout}");
-        var keeping = HighWater(new ManagedBackend { Recompute = false }, weights, e => e.Backward(batch, Objective.CrossEntropy, (_, _) => { }));
+        var keeping = HighWater(new ManagedBackend(new ManagedBackendOptions { RecomputeCheapLayers = false }), weights, e => e.Backward(batch, Objective.CrossEntropy, (_, _) => { }));
         var recomputing = HighWater(new ManagedBackend(), weights, e => e.Backward(batch, Objective.CrossEntropy, (_, _) => { }));
         output.WriteLine($"kept {kept} of {keptWithout}; peak {recomputing} vs {keeping}");
         Assert.True(recomputing <= keeping - (0.8 * (keptWithout - kept)), $"recomputing {recomputing} vs keeping {keeping}, kept {kept} vs {keptWithout}");
@@ -86,8 +86,8 @@ public sealed class ManagedRecomputeTests(ITestOutputHelper output)
         var batch = TestNets.RandomBatch(spec, 8, 6);
         var v = spec.Parameters.Select(p => new double[p.ElementCount]).ToArray();
         var kept = KeptBytes(new ManagedBackend(), weights, batch.Count);
-        var keptWithout = KeptBytes(new ManagedBackend { Recompute = false }, weights, batch.Count);
-        var keeping = HighWater(new ManagedBackend { Recompute = false }, weights, e => e.HessianVectorProduct(batch, Objective.CrossEntropy, v));
+        var keptWithout = KeptBytes(new ManagedBackend(new ManagedBackendOptions { RecomputeCheapLayers = false }), weights, batch.Count);
+        var keeping = HighWater(new ManagedBackend(new ManagedBackendOptions { RecomputeCheapLayers = false }), weights, e => e.HessianVectorProduct(batch, Objective.CrossEntropy, v));
         var recomputing = HighWater(new ManagedBackend(), weights, e => e.HessianVectorProduct(batch, Objective.CrossEntropy, v));
         output.WriteLine($"kept {kept} of {keptWithout}; peak {recomputing} vs {keeping}");
         Assert.True(recomputing <= keeping - (keptWithout - kept), $"recomputing {recomputing} vs keeping {keeping}, kept {kept} vs {keptWithout}");
@@ -148,7 +148,7 @@ public sealed class ManagedRecomputeTests(ITestOutputHelper output)
         // Same values, in the same order, as a pass keeping every layer.
         var expected = new List<(int, double[])>();
         var actual = new List<(int, double[])>();
-        using (var keeping = new ManagedBackend { Recompute = false })
+        using (var keeping = new ManagedBackend(new ManagedBackendOptions { RecomputeCheapLayers = false }))
         using (var e = keeping.Compile(weights, ExecutionOptions.Default))
         {
             e.LayerOutputs(batch, all, (l, values) => expected.Add((l, values.ToArray())));
