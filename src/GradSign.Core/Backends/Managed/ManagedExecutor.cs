@@ -29,6 +29,8 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private readonly bool[] _activation;   // per slot: a conv/linear output (output saliencies read it)
     private readonly int[] _gradientOwner; // per slot: the slot whose gradient buffer it uses (see ShareSumGradients)
     private readonly LayerOp<T>?[] _producer; // per slot: the op writing it (null for the input)
+    private readonly ReluOp<T>?[] _reluOfSum;  // per layer index: for a sum only a ReLU reads, that ReLU (see FusedSums)
+    private readonly bool[] _fusedSum;         // per slot: a sum only a ReLU reads
     private readonly RecomputePlan?[] _plans = new RecomputePlan?[4]; // per ForwardKeep, built on first use
     private RecomputePlan _active;         // the plan of the forward pass the workspace holds
     private readonly bool _recompute;      // false: plans keep every value a later pass reads
@@ -128,7 +130,52 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
             }
         }
 
+        (_reluOfSum, _fusedSum) = FusedSums();
         _active = Plan(ForwardKeep.Stream);
+    }
+
+    /// <summary>
+    /// Sums that only a ReLU reads (NAS-Bench-201: an inner node whose outgoing edges are all convolutions). The forward
+    /// pass, and the recomputation of the ReLU's output, then write ReLU(sum) in the sum's last addition
+    /// (<see cref="AddOp{T}.ForwardRelu"/>) and never the sum itself: one pass over the activation instead of three.
+    /// A <c>none</c> edge does not count as a reader (it reads no value). The plan may still keep such a sum (a pass
+    /// keeping every slot); then both run as usual.
+    /// </summary>
+    private (ReluOp<T>?[] ReluOf, bool[] Fused) FusedSums()
+    {
+        var readers = new int[_slotSizes.Length];
+        var saved = new bool[_slotSizes.Length];
+        foreach (var op in _ops)
+        {
+            if (op is null or ZeroOp<T>)
+            {
+                continue;
+            }
+
+            foreach (var input in op.Inputs.Distinct())
+            {
+                readers[input]++;
+            }
+
+            foreach (var slot in op.SavedSlots)
+            {
+                saved[slot] = true;
+            }
+        }
+
+        var reluOf = new ReluOp<T>?[_ops.Length];
+        var fused = new bool[_slotSizes.Length];
+        foreach (var op in _ops)
+        {
+            if (op is ReluOp<T> relu && _producer[relu.Inputs[0]] is AddOp<T> add
+                && readers[add.Output] == 1 && !saved[add.Output] && add.Output != LogitsSlot)
+            {
+                reluOf[add.Layer] = relu;
+                fused[add.Output] = true;
+            }
+        }
+
+        return (reluOf, fused);
     }
 
     /// <summary>Bytes of the values a forward pass of kind <paramref name="keep"/> on <paramref name="batch"/> samples keeps
@@ -404,9 +451,10 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     /// <summary>
     /// Runs the forward pass unless the workspace already holds this batch's batch-statistics forward with at least the
     /// slots <paramref name="keep"/> asks for. Slots not kept are given back right after their last reader;
-    /// <paramref name="afterLayer"/> runs after every layer index (its op, if any, has run; its inputs are still held).
+    /// <paramref name="afterLayer"/> runs after every layer index (its op, if any, has run; its inputs are still held,
+    /// except a sum only a ReLU reads, which is never written unless <paramref name="fuseSums"/> is false).
     /// </summary>
-    private void RunForward(Workspace<T> w, Batch batch, ForwardKeep keep, Action<int>? afterLayer = null)
+    private void RunForward(Workspace<T> w, Batch batch, ForwardKeep keep, Action<int>? afterLayer = null, bool fuseSums = true)
     {
         if (afterLayer is null && !w.PerSample && _held.HoldsForward(batch, keep))
         {
@@ -426,7 +474,15 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
                 continue;
             }
 
-            op.Forward(w);
+            if (_reluOfSum[i] is { } relu && SumFused(op.Output, plan, fuseSums))
+            {
+                ((AddOp<T>)op).ForwardRelu(w, w.Values[relu.Output]);
+            }
+            else if (!(op is ReluOp<T> && SumFused(op.Inputs[0], plan, fuseSums)))
+            {
+                op.Forward(w);
+            }
+
             afterLayer?.Invoke(i);
             foreach (var input in op.Inputs)
             {
@@ -447,6 +503,10 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
             _held.SetForward(batch, keep);
         }
     }
+
+    /// <summary>Whether a forward pass under <paramref name="plan"/> writes ReLU(sum) for the sum <paramref name="slot"/>
+    /// instead of the sum (see <see cref="FusedSums"/>).</summary>
+    private bool SumFused(int slot, RecomputePlan plan, bool fuseSums) => fuseSums && _fusedSum[slot] && !plan.Kept[slot];
 
     /// <summary>
     /// Tangent forward pass (the values of the active plan held; recomputed ones are recomputed as layers read them).
@@ -510,12 +570,27 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         }
 
         var inner = new List<int>();
-        foreach (var input in op.ForwardInputs)
+        if (op is ReluOp<T> relu && _fusedSum[relu.Inputs[0]] && !w.Values.Holds(relu.Inputs[0]))
         {
-            MaterializeValue(w, input, inner);
+            // ReLU(sum) from the sum's inputs in one pass (see FusedSums); the sum is read by nothing else.
+            var add = (AddOp<T>)_producer[relu.Inputs[0]]!;
+            foreach (var input in add.ForwardInputs)
+            {
+                MaterializeValue(w, input, inner);
+            }
+
+            add.ForwardRelu(w, w.Values[slot]);
+        }
+        else
+        {
+            foreach (var input in op.ForwardInputs)
+            {
+                MaterializeValue(w, input, inner);
+            }
+
+            op.Forward(w);
         }
 
-        op.Forward(w);
         temporaries?.Add(slot);
         foreach (var t in inner)
         {
