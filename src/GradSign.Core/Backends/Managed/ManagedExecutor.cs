@@ -29,7 +29,8 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private readonly bool[] _activation;   // per slot: a conv/linear output (output saliencies read it)
     private readonly int[] _gradientOwner; // per slot: the slot whose gradient buffer it uses (see ShareSumGradients)
     private readonly LayerOp<T>?[] _producer; // per slot: the op writing it (null for the input)
-    private readonly ReluOp<T>?[] _reluOfSum;  // per layer index: for a sum only a ReLU reads, that ReLU (see FusedSums)
+    private readonly ReluOp<T>?[] _reluOfSum;  // per layer index: for a sum a ReLU reads, that ReLU (see FusedSums)
+    private readonly bool[] _reluReadsSum;     // per slot: a sum a ReLU reads
     private readonly bool[] _fusedSum;         // per slot: a sum only a ReLU reads
     private readonly RecomputePlan?[] _plans = new RecomputePlan?[4]; // per ForwardKeep, built on first use
     private RecomputePlan _active;         // the plan of the forward pass the workspace holds
@@ -130,18 +131,19 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
             }
         }
 
-        (_reluOfSum, _fusedSum) = FusedSums();
+        (_reluOfSum, _reluReadsSum, _fusedSum) = FusedSums();
         _active = Plan(ForwardKeep.Stream);
     }
 
     /// <summary>
-    /// Sums that only a ReLU reads (NAS-Bench-201: an inner node whose outgoing edges are all convolutions). The forward
-    /// pass, and the recomputation of the ReLU's output, then write ReLU(sum) in the sum's last addition
-    /// (<see cref="AddOp{T}.ForwardRelu"/>) and never the sum itself: one pass over the activation instead of three.
-    /// A <c>none</c> edge does not count as a reader (it reads no value). The plan may still keep such a sum (a pass
-    /// keeping every slot); then both run as usual.
+    /// Sums a ReLU reads (NAS-Bench-201: every node with a convolution edge out of it). The forward pass computes the
+    /// ReLU's output in the sum's pass (<see cref="AddOp{T}.ForwardRelu"/>), block by block while the sum is in cache.
+    /// Where nothing else reads the sum (an inner node whose outgoing edges are all convolutions; a <c>none</c> edge reads
+    /// no value), the sum itself is never written: its last addition applies the ReLU, one pass over the activation
+    /// instead of three, in the forward pass and wherever the ReLU's output is recomputed. A plan that keeps such a sum
+    /// (a pass keeping every slot) gets both written.
     /// </summary>
-    private (ReluOp<T>?[] ReluOf, bool[] Fused) FusedSums()
+    private (ReluOp<T>?[] ReluOf, bool[] ReluReads, bool[] Fused) FusedSums()
     {
         var readers = new int[_slotSizes.Length];
         var saved = new bool[_slotSizes.Length];
@@ -164,18 +166,19 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         }
 
         var reluOf = new ReluOp<T>?[_ops.Length];
+        var reads = new bool[_slotSizes.Length];
         var fused = new bool[_slotSizes.Length];
         foreach (var op in _ops)
         {
-            if (op is ReluOp<T> relu && _producer[relu.Inputs[0]] is AddOp<T> add
-                && readers[add.Output] == 1 && !saved[add.Output] && add.Output != LogitsSlot)
+            if (op is ReluOp<T> relu && _producer[relu.Inputs[0]] is AddOp<T> add)
             {
                 reluOf[add.Layer] = relu;
-                fused[add.Output] = true;
+                reads[add.Output] = true;
+                fused[add.Output] = readers[add.Output] == 1 && !saved[add.Output] && add.Output != LogitsSlot;
             }
         }
 
-        return (reluOf, fused);
+        return (reluOf, reads, fused);
     }
 
     /// <summary>Bytes of the values a forward pass of kind <paramref name="keep"/> on <paramref name="batch"/> samples keeps
@@ -474,11 +477,12 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
                 continue;
             }
 
-            if (_reluOfSum[i] is { } relu && SumFused(op.Output, plan, fuseSums))
+            if (fuseSums && _reluOfSum[i] is { } relu)
             {
-                ((AddOp<T>)op).ForwardRelu(w, w.Values[relu.Output]);
+                var sum = _fusedSum[op.Output] && !plan.Kept[op.Output] ? null : w.Values[op.Output];
+                ((AddOp<T>)op).ForwardRelu(w, w.Values[relu.Output], sum);
             }
-            else if (!(op is ReluOp<T> && SumFused(op.Inputs[0], plan, fuseSums)))
+            else if (!(fuseSums && op is ReluOp<T> && _reluReadsSum[op.Inputs[0]]))
             {
                 op.Forward(w);
             }
@@ -503,10 +507,6 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
             _held.SetForward(batch, keep);
         }
     }
-
-    /// <summary>Whether a forward pass under <paramref name="plan"/> writes ReLU(sum) for the sum <paramref name="slot"/>
-    /// instead of the sum (see <see cref="FusedSums"/>).</summary>
-    private bool SumFused(int slot, RecomputePlan plan, bool fuseSums) => fuseSums && _fusedSum[slot] && !plan.Kept[slot];
 
     /// <summary>
     /// Tangent forward pass (the values of the active plan held; recomputed ones are recomputed as layers read them).
@@ -570,16 +570,16 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         }
 
         var inner = new List<int>();
-        if (op is ReluOp<T> relu && _fusedSum[relu.Inputs[0]] && !w.Values.Holds(relu.Inputs[0]))
+        if (op is ReluOp<T> relu && _reluReadsSum[relu.Inputs[0]] && !w.Values.Holds(relu.Inputs[0]))
         {
-            // ReLU(sum) from the sum's inputs in one pass (see FusedSums); the sum is read by nothing else.
+            // ReLU(sum) from the sum's inputs in one pass (see FusedSums); a layer that reads the sum recomputes it itself.
             var add = (AddOp<T>)_producer[relu.Inputs[0]]!;
             foreach (var input in add.ForwardInputs)
             {
                 MaterializeValue(w, input, inner);
             }
 
-            add.ForwardRelu(w, w.Values[slot]);
+            add.ForwardRelu(w, w.Values[slot], null);
         }
         else
         {
