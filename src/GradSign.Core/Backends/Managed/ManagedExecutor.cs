@@ -29,8 +29,8 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private readonly bool[] _activation;   // per slot: a conv/linear output (output saliencies read it)
     private readonly int[] _gradientOwner; // per slot: the slot whose gradient buffer it uses (see ShareSumGradients)
     private readonly LayerOp<T>?[] _producer; // per slot: the op writing it (null for the input)
-    private readonly ReluOp<T>?[] _reluOfSum;  // per layer index: for a sum a ReLU reads, that ReLU (see FusedSums)
-    private readonly bool[] _reluReadsSum;     // per slot: a sum a ReLU reads
+    private readonly ReluOp<T>?[] _reluOfSum;  // per layer index: for a sum or BatchNorm a ReLU reads, that ReLU (see FusedSums)
+    private readonly bool[] _reluReadsSum;     // per slot: a sum or BatchNorm output a ReLU reads
     private readonly bool[] _fusedSum;         // per slot: a sum only a ReLU reads
     private readonly RecomputePlan?[] _plans = new RecomputePlan?[4]; // per ForwardKeep, built on first use
     private RecomputePlan _active;         // the plan of the forward pass the workspace holds
@@ -141,7 +141,8 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     /// Where nothing else reads the sum (an inner node whose outgoing edges are all convolutions; a <c>none</c> edge reads
     /// no value), the sum itself is never written: its last addition applies the ReLU, one pass over the activation
     /// instead of three, in the forward pass and wherever the ReLU's output is recomputed. A plan that keeps such a sum
-    /// (a pass keeping every slot) gets both written.
+    /// (a pass keeping every slot) gets both written. A BatchNorm output a ReLU reads (NAS-Bench-201: node 1 of a cell,
+    /// the last BatchNorm) gets its ReLU in the normalising pass the same way (<see cref="BatchNormOp{T}.ForwardRelu"/>).
     /// </summary>
     private (ReluOp<T>?[] ReluOf, bool[] ReluReads, bool[] Fused) FusedSums()
     {
@@ -175,6 +176,11 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
                 reluOf[add.Layer] = relu;
                 reads[add.Output] = true;
                 fused[add.Output] = readers[add.Output] == 1 && !saved[add.Output] && add.Output != LogitsSlot;
+            }
+            else if (op is ReluOp<T> r && _producer[r.Inputs[0]] is BatchNormOp<T> bn)
+            {
+                reluOf[bn.Layer] = r;
+                reads[bn.Output] = true;
             }
         }
 
@@ -477,7 +483,11 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
                 continue;
             }
 
-            if (fuseSums && _reluOfSum[i] is { } relu)
+            if (fuseSums && _reluOfSum[i] is { } reluAfterNorm && op is BatchNormOp<T> norm)
+            {
+                norm.ForwardRelu(w, w.Values[reluAfterNorm.Output]);
+            }
+            else if (fuseSums && _reluOfSum[i] is { } relu)
             {
                 var sum = _fusedSum[op.Output] && !plan.Kept[op.Output] ? null : w.Values[op.Output];
                 ((AddOp<T>)op).ForwardRelu(w, w.Values[relu.Output], sum);
@@ -570,7 +580,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         }
 
         var inner = new List<int>();
-        if (op is ReluOp<T> relu && _reluReadsSum[relu.Inputs[0]] && !w.Values.Holds(relu.Inputs[0]))
+        if (op is ReluOp<T> relu && _producer[relu.Inputs[0]] is AddOp<T> && !w.Values.Holds(relu.Inputs[0]))
         {
             // ReLU(sum) from the sum's inputs in one pass (see FusedSums); a layer that reads the sum recomputes it itself.
             var add = (AddOp<T>)_producer[relu.Inputs[0]]!;
