@@ -359,7 +359,9 @@ internal sealed partial class ManagedExecutor<T>
 
                 if (packed.Add(input))
                 {
-                    ReluCodePack.Run<T>(w.Values[input], batch.Count, units, words, codes);
+                    // Packed from the ReLU's output: y > 0 exactly where x > 0 (NaN compares false either way), and a sum
+                    // only this ReLU reads is never written (FusedSums).
+                    ReluCodePack.Run<T>(w.Values[_slotOf[i]], batch.Count, units, words, codes);
                 }
 
                 handler(new ReluCodeBlock(i, units, words, codes));
@@ -379,7 +381,7 @@ internal sealed partial class ManagedExecutor<T>
             return;
         }
 
-        // Streamed: each wanted layer's output is handed over as the forward pass reaches it (in increasing layer order,
+        // Streamed (sums keep their own pass: a wanted sum must be written): each wanted layer's output is handed over as the forward pass reaches it (in increasing layer order,
         // as the list is sorted), while its slot is still held; nothing else is kept. Every layer's output lives in its
         // slot (removed BatchNorms and shared ReLUs read their input's / twin's slot), written before the layer's index.
         // A layer without an op whose slot nothing reads after it (a dangling removed BatchNorm) is given back before the
@@ -390,7 +392,7 @@ internal sealed partial class ManagedExecutor<T>
         var next = 0;
         try
         {
-            RunForward(w, batch, keep, i =>
+            RunForward(w, batch, keep, fuseSums: false, afterLayer: i =>
             {
                 for (; next < wanted.Length && wanted[next] == i; next++)
                 {

@@ -29,6 +29,9 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private readonly bool[] _activation;   // per slot: a conv/linear output (output saliencies read it)
     private readonly int[] _gradientOwner; // per slot: the slot whose gradient buffer it uses (see ShareSumGradients)
     private readonly LayerOp<T>?[] _producer; // per slot: the op writing it (null for the input)
+    private readonly ReluOp<T>?[] _reluOfSum;  // per layer index: for a sum or BatchNorm a ReLU reads, that ReLU (see FusedSums)
+    private readonly bool[] _reluReadsSum;     // per slot: a sum or BatchNorm output a ReLU reads
+    private readonly bool[] _fusedSum;         // per slot: a sum only a ReLU reads
     private readonly RecomputePlan?[] _plans = new RecomputePlan?[4]; // per ForwardKeep, built on first use
     private RecomputePlan _active;         // the plan of the forward pass the workspace holds
     private readonly bool _recompute;      // false: plans keep every value a later pass reads
@@ -128,7 +131,60 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
             }
         }
 
+        (_reluOfSum, _reluReadsSum, _fusedSum) = FusedSums();
         _active = Plan(ForwardKeep.Stream);
+    }
+
+    /// <summary>
+    /// Sums a ReLU reads (NAS-Bench-201: every node with a convolution edge out of it). The forward pass computes the
+    /// ReLU's output in the sum's pass (<see cref="AddOp{T}.ForwardRelu"/>), block by block while the sum is in cache.
+    /// Where nothing else reads the sum (an inner node whose outgoing edges are all convolutions; a <c>none</c> edge reads
+    /// no value), the sum itself is never written: its last addition applies the ReLU, one pass over the activation
+    /// instead of three, in the forward pass and wherever the ReLU's output is recomputed. A plan that keeps such a sum
+    /// (a pass keeping every slot) gets both written. A BatchNorm output a ReLU reads (NAS-Bench-201: node 1 of a cell,
+    /// the last BatchNorm) gets its ReLU in the normalising pass the same way (<see cref="BatchNormOp{T}.ForwardRelu"/>).
+    /// </summary>
+    private (ReluOp<T>?[] ReluOf, bool[] ReluReads, bool[] Fused) FusedSums()
+    {
+        var readers = new int[_slotSizes.Length];
+        var saved = new bool[_slotSizes.Length];
+        foreach (var op in _ops)
+        {
+            if (op is null or ZeroOp<T>)
+            {
+                continue;
+            }
+
+            foreach (var input in op.Inputs.Distinct())
+            {
+                readers[input]++;
+            }
+
+            foreach (var slot in op.SavedSlots)
+            {
+                saved[slot] = true;
+            }
+        }
+
+        var reluOf = new ReluOp<T>?[_ops.Length];
+        var reads = new bool[_slotSizes.Length];
+        var fused = new bool[_slotSizes.Length];
+        foreach (var op in _ops)
+        {
+            if (op is ReluOp<T> relu && _producer[relu.Inputs[0]] is AddOp<T> add)
+            {
+                reluOf[add.Layer] = relu;
+                reads[add.Output] = true;
+                fused[add.Output] = readers[add.Output] == 1 && !saved[add.Output] && add.Output != LogitsSlot;
+            }
+            else if (op is ReluOp<T> r && _producer[r.Inputs[0]] is BatchNormOp<T> bn)
+            {
+                reluOf[bn.Layer] = r;
+                reads[bn.Output] = true;
+            }
+        }
+
+        return (reluOf, reads, fused);
     }
 
     /// <summary>Bytes of the values a forward pass of kind <paramref name="keep"/> on <paramref name="batch"/> samples keeps
@@ -404,9 +460,10 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     /// <summary>
     /// Runs the forward pass unless the workspace already holds this batch's batch-statistics forward with at least the
     /// slots <paramref name="keep"/> asks for. Slots not kept are given back right after their last reader;
-    /// <paramref name="afterLayer"/> runs after every layer index (its op, if any, has run; its inputs are still held).
+    /// <paramref name="afterLayer"/> runs after every layer index (its op, if any, has run; its inputs are still held,
+    /// except a sum only a ReLU reads, which is never written unless <paramref name="fuseSums"/> is false).
     /// </summary>
-    private void RunForward(Workspace<T> w, Batch batch, ForwardKeep keep, Action<int>? afterLayer = null)
+    private void RunForward(Workspace<T> w, Batch batch, ForwardKeep keep, Action<int>? afterLayer = null, bool fuseSums = true)
     {
         if (afterLayer is null && !w.PerSample && _held.HoldsForward(batch, keep))
         {
@@ -426,7 +483,20 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
                 continue;
             }
 
-            op.Forward(w);
+            if (fuseSums && _reluOfSum[i] is { } reluAfterNorm && op is BatchNormOp<T> norm)
+            {
+                norm.ForwardRelu(w, w.Values[reluAfterNorm.Output]);
+            }
+            else if (fuseSums && _reluOfSum[i] is { } relu)
+            {
+                var sum = _fusedSum[op.Output] && !plan.Kept[op.Output] ? null : w.Values[op.Output];
+                ((AddOp<T>)op).ForwardRelu(w, w.Values[relu.Output], sum);
+            }
+            else if (!(fuseSums && op is ReluOp<T> && _reluReadsSum[op.Inputs[0]]))
+            {
+                op.Forward(w);
+            }
+
             afterLayer?.Invoke(i);
             foreach (var input in op.Inputs)
             {
@@ -510,12 +580,27 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         }
 
         var inner = new List<int>();
-        foreach (var input in op.ForwardInputs)
+        if (op is ReluOp<T> relu && _producer[relu.Inputs[0]] is AddOp<T> && !w.Values.Holds(relu.Inputs[0]))
         {
-            MaterializeValue(w, input, inner);
+            // ReLU(sum) from the sum's inputs in one pass (see FusedSums); a layer that reads the sum recomputes it itself.
+            var add = (AddOp<T>)_producer[relu.Inputs[0]]!;
+            foreach (var input in add.ForwardInputs)
+            {
+                MaterializeValue(w, input, inner);
+            }
+
+            add.ForwardRelu(w, w.Values[slot], null);
+        }
+        else
+        {
+            foreach (var input in op.ForwardInputs)
+            {
+                MaterializeValue(w, input, inner);
+            }
+
+            op.Forward(w);
         }
 
-        op.Forward(w);
         temporaries?.Add(slot);
         foreach (var t in inner)
         {

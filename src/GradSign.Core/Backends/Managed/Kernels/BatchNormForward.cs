@@ -19,9 +19,11 @@ namespace GradSign.Backends.Managed.Kernels;
 internal static class BatchNormForward
 {
     /// <summary>Normalises groups [<paramref name="firstGroup"/>, +<paramref name="groupCount"/>). Without affine parameters
-    /// (<paramref name="gamma"/> empty) <paramref name="y"/> is ignored and x̂ is the output.</summary>
+    /// (<paramref name="gamma"/> empty) <paramref name="y"/> is ignored and x̂ is the output. With <paramref name="relu"/>
+    /// (as long as the output), <c>max(output, 0)</c> is written there too, run by run while the run is in cache.</summary>
     public static void Run<T>(in BatchNormLayout layout, ReadOnlySpan<T> x, Span<T> xhat, Span<T> y,
-        ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, Span<double> invStd, double epsilon, int firstGroup, int groupCount, bool referenceRounding = false)
+        ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, Span<double> invStd, double epsilon, int firstGroup, int groupCount, bool referenceRounding = false,
+        Span<T> relu = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var s = layout.Spatial;
@@ -63,6 +65,7 @@ internal static class BatchNormForward
                 {
                     var o = layout.Offset(g, k);
                     NormalizeFused.Run(x.Slice(o, s), mean, rt, alpha, shift, xhat.Slice(o, s), affine, affine ? y.Slice(o, s) : default);
+                    Relu(affine ? y : xhat, relu, o, s);
                 }
 
                 continue;
@@ -72,7 +75,17 @@ internal static class BatchNormForward
             {
                 var o = layout.Offset(g, k);
                 Normalize.Run(x.Slice(o, s), mean, rt, xhat.Slice(o, s), affine, gam, bet, affine ? y.Slice(o, s) : default);
+                Relu(affine ? y : xhat, relu, o, s);
             }
+        }
+    }
+
+    private static void Relu<T>(Span<T> output, Span<T> relu, int offset, int length)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (!relu.IsEmpty)
+        {
+            ReluForward.Run<T>(output.Slice(offset, length), relu.Slice(offset, length));
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using GradSign.Backends.Managed.Kernels;
 
 namespace GradSign.Backends.Managed.Ops;
 
@@ -22,6 +23,51 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
 
     /// <inheritdoc />
     public override void Forward(Workspace<T> w) => Sum(w, w.Values, w.Values[Output]);
+
+    /// <summary>Writes ReLU(Σ_i x_i) into <paramref name="y"/> (the slot of the ReLU reading this sum) in the same pass as
+    /// the sum: the same additions, left to right. With <paramref name="sum"/> (the output slot) each block of the sum is
+    /// written there and its ReLU taken while it is in cache; without it the last addition applies the ReLU, and the sum
+    /// itself never crosses memory (the executor does this where nothing else reads the sum).</summary>
+    public void ForwardRelu(Workspace<T> w, T[] y, T[]? sum)
+    {
+        var length = y.Length;
+        var inputs = Inputs.Select(i => w.Values[i]).ToArray();
+        var last = inputs.Length - 1;
+        Parallelism.For(w.Degree, (length + Block - 1) / Block, (long)Block * (inputs.Length + 1), (s, e) =>
+        {
+            for (var b = s; b < e; b++)
+            {
+                var a = b * Block;
+                var d = y.AsSpan(a, Math.Min(Block, length - a));
+                if (sum is not null)
+                {
+                    var t = sum.AsSpan(a, d.Length);
+                    TensorPrimitives.Add(inputs[0].AsSpan(a, d.Length), inputs[1].AsSpan(a, d.Length), t);
+                    for (var k = 2; k < inputs.Length; k++)
+                    {
+                        TensorPrimitives.Add(t, inputs[k].AsSpan(a, d.Length), t);
+                    }
+
+                    ReluForward.Run<T>(t, d);
+                    continue;
+                }
+
+                if (last == 1)
+                {
+                    SumRelu.Run<T>(inputs[0].AsSpan(a, d.Length), inputs[1].AsSpan(a, d.Length), d);
+                    continue;
+                }
+
+                TensorPrimitives.Add(inputs[0].AsSpan(a, d.Length), inputs[1].AsSpan(a, d.Length), d);
+                for (var k = 2; k < last; k++)
+                {
+                    TensorPrimitives.Add(d, inputs[k].AsSpan(a, d.Length), d);
+                }
+
+                SumRelu.Run<T>(d, inputs[last].AsSpan(a, d.Length), d);
+            }
+        });
+    }
 
     /// <inheritdoc />
     public override void Backward(Workspace<T> w) => Scatter(w, w.Grads, w.ClaimGrad);

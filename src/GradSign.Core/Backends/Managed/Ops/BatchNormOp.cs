@@ -76,7 +76,11 @@ internal sealed class BatchNormOp<T>(int layer, int output, int input, int chann
     public override bool Recomputable => true;
 
     /// <inheritdoc />
-    public override void Forward(Workspace<T> w)
+    public override void Forward(Workspace<T> w) => ForwardRelu(w, null);
+
+    /// <summary>The forward pass; with <paramref name="relu"/> (the slot of the ReLU reading this output) it also writes
+    /// ReLU(output) there, plane by plane while the plane is in cache (the executor then skips the ReLU).</summary>
+    public void ForwardRelu(Workspace<T> w, T[]? relu)
     {
         var layout = Layout(w);
         var x = w.Values[Inputs[0]];
@@ -87,7 +91,7 @@ internal sealed class BatchNormOp<T>(int layer, int output, int input, int chann
         var invStd = _invStd;
         var referenceRounding = ReferenceRounding.BatchNorm<T>(w.PerSample);
         Parallelism.For(w.Degree, layout.Groups, layout.Count * 4L, (s, e) =>
-            BatchNormForward.Run<T>(layout, x, xhat, y, g, b, invStd, epsilon, s, e - s, referenceRounding));
+            BatchNormForward.Run<T>(layout, x, xhat, y, g, b, invStd, epsilon, s, e - s, referenceRounding, relu));
     }
 
     /// <inheritdoc />
