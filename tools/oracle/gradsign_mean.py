@@ -26,7 +26,6 @@ Usage: /usr/bin/python3 tools/oracle/gradsign_mean.py --zc /path/zero-cost-nas -
          [--out tests/fixtures/gradsign-mean/expected.json]
 """
 import argparse
-import importlib.util
 import json
 import os
 import sys
@@ -39,24 +38,7 @@ import torch.nn as nn
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import zico_zen as Z  # noqa: E402  (fixture loading; ../shared/oracle)
-
-
-def load_module(path, name):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-class Wrapped(nn.Module):
-    """AZ-NAS networks return (features, logits)."""
-
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, x):
-        return None, self.model(x)
+from reference_checkout import Wrapped, load_module  # noqa: E402
 
 
 def nb201_model(man):

@@ -22,7 +22,6 @@ What is adapted, and why (the reference functions themselves run unmodified):
 Usage: /usr/bin/python3 tools/oracle/verify_zico_zen.py --zc /path/zero-cost-nas --aznas /path/AZ-NAS
 """
 import argparse
-import importlib.util
 import json
 import math
 import os
@@ -35,27 +34,7 @@ import torch.nn as nn
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import zico_zen as Z  # noqa: E402
-
-
-def load_module(path, name):
-    spec = importlib.util.spec_from_file_location(name, path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
-
-
-class Wrapped(nn.Module):
-    """AZ-NAS networks return (features, logits)."""
-
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, x):
-        return None, self.model(x)
-
-    def forward_pre_GAP(self, x):
-        return self.model.forward_pre_GAP(x)
+from reference_checkout import Wrapped, load_module  # noqa: E402
 
 
 def nb201_model(zc, man):

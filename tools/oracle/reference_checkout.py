@@ -1,0 +1,27 @@
+"""Helpers shared by the scripts that run reference code from a checkout of its repository (nothing of that code is
+stored here): load a module from a file path, and give a plain network the (features, logits) output and the
+forward_pre_GAP method that AZ-NAS's proxy functions expect."""
+import importlib.util
+
+import torch.nn as nn
+
+
+def load_module(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+class Wrapped(nn.Module):
+    """AZ-NAS networks return (features, logits)."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        return None, self.model(x)
+
+    def forward_pre_GAP(self, x):
+        return self.model.forward_pre_GAP(x)
