@@ -89,10 +89,7 @@ public static class ImageDatasets
             DataFolder.VerifyChecksum(dataFolder, files[i]);
             paths[i] = Path.Combine(dataFolder, files[i]);
             lengths[i] = new FileInfo(paths[i]).Length;
-            if (lengths[i] == 0 || lengths[i] % format.RecordSize != 0)
-            {
-                _ = ImageFileReader.Read(paths[i], format); // throws the reader's message naming the file and offset
-            }
+            ImageFileReader.CheckLength(lengths[i], format, paths[i]);
         }
 
         var count = checked((int)lengths.Sum(l => l / format.RecordSize));

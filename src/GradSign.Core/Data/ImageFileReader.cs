@@ -32,28 +32,34 @@ public static class ImageFileReader
     {
         ArgumentNullException.ThrowIfNull(format);
         ArgumentNullException.ThrowIfNull(name);
-        var recordSize = format.RecordSize;
-        if (bytes.Length == 0)
-        {
-            throw new InvalidDataException($"{format.Name} file '{name}' is empty (byte offset 0): expected records of {recordSize} bytes.");
-        }
-
-        if (bytes.Length % recordSize != 0)
-        {
-            var offset = bytes.Length - (bytes.Length % recordSize);
-            throw new InvalidDataException(
-                $"{format.Name} file '{name}' is truncated: its length {bytes.Length} is not a multiple of the record size {recordSize}; the incomplete record starts at byte offset {offset}.");
-        }
-
-        var count = bytes.Length / recordSize;
+        CheckLength(bytes.Length, format, name);
+        var count = bytes.Length / format.RecordSize;
         var pixels = new byte[checked((long)count * format.PixelBytes)];
         var labels = new int[count];
         ParseInto(bytes, format, name, pixels, labels);
         return new ImageSet(name, pixels, labels, format.ClassCount, format.Channels, format.Height, format.Width);
     }
 
+    /// <summary>Throws unless <paramref name="length"/> bytes are a whole, nonzero number of records.</summary>
+    /// <exception cref="InvalidDataException">Empty or truncated; the message names <paramref name="name"/> and the byte offset.</exception>
+    internal static void CheckLength(long length, ImageFileFormat format, string name)
+    {
+        var recordSize = format.RecordSize;
+        if (length == 0)
+        {
+            throw new InvalidDataException($"{format.Name} file '{name}' is empty (byte offset 0): expected records of {recordSize} bytes.");
+        }
+
+        if (length % recordSize != 0)
+        {
+            var offset = length - (length % recordSize);
+            throw new InvalidDataException(
+                $"{format.Name} file '{name}' is truncated: its length {length} is not a multiple of the record size {recordSize}; the incomplete record starts at byte offset {offset}.");
+        }
+    }
+
     /// <summary>Checks and copies the records of <paramref name="bytes"/> (a whole, validated number of them, see
-    /// <see cref="Parse"/>) into <paramref name="pixels"/> and <paramref name="labels"/>, which have room for exactly them.</summary>
+    /// <see cref="CheckLength"/>) into <paramref name="pixels"/> and <paramref name="labels"/>, which have room for exactly them.</summary>
     internal static void ParseInto(ReadOnlySpan<byte> bytes, ImageFileFormat format, string name, Span<byte> pixels, Span<int> labels)
     {
         var recordSize = format.RecordSize;

@@ -381,8 +381,9 @@ internal sealed partial class ManagedExecutor<T>
             return;
         }
 
-        // Streamed (sums keep their own pass: a wanted sum must be written): each wanted layer's output is handed over as the forward pass reaches it (in increasing layer order,
-        // as the list is sorted), while its slot is still held; nothing else is kept. Every layer's output lives in its
+        // Streamed: each wanted layer's output is handed over as the forward pass reaches it (in increasing layer order,
+        // as the list is sorted), while its slot is still held; nothing else is kept. Sums keep their own pass (a wanted
+        // sum must be written). Every layer's output lives in its
         // slot (removed BatchNorms and shared ReLUs read their input's / twin's slot), written before the layer's index.
         // A layer without an op whose slot nothing reads after it (a dangling removed BatchNorm) is given back before the
         // pass reaches it: then every slot is kept instead.

@@ -45,7 +45,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     private readonly HeldPass _held;
     private bool _disposed;
 
-    public ManagedExecutor(NetworkWeights weights, ExecutionOptions options, BufferPool pool, KernelScratch scratch, bool recompute = true)
+    public ManagedExecutor(NetworkWeights weights, ExecutionOptions options, BufferPool pool, KernelScratch scratch, bool recompute)
     {
         _scratch = scratch;
         _recompute = recompute;
@@ -580,10 +580,9 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         }
 
         var inner = new List<int>();
-        if (op is ReluOp<T> relu && _producer[relu.Inputs[0]] is AddOp<T> && !w.Values.Holds(relu.Inputs[0]))
+        if (op is ReluOp<T> relu && _producer[relu.Inputs[0]] is AddOp<T> add && !w.Values.Holds(relu.Inputs[0]))
         {
             // ReLU(sum) from the sum's inputs in one pass (see FusedSums); a layer that reads the sum recomputes it itself.
-            var add = (AddOp<T>)_producer[relu.Inputs[0]]!;
             foreach (var input in add.ForwardInputs)
             {
                 MaterializeValue(w, input, inner);
@@ -740,10 +739,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
                 {
                     MaterializeTangent(w, s, null);
                 }
-            }
 
-            if (tangents)
-            {
                 op.BackwardTangent(w);
             }
 

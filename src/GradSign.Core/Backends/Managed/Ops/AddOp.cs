@@ -42,12 +42,7 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
                 if (sum is not null)
                 {
                     var t = sum.AsSpan(a, d.Length);
-                    TensorPrimitives.Add(inputs[0].AsSpan(a, d.Length), inputs[1].AsSpan(a, d.Length), t);
-                    for (var k = 2; k < inputs.Length; k++)
-                    {
-                        TensorPrimitives.Add(t, inputs[k].AsSpan(a, d.Length), t);
-                    }
-
+                    AddBlock(inputs, inputs.Length, a, t);
                     ReluForward.Run<T>(t, d);
                     continue;
                 }
@@ -58,12 +53,7 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
                     continue;
                 }
 
-                TensorPrimitives.Add(inputs[0].AsSpan(a, d.Length), inputs[1].AsSpan(a, d.Length), d);
-                for (var k = 2; k < last; k++)
-                {
-                    TensorPrimitives.Add(d, inputs[k].AsSpan(a, d.Length), d);
-                }
-
+                AddBlock(inputs, last, a, d);
                 SumRelu.Run<T>(d, inputs[last].AsSpan(a, d.Length), d);
             }
         });
@@ -134,13 +124,19 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
             for (var b = s; b < e; b++)
             {
                 var a = b * Block;
-                var d = y.AsSpan(a, Math.Min(Block, length - a));
-                TensorPrimitives.Add(inputs[0].AsSpan(a, d.Length), inputs[1].AsSpan(a, d.Length), d);
-                for (var k = 2; k < inputs.Length; k++)
-                {
-                    TensorPrimitives.Add(d, inputs[k].AsSpan(a, d.Length), d);
-                }
+                AddBlock(inputs, inputs.Length, a, y.AsSpan(a, Math.Min(Block, length - a)));
             }
         });
+    }
+
+    /// <summary><c>d = ((x_0 + x_1) + …) + x_{count−1}</c> over the block of <paramref name="inputs"/> starting at
+    /// <paramref name="offset"/> (count ≥ 2).</summary>
+    private static void AddBlock(T[][] inputs, int count, int offset, Span<T> d)
+    {
+        TensorPrimitives.Add(inputs[0].AsSpan(offset, d.Length), inputs[1].AsSpan(offset, d.Length), d);
+        for (var k = 2; k < count; k++)
+        {
+            TensorPrimitives.Add(d, inputs[k].AsSpan(offset, d.Length), d);
+        }
     }
 }
