@@ -38,16 +38,7 @@ import torch.nn as nn
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import zico_zen as Z  # noqa: E402  (fixture loading; ../shared/oracle)
-from reference_checkout import Wrapped, load_module  # noqa: E402
-
-
-def nb201_model(man):
-    from foresight.models import nasbench2
-    model = nasbench2.get_model_from_arch_str(man['arch'], man['num_classes'], init_channels=man['C'])
-    for s in (1, 2, 3):
-        name = 'stack_cell%d' % s
-        setattr(model, name, nn.Sequential(*list(getattr(model, name))[:man['N']]))
-    return model
+from reference_checkout import Wrapped, load_module, nas201_model  # noqa: E402
 
 
 def scored_elements(model):
@@ -73,7 +64,7 @@ def main():
         man, net, P, x, y = Z.load_case(d)
         if man.get('space', 'nb201') != 'nb201':
             continue
-        model = nb201_model(man)
+        model = nas201_model(man)
         result = model.load_state_dict(P, strict=False)
         assert not result.unexpected_keys, result.unexpected_keys
         model.train()

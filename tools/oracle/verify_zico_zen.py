@@ -34,15 +34,11 @@ import torch.nn as nn
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import zico_zen as Z  # noqa: E402
-from reference_checkout import Wrapped, load_module  # noqa: E402
+from reference_checkout import Wrapped, load_module, nas201_model  # noqa: E402
 
 
 def nb201_model(zc, man):
-    from foresight.models import nasbench2
-    model = nasbench2.get_model_from_arch_str(man['arch'], man['num_classes'], init_channels=man['C'])
-    for s in (1, 2, 3):
-        name = 'stack_cell%d' % s
-        setattr(model, name, nn.Sequential(*list(getattr(model, name))[:man['N']]))
+    model = nas201_model(man)
 
     def pre_gap(self, x):
         x = self.stem(x)
