@@ -6,9 +6,9 @@ using GradSign.Networks;
 namespace GradSign.Proxies;
 
 /// <summary>
-/// A proxy whose work can run on a network compiled by someone else: an ensemble of proxies compiles one network per
-/// distinct <see cref="ExecutionOptions"/> and runs every member that uses those options on it (a backend that keeps the
-/// last batch-statistics forward, as the managed one does, then runs it once for all of them).
+/// A proxy whose work can run on a network compiled by someone else: <see cref="SharedPassSchedule"/> compiles one
+/// network per distinct <see cref="ExecutionOptions"/> and runs every member that uses those options on it (a backend
+/// that keeps the last batch-statistics forward, as the managed one does, then runs it once for all of them).
 /// </summary>
 internal interface ISharedPassProxy : IZeroCostProxy
 {
@@ -17,11 +17,15 @@ internal interface ISharedPassProxy : IZeroCostProxy
 
     /// <summary>The proxy's work on <paramref name="network"/>, compiled from <paramref name="weights"/> with <see cref="Prepare"/>'s options.</summary>
     ProxyScore ComputeOn(INetworkExecutor network, NetworkWeights weights, Batch batch, CancellationToken cancellationToken);
+
+    /// <summary>Whether <see cref="ComputeOn"/> runs per-sample passes: they replace the batch-statistics forward pass the
+    /// network holds, so <see cref="SharedPassSchedule"/> runs such members after those that can share it.</summary>
+    bool RunsPerSamplePasses => false;
 }
 
 /// <summary>
-/// A proxy that is a sum over the scored tensors of a reduction of one batch gradient (SNIP, grad_norm): an ensemble
-/// computes the gradient once and hands each tensor to every such member.
+/// A proxy that is a sum over the scored tensors of a reduction of one batch gradient (SNIP, grad_norm): a shared
+/// schedule computes the gradient once and hands each tensor to every such member.
 /// </summary>
 internal interface IGradientReductionProxy : ISharedPassProxy
 {

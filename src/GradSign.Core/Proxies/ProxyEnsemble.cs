@@ -17,7 +17,7 @@ namespace GradSign.Proxies;
 /// <see cref="Aggregate"/> turns the members' score columns of a population into the ensemble's scores.</para>
 /// <para>Shared work: members that can run on a network compiled by someone else are grouped by the execution
 /// options they compile with, and each group compiles one network (the managed backend then runs their common
-/// batch-statistics forward once: jacob_cov, fisher, NASWOT, SNIP and grad_norm share it). SNIP and grad_norm also
+/// batch-statistics forward once: SNIP, grad_norm, GraSP, jacob_cov and NASWOT share it). SNIP and grad_norm also
 /// share one backward pass, each reducing the same gradients. Every other member computes on its own.</para>
 /// </remarks>
 public sealed class ProxyEnsemble : IZeroCostProxy
@@ -108,42 +108,7 @@ public sealed class ProxyEnsemble : IZeroCostProxy
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentNullException.ThrowIfNull(context);
         var results = new ProxyScore?[_members.Length];
-        var groups = new List<(ExecutionOptions Options, List<int> Members)>();
-        for (var i = 0; i < _members.Length; i++)
-        {
-            if (_members[i] is not ISharedPassProxy shared)
-            {
-                continue;
-            }
-
-            var options = shared.Prepare(weights, batch, context);
-            var group = groups.FindIndex(g => g.Options == options);
-            if (group < 0)
-            {
-                groups.Add((options, [i]));
-            }
-            else
-            {
-                groups[group].Members.Add(i);
-            }
-        }
-
-        foreach (var (options, group) in groups)
-        {
-            RunGroup(options, group, weights, batch, context, results, cancellationToken);
-        }
-
-        for (var i = 0; i < _members.Length; i++)
-        {
-            if (results[i] is null && _members[i] is not ISharedPassProxy)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var clock = Stopwatch.StartNew();
-                var score = _members[i].Compute(weights, batch, context, cancellationToken);
-                results[i] = score with { Elapsed = clock.Elapsed };
-            }
-        }
-
+        SharedPassSchedule.Run(_members, weights, batch, context, (i, score) => results[i] = score, cancellationToken);
         return [.. results.Select(r => r!)];
     }
 
@@ -165,43 +130,4 @@ public sealed class ProxyEnsemble : IZeroCostProxy
     }
 
     private static IZeroCostProxy[] VoteMembers() => [new SynFlowProxy(), new JacobCovProxy(), new SnipProxy()];
-
-    /// <summary>One compiled network for every member of a group; gradient reductions of one objective in one pass.</summary>
-    private void RunGroup(
-        ExecutionOptions options, List<int> group, NetworkWeights weights, Batch batch, ProxyContext context,
-        ProxyScore?[] results, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        var clock = Stopwatch.StartNew();
-        using (var network = context.Backend.Compile(weights, options))
-        {
-            foreach (var reducers in group.Where(i => _members[i] is IGradientReductionProxy).GroupBy(i => ((IGradientReductionProxy)_members[i]).Objective))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var members = reducers.ToArray();
-                var scores = ScoredTensors.SumOverGradients(
-                    [.. members.Select(i => _members[i].Id)],
-                    weights,
-                    network,
-                    batch,
-                    reducers.Key,
-                    [.. members.Select(i => ((IGradientReductionProxy)_members[i]).Reduction)]);
-                for (var k = 0; k < members.Length; k++)
-                {
-                    results[members[k]] = scores[k] with { Elapsed = k == 0 ? clock.Elapsed : TimeSpan.Zero };
-                }
-
-                clock.Restart();
-            }
-
-            foreach (var i in group.Where(i => _members[i] is not IGradientReductionProxy))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                var score = ((ISharedPassProxy)_members[i]).ComputeOn(network, weights, batch, cancellationToken);
-                results[i] = score with { Elapsed = clock.Elapsed };
-
-                clock.Restart();
-            }
-        }
-    }
 }

@@ -18,7 +18,7 @@ public sealed class ProxyEnsembleTests
     public void ComputeMembers_EachMember_EqualsItsOwnCompute()
     {
         var (weights, batch) = Network("|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|avg_pool_3x3~0|nor_conv_3x3~1|skip_connect~2|", 5);
-        IZeroCostProxy[] members = [new SnipProxy(), new JacobCovProxy(), new SynFlowProxy(), new GradNormProxy(), new FisherProxy(), new NaswotProxy(), new GraspProxy(), new ZicoProxy(), new ZenScoreProxy(), new ParamsProxy()];
+        IZeroCostProxy[] members = [new GradSignProxy(), new SnipProxy(), new JacobCovProxy(), new SynFlowProxy(), new GradNormProxy(), new FisherProxy(), new NaswotProxy(), new GraspProxy(), new ZicoProxy(), new ZenScoreProxy(), new ParamsProxy()];
         var context = new ProxyContext(new ManagedBackend());
         var results = new ProxyEnsemble("all", RankAggregationMethod.MeanRank, members).ComputeMembers(weights, batch, context);
 
@@ -89,6 +89,31 @@ public sealed class ProxyEnsembleTests
     }
 
     [Fact]
+    public void Runner_SharesPassesAsAnEnsembleDoes_ScoresEqualEachProxysOwnCompute()
+    {
+        var (weights, batch) = Network("|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|skip_connect~0|none~1|nor_conv_3x3~2|", 9);
+        IZeroCostProxy[] proxies = [new GradSignProxy(), new SynFlowProxy(), new SnipProxy(), new NaswotProxy(), new GradNormProxy(), new ParamsProxy()];
+        var backend = new CountingBackend(new ManagedBackend());
+        var reports = new List<ProxyProgressInfo>();
+        var scores = new ProxyRunner(new ProxyContext(backend))
+            .Run([ArchitectureInput.FromWeights("a", weights)], proxies, batch, progress: new Reports(reports))
+            .Single();
+
+        // Two compiled networks (SynFlow's float64 |θ| one and the rest), one gradient pass for SNIP + grad_norm; results
+        // in the listed order, progress once per proxy as each finishes.
+        Assert.Equal(2, backend.Compiles);
+        Assert.Equal(2, backend.StreamingBackwards);
+        Assert.Equal(proxies.Select(p => p.Id), scores.Results.Select(r => r.ProxyId));
+        Assert.Equal(proxies.Select(p => p.Id).Order(), reports.Select(r => r.ProxyId).Order());
+        Assert.Equal(Enumerable.Range(1, proxies.Length), reports.Select(r => r.ProxiesDone));
+        var context = new ProxyContext(new ManagedBackend());
+        for (var i = 0; i < proxies.Length; i++)
+        {
+            Assert.Equal(proxies[i].Compute(weights, batch, context).Value, scores.Results[i].Value);
+        }
+    }
+
+    [Fact]
     public void Runner_MemberThrows_EndsTheRunWithItsException()
     {
         // A failure is an error, never a NaN score: a member's exception ends the run like any proxy's.
@@ -105,6 +130,11 @@ public sealed class ProxyEnsembleTests
         var images = Enumerable.Range(0, 4 * 3 * 8 * 8).Select(_ => (float)rng.NextGaussian()).ToArray();
         var labels = Enumerable.Range(0, 4).Select(_ => rng.NextInt(10)).ToArray();
         return (NetworkWeights.Initialize(spec, seed), new Batch(images, labels, 4, 3, 8, 8));
+    }
+
+    private sealed class Reports(List<ProxyProgressInfo> list) : IProgress<ProxyProgressInfo>
+    {
+        public void Report(ProxyProgressInfo value) => list.Add(value);
     }
 
     private sealed class ThrowingProxy : IZeroCostProxy

@@ -335,38 +335,93 @@ internal sealed partial class ManagedExecutor<T>
         ArgumentNullException.ThrowIfNull(handler);
         var w = Prepare(batch, needLabels: false);
 
-        // Streamed: each ReLU layer's codes are packed and handed over as the forward pass reaches it, while its input
-        // is still held (nothing is kept for a backward pass). NAS-Bench-201 cells apply one ReLU per edge to the same
-        // node, so several ReLU layers read the same slot: pack each slot once per pass.
+        // NAS-Bench-201 cells apply one ReLU per edge to the same node, so several ReLU layers read the same slot: pack
+        // each slot once per pass. Codes are packed from the ReLU's output: y > 0 exactly where x > 0 (NaN compares
+        // false either way), and a sum only this ReLU reads is never written (FusedSums).
         var packed = new HashSet<int>();
-        RunForward(w, batch, ForwardKeep.Stream, i =>
+        void Deliver(int i)
         {
-            if (Spec.Layers[i] is ReluLayer relu)
+            var input = _slotOf[Spec.Layers[i].Inputs[0]];
+            var units = _slotSizes[input];
+            var words = (units + 63) / 64;
+            var codes = CodeBuffer(input, words * batch.Count);
+            if (packed.Add(input))
             {
-                var input = _slotOf[relu.Inputs[0]];
-                var units = _slotSizes[input];
-                var words = (units + 63) / 64;
-                var total = words * batch.Count;
-                if (!_codes.TryGetValue(input, out var codes) || codes.Length != total)
+                ReluCodePack.Run<T>(w.Values[_slotOf[i]], batch.Count, units, words, codes);
+            }
+
+            handler(new ReluCodeBlock(i, units, words, codes));
+        }
+
+        if (HeldReluOutputs(batch) is { } plan)
+        {
+            // The workspace holds this batch's batch-statistics forward (a backward pass on the same network ran it):
+            // every ReLU output is kept or recomputed from kept values by its cheap layers, so no convolution runs again.
+            _active = plan;
+            for (var i = 1; i < _ops.Length; i++)
+            {
+                if (Spec.Layers[i] is ReluLayer)
                 {
-                    if (codes is not null)
+                    var recomputed = new List<int>();
+                    if (!packed.Contains(_slotOf[Spec.Layers[i].Inputs[0]]))
                     {
-                        _pool.Return(codes);
+                        MaterializeValue(w, _slotOf[i], recomputed);
                     }
 
-                    _codes[input] = codes = _pool.Rent<ulong>(total);
+                    Deliver(i);
+                    recomputed.ForEach(w.Values.Release);
                 }
+            }
 
-                if (packed.Add(input))
-                {
-                    // Packed from the ReLU's output: y > 0 exactly where x > 0 (NaN compares false either way), and a sum
-                    // only this ReLU reads is never written (FusedSums).
-                    ReluCodePack.Run<T>(w.Values[_slotOf[i]], batch.Count, units, words, codes);
-                }
+            return;
+        }
 
-                handler(new ReluCodeBlock(i, units, words, codes));
+        // Streamed: each ReLU layer's codes are packed and handed over as the forward pass reaches it, while its input
+        // is still held (nothing is kept for a backward pass).
+        RunForward(w, batch, ForwardKeep.Stream, i =>
+        {
+            if (Spec.Layers[i] is ReluLayer)
+            {
+                Deliver(i);
             }
         });
+    }
+
+    /// <summary>The plan of the held forward pass when it is <paramref name="batch"/>'s and keeps or recomputes every
+    /// ReLU output; otherwise null.</summary>
+    private RecomputePlan? HeldReluOutputs(Batch batch)
+    {
+        if (!_held.HoldsForward(batch, ForwardKeep.Backward))
+        {
+            return null;
+        }
+
+        var plan = Plan(_held.Forward!.Value);
+        for (var i = 1; i < _ops.Length; i++)
+        {
+            if (Spec.Layers[i] is ReluLayer && !plan.Kept[_slotOf[i]] && !plan.Derived[_slotOf[i]])
+            {
+                return null;
+            }
+        }
+
+        return plan;
+    }
+
+    /// <summary>The pooled code buffer of <paramref name="slot"/>, of <paramref name="length"/> words.</summary>
+    private ulong[] CodeBuffer(int slot, int length)
+    {
+        if (!_codes.TryGetValue(slot, out var codes) || codes.Length != length)
+        {
+            if (codes is not null)
+            {
+                _pool.Return(codes);
+            }
+
+            _codes[slot] = codes = _pool.Rent<ulong>(length);
+        }
+
+        return codes;
     }
 
     /// <inheritdoc />

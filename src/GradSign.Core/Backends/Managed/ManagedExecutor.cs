@@ -187,6 +187,9 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         return (reluOf, reads, fused);
     }
 
+    /// <summary>Forward passes run so far, held passes reused not counted (tests check reuse).</summary>
+    internal int ForwardPassesRun { get; private set; }
+
     /// <summary>Bytes of the values a forward pass of kind <paramref name="keep"/> on <paramref name="batch"/> samples keeps
     /// in its slots (tests compare plans).</summary>
     internal unsafe long KeptValueBytes(ForwardKeep keep, int batch) => Plan(keep).KeptUnits(_slotSizes) * batch * sizeof(T);
@@ -472,6 +475,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         }
 
         _held.Clear();
+        ForwardPassesRun++;
         var plan = _active = Plan(keep);
         TensorPrimitives.ConvertTruncating<float, T>(batch.Images, w.Values[0]);
         afterLayer?.Invoke(0);

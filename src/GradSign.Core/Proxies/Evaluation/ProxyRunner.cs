@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using GradSign.Backends;
 using GradSign.Networks;
 using Microsoft.Extensions.Logging;
@@ -15,15 +14,20 @@ public delegate Batch BatchProvider(ArchitectureInput architecture, NetworkSpec 
 
 /// <summary>
 /// Scores a stream of architectures with a set of proxies. For every architecture: one weight initialisation (from the
-/// run's seed and the architecture's <see cref="ArchitectureInput.Key"/>), one batch, then every proxy on those same weights and that same batch (proxies
-/// never modify weights), each timed. Results are yielded as each architecture completes, so a long search can
-/// consume them lazily. The run is deterministic for a seed.
+/// run's seed and the architecture's <see cref="ArchitectureInput.Key"/>), one batch, then every proxy on those same
+/// weights and that same batch (proxies never modify weights), each timed. Results are yielded as each architecture
+/// completes, so a long search can consume them lazily. The run is deterministic for a seed.
 /// </summary>
 /// <remarks>
+/// <para>Proxies share work as an ensemble's members do (<see cref="ProxyEnsemble"/>): those that can run on one
+/// compiled network share it and its batch-statistics forward pass, and SNIP and grad_norm share one backward pass. The
+/// scores are the same as each proxy's own <see cref="IZeroCostProxy.Compute"/>; a shared pass is timed once, under the
+/// first proxy that uses it, and proxies may finish in another order than listed (progress reports them as they do).</para>
+/// <para>
 /// Capabilities are checked before any work: a proxy whose requirements the backend lacks throws
 /// <see cref="NotSupportedException"/> naming both. A proxy that throws ends the run with its exception (a failure is
 /// an error, never a score). Cancellation is checked between architectures and between
-/// proxies (and by the proxies between their coarse steps).
+/// proxies (and by the proxies between their coarse steps).</para>
 /// </remarks>
 public sealed class ProxyRunner
 {
@@ -43,7 +47,7 @@ public sealed class ProxyRunner
 
     /// <summary>Scores every architecture on the same batch (BayesWatch NASWOT's protocol).</summary>
     /// <param name="architectures">The architectures, consumed lazily.</param>
-    /// <param name="proxies">The proxies, run in this order.</param>
+    /// <param name="proxies">The proxies; results come in this order.</param>
     /// <param name="batch">The batch every architecture is scored on.</param>
     /// <param name="options">The seed; default <see cref="ProxyRunOptions.Default"/>.</param>
     /// <param name="progress">Reports after every proxy.</param>
@@ -67,7 +71,7 @@ public sealed class ProxyRunner
 
     /// <summary>Scores every architecture on a batch of its own (zero-cost-nas's protocol draws one per network).</summary>
     /// <param name="architectures">The architectures, consumed lazily.</param>
-    /// <param name="proxies">The proxies, run in this order.</param>
+    /// <param name="proxies">The proxies; results come in this order.</param>
     /// <param name="batches">Supplies each architecture's batch; it should be deterministic for reproducible runs.</param>
     /// <param name="options">The seed; default <see cref="ProxyRunOptions.Default"/>.</param>
     /// <param name="progress">Reports after every proxy.</param>
@@ -173,17 +177,14 @@ public sealed class ProxyRunner
         EnsureLabels(proxies, batch);
 
         var results = new ProxyScore[proxies.Count];
-        for (var p = 0; p < proxies.Count; p++)
+        var done = 0;
+        SharedPassSchedule.Run(proxies, weights, batch, _context, (p, score) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var proxy = proxies[p];
-            var clock = Stopwatch.StartNew();
-            var score = proxy.Compute(weights, batch, _context, cancellationToken);
-            var result = score with { Elapsed = clock.Elapsed };
-            ProxyRunnerLog.ProxyScored(_logger, index, architecture.Name, proxy.Id, score.Value, result.Elapsed.TotalMilliseconds);
-            results[p] = result;
-            progress?.Report(new ProxyProgressInfo(index, architecture.Name, proxy.Id, p + 1, proxies.Count, index + (p + 1 == proxies.Count ? 1 : 0), result.Elapsed));
-        }
+            ProxyRunnerLog.ProxyScored(_logger, index, architecture.Name, score.ProxyId, score.Value, score.Elapsed.TotalMilliseconds);
+            results[p] = score;
+            done++;
+            progress?.Report(new ProxyProgressInfo(index, architecture.Name, score.ProxyId, done, proxies.Count, index + (done == proxies.Count ? 1 : 0), score.Elapsed));
+        }, cancellationToken);
 
         return new ArchitectureScores(index, architecture.Name, weightSeed, results);
     }

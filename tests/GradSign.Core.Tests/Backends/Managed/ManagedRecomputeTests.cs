@@ -58,6 +58,49 @@ public sealed class ManagedRecomputeTests(ITestOutputHelper output)
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void ReluCodes_AfterBackwardOnSameBatch_ReuseTheHeldForward(string net, Precision precision)
+    {
+        // NASWOT after SNIP on one network: the codes come from the backward pass's held forward (ReLU outputs kept or
+        // recomputed by cheap layers), bit-identical to a fresh forward, with and without recomputation.
+        var spec = Spec(net);
+        var weights = TestNets.Weights(spec, 41);
+        var options = new ExecutionOptions { Precision = precision };
+        var batch = TestNets.RandomBatch(spec, 6, 42);
+        foreach (var recompute in new[] { true, false })
+        {
+            using var backend = new ManagedBackend(new ManagedBackendOptions { RecomputeCheapLayers = recompute });
+            List<double[]> expected;
+            using (var fresh = backend.Compile(weights, options))
+            {
+                expected = Codes(fresh, batch);
+            }
+
+            using var e = backend.Compile(weights, options);
+            e.Backward(batch, Objective.CrossEntropy, (_, _) => { });
+            var forwards = ForwardPassesRun(e);
+            var actual = Codes(e, batch);
+            Assert.Equal(forwards, ForwardPassesRun(e));
+            Assert.Equal(expected.Count, actual.Count);
+            for (var i = 0; i < expected.Count; i++)
+            {
+                Assert.Equal(expected[i], actual[i]);
+            }
+
+            // Twice (the recomputed ReLU outputs were given back), and after the Hessian-vector product's tangent sweep.
+            Assert.Equal(expected.SelectMany(c => c), Codes(e, batch).SelectMany(c => c));
+            e.HessianVectorProduct(batch, Objective.CrossEntropy, [.. spec.Parameters.Select(p => new double[p.ElementCount])]);
+            Assert.Equal(expected.SelectMany(c => c), Codes(e, batch).SelectMany(c => c));
+            Assert.Equal(forwards, ForwardPassesRun(e));
+
+            // A per-sample pass replaces the held forward: the codes then run their own.
+            e.PerSampleGradients(batch, (_, _) => { });
+            Assert.Equal(expected.SelectMany(c => c), Codes(e, batch).SelectMany(c => c));
+            Assert.True(ForwardPassesRun(e) > forwards + 1);
+        }
+    }
+
     [Fact]
     public void BackwardPass_Nb201Cell_KeepsAndHoldsLess()
     {
@@ -205,6 +248,21 @@ public sealed class ManagedRecomputeTests(ITestOutputHelper output)
             return backend.Pool.HighWaterBytes - idle;
         }
     }
+
+    /// <summary>Every ReLU layer's codes, as (layer, units, words, bits...).</summary>
+    private static List<double[]> Codes(INetworkExecutor e, Batch batch)
+    {
+        var codes = new List<double[]>();
+        e.ReluCodes(batch, (in ReluCodeBlock b) => codes.Add([b.Layer, b.Units, b.WordsPerSample, .. b.Bits.ToArray().Select(w => (double)w)]));
+        return codes;
+    }
+
+    private static int ForwardPassesRun(INetworkExecutor e) => e switch
+    {
+        ManagedExecutor<float> f => f.ForwardPassesRun,
+        ManagedExecutor<double> d => d.ForwardPassesRun,
+        _ => throw new ArgumentException($"Not a managed executor: {e.GetType().Name}.", nameof(e)),
+    };
 
     private static NetworkSpec Spec(string net)
     {
