@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace GradSign.Backends.Managed.Kernels;
 
@@ -6,7 +7,105 @@ namespace GradSign.Backends.Managed.Kernels;
 internal static class AvgPool2dBackward
 {
     /// <summary>Planes [<paramref name="firstPlane"/>, +<paramref name="planeCount"/>); without <paramref name="accumulate"/> the input gradient is overwritten.</summary>
+    /// <remarks>
+    /// The scalar definition scatters: outputs in row-major order, each adding its divided gradient to its window, so an
+    /// input element receives the contributions of the outputs covering it in row-major order. Stride 1 gathers
+    /// instead, in that same order: the divided gradients are written into a plane with a margin of k − 1 − p of −0,
+    /// and each input element starts from its old value (or +0) and adds the k×k divided gradients around it, rows top
+    /// to bottom, each left to right, Vector&lt;T&gt;.Count elements of a row at a time (a lane per input x). The margin's
+    /// −0 terms stand for outputs that do not exist and change nothing (x + (−0) = x for every float), so every
+    /// element gets the scatter's additions in the scatter's order, bit for bit. Other strides, and larger planes, scatter.
+    /// </remarks>
     public static void Run<T>(in PoolGeometry g, ReadOnlySpan<T> gradOutput, Span<T> gradInput, bool accumulate, int firstPlane, int planeCount)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        // Input x is covered by outputs [x + p − k + 1, x + p]; the margin m = k − 1 − p puts them at [x, x + k) in the
+        // margined plane, whose width OW + 2m equals W + k − 1.
+        var margin = g.Kernel - 1 - g.Padding;
+        int deltaWidth = g.OutWidth + (2 * margin), deltaSize = (g.OutHeight + (2 * margin)) * deltaWidth;
+        if (g.Stride != 1 || margin < 0 || deltaSize + g.OutputPlane > AvgPool2dForward.VectorLimit)
+        {
+            Scatter(g, gradOutput, gradInput, accumulate, firstPlane, planeCount);
+            return;
+        }
+
+        Span<T> delta = stackalloc T[deltaSize];
+        delta.Fill(T.NegativeZero);
+        Span<T> divisors = stackalloc T[g.OutputPlane];
+        PoolDivisors.Fill(g, divisors);
+        for (var p = firstPlane; p < firstPlane + planeCount; p++)
+        {
+            var dy = gradOutput.Slice(p * g.OutputPlane, g.OutputPlane);
+            for (var oy = 0; oy < g.OutHeight; oy++)
+            {
+                var at = oy * g.OutWidth;
+                Divide(dy.Slice(at, g.OutWidth), divisors.Slice(at, g.OutWidth), delta[(((oy + margin) * deltaWidth) + margin)..]);
+            }
+
+            Gather(delta, deltaWidth, g.Kernel, g.Height, g.Width, gradInput.Slice(p * g.InputPlane, g.InputPlane), accumulate);
+        }
+    }
+
+    /// <summary><c>delta[i] = dy[i] / divisors[i]</c>: Vector&lt;T&gt; lanes, scalar tail.</summary>
+    private static void Divide<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> divisors, Span<T> delta)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var i = 0;
+        for (; i + Vector<T>.Count <= dy.Length; i += Vector<T>.Count)
+        {
+            (new Vector<T>(dy[i..]) / new Vector<T>(divisors[i..])).CopyTo(delta[i..]);
+        }
+
+        for (; i < dy.Length; i++)
+        {
+            delta[i] = dy[i] / divisors[i];
+        }
+    }
+
+    /// <summary><c>dx[y, x] (+)= Σ_{i&lt;k} Σ_{j&lt;k} delta[y + i, x + j]</c> in that order: Vector&lt;T&gt; lanes over x, a
+    /// scalar tail doing the same.</summary>
+    private static void Gather<T>(ReadOnlySpan<T> delta, int deltaWidth, int k, int h, int w, Span<T> dx, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var origin = ref MemoryMarshal.GetReference(delta);
+        var lanes = Vector<T>.Count;
+        for (var iy = 0; iy < h; iy++)
+        {
+            var row = dx.Slice(iy * w, w);
+            var ix = 0;
+            for (; ix + lanes <= w; ix += lanes)
+            {
+                var acc = accumulate ? new Vector<T>(row[ix..]) : Vector<T>.Zero;
+                for (var i = 0; i < k; i++)
+                {
+                    var start = (nuint)(((iy + i) * deltaWidth) + ix);
+                    for (var j = 0; j < k; j++)
+                    {
+                        acc += Vector.LoadUnsafe(ref origin, start + (nuint)j);
+                    }
+                }
+
+                acc.CopyTo(row[ix..]);
+            }
+
+            for (; ix < w; ix++)
+            {
+                var acc = accumulate ? row[ix] : T.Zero;
+                for (var i = 0; i < k; i++)
+                {
+                    for (var j = 0; j < k; j++)
+                    {
+                        acc += delta[((iy + i) * deltaWidth) + ix + j];
+                    }
+                }
+
+                row[ix] = acc;
+            }
+        }
+    }
+
+    /// <summary>The scalar definition (any stride).</summary>
+    private static void Scatter<T>(in PoolGeometry g, ReadOnlySpan<T> gradOutput, Span<T> gradInput, bool accumulate, int firstPlane, int planeCount)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int oh = g.OutHeight, ow = g.OutWidth, w = g.Width;
