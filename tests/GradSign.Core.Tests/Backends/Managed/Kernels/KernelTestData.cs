@@ -124,4 +124,30 @@ internal static class KernelTestData
     }
 
     public static ConvGeometry Geometry(int cin, int h, int w, int cout, int k, int stride, int pad) => new(cin, h, w, cout, k, stride, pad);
+
+    /// <summary>Replaces every <paramref name="period"/>-th element by −0, +0, NaN, +∞ or −∞ in turn, and every
+    /// (<paramref name="period"/> + 2)-th from the third by −0 (sums then meet −0 + −0 = −0, ∞ − ∞ = NaN …).</summary>
+    public static T[] WithSpecials<T>(T[] values, int period)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T[] specials = [T.NegativeZero, T.Zero, T.NaN, T.PositiveInfinity, T.NegativeInfinity];
+        for (var i = 0; i < values.Length; i += period)
+        {
+            values[i] = specials[(i / period) % specials.Length];
+        }
+
+        for (var i = 2; i < values.Length; i += period + 2)
+        {
+            values[i] = T.NegativeZero;
+        }
+
+        return values;
+    }
+
+    /// <summary>Each value's bit pattern in hex, for bit-exact comparisons that tell −0 from +0 and NaNs apart.</summary>
+    public static string[] Bits<T>(T[] values)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => [.. values.Select(v => typeof(T) == typeof(float)
+            ? BitConverter.SingleToInt32Bits(float.CreateTruncating(v)).ToString("x8", System.Globalization.CultureInfo.InvariantCulture)
+            : BitConverter.DoubleToInt64Bits(double.CreateTruncating(v)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture))];
 }

@@ -27,8 +27,8 @@ public class SumReluKernelTests
     [MemberData(nameof(Lengths))]
     public void InPlace_RunningSumAsFirstOperand(int length)
     {
-        var a = WithSpecials(Random<float>(length, 83));
-        var b = WithSpecials(Random<float>(length, 84));
+        var a = WithSpecials(Random<float>(length, 83), 5);
+        var b = WithSpecials(Random<float>(length, 84), 5);
         var expected = Reference<float>(a, b);
         SumRelu.Run<float>(a, b, a);
         Assert.Equal(Bits(expected), Bits(a));
@@ -37,8 +37,8 @@ public class SumReluKernelTests
     private static void Check<T>(int length, ulong seed)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        var a = WithSpecials(Random<T>(length, seed));
-        var b = WithSpecials(Random<T>(length, seed + 100));
+        var a = WithSpecials(Random<T>(length, seed), 5);
+        var b = WithSpecials(Random<T>(length, seed + 100), 5);
         var y = new T[length];
         SumRelu.Run<T>(a, b, y);
 
@@ -63,28 +63,4 @@ public class SumReluKernelTests
 
         return y;
     }
-
-    /// <summary>Replaces every fifth element by −0, +0, NaN, +∞ or −∞ in turn (pairs then give −0 + −0 = −0, ∞ − ∞ = NaN …).</summary>
-    private static T[] WithSpecials<T>(T[] values)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T[] specials = [T.NegativeZero, T.Zero, T.NaN, T.PositiveInfinity, T.NegativeInfinity];
-        for (var i = 0; i < values.Length; i += 5)
-        {
-            values[i] = specials[(i / 5) % specials.Length];
-        }
-
-        for (var i = 2; i < values.Length; i += 7)
-        {
-            values[i] = T.NegativeZero;
-        }
-
-        return values;
-    }
-
-    private static string[] Bits<T>(T[] values)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        => [.. values.Select(v => typeof(T) == typeof(float)
-            ? BitConverter.SingleToInt32Bits(float.CreateTruncating(v)).ToString("x8", System.Globalization.CultureInfo.InvariantCulture)
-            : BitConverter.DoubleToInt64Bits(double.CreateTruncating(v)).ToString("x16", System.Globalization.CultureInfo.InvariantCulture))];
 }
