@@ -279,6 +279,10 @@ internal sealed partial class ManagedExecutor<T>
         if (segments is not null)
         {
             _held.Clear();
+            foreach (var segment in segments.Where(s => s.Refreshed))
+            {
+                ReleaseSegment(w, segment);
+            }
         }
 
         w.EnsureTangents();

@@ -17,9 +17,18 @@ internal sealed partial class ManagedExecutor<T>
     /// recomputed segment holds a small share of them (NAS-Bench-201, N = 5: a cell of the first stage each).</summary>
     private const int TargetSegments = 16;
 
+    /// <summary>The top segments holding about this share (its inverse) of the kept values give them back when the product
+    /// starts (see <see cref="HvpSegment.Refreshed"/>).</summary>
+    private const int RefreshShare = 5;
+
     private HvpSegment[]? _segments;
     private bool[] _pinned = [];
     private int[][] _interiorRelease = []; // per layer index: slots of recomputed segments the tangent forward pass gives back after it
+
+    /// <summary>How many segments the sweep of a Hessian-vector product recomputes and how many the tangent forward pass
+    /// recomputes the values of (tests check that both paths run).</summary>
+    internal (int Recomputed, int Refreshed) HvpSegmentCounts
+        => _recompute && Segments() is { } segments ? (segments.Count(s => s.Checkpointed), segments.Count(s => s.Refreshed)) : (0, 0);
 
     /// <summary>The layer index producing <paramref name="slot"/> (0 for the input).</summary>
     private int ProducerLayer(int slot) => _producer[slot]?.Layer ?? 0;
@@ -152,12 +161,22 @@ internal sealed partial class ManagedExecutor<T>
         }
 
         _interiorRelease = [.. interiorRelease.Select(r => r?.ToArray() ?? [])];
+
+        // The tangent forward pass starts from the backward pass's values, and its first segment's tangents come on top of
+        // them: the top segments (small activations) give theirs back first and recompute them when the pass reaches them.
+        var refreshFrom = bounds.Count;
+        for (var refreshed = 0L; refreshFrom > 0 && refreshed + (whole[refreshFrom - 1] / 2) <= total / RefreshShare; refreshFrom--)
+        {
+            refreshed += whole[refreshFrom - 1] / 2;
+        }
+
         _segments = [.. bounds.Select((b, k) => new HvpSegment(
             b.First,
             b.Last,
             b.Cut,
             [.. Enumerable.Range(1, _slotSizes.Length - 1).Where(s => ProducerLayer(s) >= b.First && ProducerLayer(s) <= b.Last)],
-            k < heldFrom))];
+            k < heldFrom,
+            k >= refreshFrom))];
         return _segments;
     }
 
@@ -199,6 +218,13 @@ internal sealed partial class ManagedExecutor<T>
     /// segment reads) goes back afterwards.
     /// </summary>
     private void RecomputeSegment(Workspace<T> w, HvpSegment segment)
+    {
+        RecomputeValues(w, segment);
+        RecomputeTangents(w, segment);
+    }
+
+    /// <summary>Recomputes the values the active plan keeps in <paramref name="segment"/> (see <see cref="RecomputeSegment"/>).</summary>
+    private void RecomputeValues(Workspace<T> w, HvpSegment segment)
     {
         var plan = _active;
         for (var i = segment.First; i <= segment.Last; i++)
@@ -244,6 +270,13 @@ internal sealed partial class ManagedExecutor<T>
             }
         }
 
+        ReleaseAbove(w, segment);
+    }
+
+    /// <summary>Recomputes the tangents the active plan keeps in <paramref name="segment"/> (see <see cref="RecomputeSegment"/>).</summary>
+    private void RecomputeTangents(Workspace<T> w, HvpSegment segment)
+    {
+        var plan = _active;
         for (var i = segment.First; i <= segment.Last; i++)
         {
             if (_ops[i] is not { } op)
@@ -277,6 +310,13 @@ internal sealed partial class ManagedExecutor<T>
             }
         }
 
+        ReleaseAbove(w, segment);
+    }
+
+    /// <summary>Gives back values and tangents written above <paramref name="segment"/> while recomputing it (the sum of a
+    /// cut slot whose ReLU lies in the next segment); nothing above it is held then.</summary>
+    private void ReleaseAbove(Workspace<T> w, HvpSegment segment)
+    {
         for (var s = 1; s < _slotSizes.Length; s++)
         {
             if (ProducerLayer(s) > segment.Last)
@@ -315,5 +355,7 @@ internal sealed partial class ManagedExecutor<T>
     /// <param name="Slots">The slots its layers produce.</param>
     /// <param name="Cut">The slot the layers above read (−1 for the top segment).</param>
     /// <param name="Checkpointed">Whether the sweep recomputes it instead of the tangent forward pass holding it.</param>
-    private sealed record HvpSegment(int First, int Last, int Cut, int[] Slots, bool Checkpointed);
+    /// <param name="Refreshed">Whether its values go back when the product starts and the tangent forward pass recomputes
+    /// them.</param>
+    private sealed record HvpSegment(int First, int Last, int Cut, int[] Slots, bool Checkpointed, bool Refreshed);
 }

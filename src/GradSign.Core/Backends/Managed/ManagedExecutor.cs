@@ -528,6 +528,11 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         var segment = 0;
         for (var i = 1; i < _ops.Length; i++)
         {
+            if (segments is not null && segments[segment] is { Refreshed: true } refreshed && refreshed.First == i)
+            {
+                RecomputeValues(w, refreshed);
+            }
+
             if (_ops[i] is not { } op)
             {
                 continue;
