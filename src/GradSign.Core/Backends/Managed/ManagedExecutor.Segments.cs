@@ -94,12 +94,10 @@ internal sealed partial class ManagedExecutor<T>
         }
 
         // Hold segments from the top (the top one always: the seed reads the logits) while their values and tangents, with
-        // the cut slots of those below, stay within half the values the backward pass keeps; every segment below the held
-        // ones is recomputed. Half: the tangent forward pass starts from the backward pass's values and, measured on
-        // NAS-Bench-201, holding the whole budget of the backward pass in the sweep left the peak above the backward pass's
-        // (its gradient frontier and the product's parameter tangents come on top), while recomputing every segment adds
-        // a forward and a tangent forward pass of the network.
-        var budget = total / 2;
+        // the cut slots of those below, stay within the values the backward pass keeps; every segment below the held ones
+        // is recomputed. The sweep then holds about what the backward pass held, and the top segments (small
+        // activations, as much work per layer as the large ones) are not recomputed.
+        var budget = total;
         var whole = bounds.Select(b => 2 * Units(b.First, b.Last)).ToArray();
         var cuts = bounds.Select(b => b.Cut < 0 ? 0 : 2L * _slotSizes[b.Cut]).ToArray();
         var heldFrom = bounds.Count - 1;
