@@ -285,6 +285,13 @@ internal sealed partial class ManagedExecutor<T>
             }
         }
 
+        // The product writes no parameter gradients: their buffers go back until a backward pass rents them again.
+        for (var p = 0; p < w.ParamGrads.Length; p++)
+        {
+            _pool.Return(w.ParamGrads[p]);
+            w.ParamGrads[p] = [];
+        }
+
         w.EnsureTangents();
         foreach (var op in _ops)
         {
