@@ -209,7 +209,7 @@ internal sealed partial class ManagedExecutor<T>
     }
 
     /// <summary>
-    /// Recomputes the values and tangents the active plan keeps in <paramref name="segment"/> from the exit below it:
+    /// Recomputes the values and tangents the active plan keeps in <paramref name="segment"/> from the cut slot below it:
     /// its layers' forward passes as <see cref="RunForward"/> runs them (a sum and the ReLU reading it in one pass where
     /// both are in the segment), then their tangent forward passes as <see cref="RunTangentForward"/> runs them, giving
     /// back what the plan does not keep after its last reader. Anything written above the segment (a cut slot the next
