@@ -17,8 +17,10 @@ public sealed record ManagedBackendOptions
     /// Whether compiled networks recompute the outputs of cheap layers (ReLU, sums, pooling, BatchNorm) in backward passes
     /// instead of keeping them from the forward pass (default true). Recomputed values are the forward pass's bit for
     /// bit, so scores do not depend on it; it trades memory for time: on NAS-Bench-201 (C = 16, N = 5, batch 64) it
-    /// roughly halves the activation memory of gradient-based proxies and costs a few percent of their time. Set it to
-    /// false when time matters more than peak memory.
+    /// roughly halves the activation memory of gradient-based proxies and costs a few percent of their time. With it, a
+    /// Hessian-vector product (GraSP) also recomputes whole segments of the network, convolutions included (between
+    /// NAS-Bench-201 cells), from the activations at their boundaries instead of holding every value and tangent at once.
+    /// Set it to false when time matters more than peak memory.
     /// </summary>
     public bool RecomputeCheapLayers { get; init; } = true;
 }

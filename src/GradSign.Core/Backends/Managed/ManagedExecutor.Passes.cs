@@ -272,6 +272,26 @@ internal sealed partial class ManagedExecutor<T>
         // After a backward pass on the same batch (GraSP), its forward values are reused. Its gradients are not held (they
         // would double the memory of the sweep below, which recomputes them alongside their tangents).
         RunForward(w, batch, ForwardKeep.Backward);
+
+        // Segments below the top ones are recomputed in the sweep (see Segments): their values are then no longer all
+        // held, so the held pass is forgotten and the product ends holding none.
+        var segments = _recompute && ReferenceEquals(_active, Plan(ForwardKeep.Backward)) ? Segments() : null;
+        if (segments is not null)
+        {
+            _held.Clear();
+            foreach (var segment in segments.Where(s => s.Refreshed))
+            {
+                ReleaseSegment(w, segment);
+            }
+        }
+
+        // The product writes no parameter gradients: their buffers go back until a backward pass rents them again.
+        for (var p = 0; p < w.ParamGrads.Length; p++)
+        {
+            _pool.Return(w.ParamGrads[p]);
+            w.ParamGrads[p] = [];
+        }
+
         w.EnsureTangents();
         foreach (var op in _ops)
         {
@@ -293,8 +313,7 @@ internal sealed partial class ManagedExecutor<T>
                 Array.Clear(pt);
             }
         }
-
-        RunTangentForward(w);
+        RunTangentForward(w, segments);
         StartBackward(w, inputGradient: false);
         Seed(w, batch, objective, perSample: false);
 
@@ -316,8 +335,12 @@ internal sealed partial class ManagedExecutor<T>
 
         // Each layer's parameter-gradient tangents right after its step; gradients and their tangents are given back
         // as the sweep passes.
-        Sweep(w, tangents: true, afterBackward: op => op.ParameterGradientTangents(w));
+        Sweep(w, tangents: true, afterBackward: op => op.ParameterGradientTangents(w), beforeLayer: segments is null ? null : i => EnterLayer(w, segments, i));
         w.Tangents.ReleaseAll();
+        if (segments is not null)
+        {
+            w.Values.ReleaseAll();
+        }
 
         var result = new double[_params.Length][];
         for (var i = 0; i < result.Length; i++)

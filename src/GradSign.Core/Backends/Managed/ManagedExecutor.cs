@@ -526,11 +526,17 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     /// Tangent forward pass (the values of the active plan held; recomputed ones are recomputed as layers read them).
     /// Tangents the plan does not keep are given back after their last reader, as are recomputed values.
     /// </summary>
-    private void RunTangentForward(Workspace<T> w)
+    private void RunTangentForward(Workspace<T> w, HvpSegment[]? segments = null)
     {
-        var plan = _active;
+        var segmented = segments is not null;
+        var segment = 0;
         for (var i = 1; i < _ops.Length; i++)
         {
+            if (segments is not null && segments[segment] is { Refreshed: true } refreshed && refreshed.First == i)
+            {
+                RecomputeValues(w, refreshed);
+            }
+
             if (_ops[i] is not { } op)
             {
                 continue;
@@ -540,21 +546,40 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
             op.TangentForward(w);
             foreach (var input in op.Inputs)
             {
-                if (_lastReader[input] == i && !plan.Kept[input])
+                if (_lastReader[input] == i && Dropped(input, segmented))
                 {
                     w.Tangents.Release(input);
                     ReleaseDerivedValue(w, input);
                 }
             }
 
-            if (_lastReader[op.Output] < 0 && !plan.Kept[op.Output])
+            if (_lastReader[op.Output] < 0 && Dropped(op.Output, segmented))
             {
                 w.Tangents.Release(op.Output);
                 ReleaseDerivedValue(w, op.Output);
             }
+
+            if (segments is null)
+            {
+                continue;
+            }
+
+            if (segments[segment].Last == i)
+            {
+                // A recomputed segment keeps its cut slot's value (a sum the forward pass fused with its ReLU was never
+                // written) and tangent for the segment above; everything else of it goes.
+                if (segments[segment].Checkpointed)
+                {
+                    MaterializeValue(w, segments[segment].Cut, null);
+                }
+
+                segment++;
+            }
+
+            ReleaseInterior(w, i);
         }
 
-        ReleaseDerivedValues(w);
+        ReleaseDerivedValues(w, segmented);
     }
 
     /// <summary>Recomputes the values <paramref name="op"/> reads after the forward pass (its saved slots) that the
@@ -660,12 +685,13 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         }
     }
 
-    /// <summary>Gives back every held value the active plan does not keep (recomputed values still held).</summary>
-    private void ReleaseDerivedValues(Workspace<T> w)
+    /// <summary>Gives back every held value the active plan does not keep (recomputed values still held), but, in a
+    /// <paramref name="segmented"/> Hessian-vector product, the cut slots of recomputed segments.</summary>
+    private void ReleaseDerivedValues(Workspace<T> w, bool segmented = false)
     {
         for (var s = 1; s < _slotSizes.Length; s++)
         {
-            if (!_active.Kept[s])
+            if (Dropped(s, segmented))
             {
                 w.Values.Release(s);
             }
@@ -701,8 +727,10 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
     /// plan recomputes are recomputed before the first layer (in sweep order) that reads them. Afterwards each layer's
     /// output gradient is given back, as are recomputed values after their last reader, unless
     /// <paramref name="retainGradients"/> keeps both until the caller is done (gradient tangents are always given back).
+    /// <paramref name="beforeLayer"/> runs at each layer index before its step (a Hessian-vector product recomputes a
+    /// segment there).
     /// </summary>
-    private void Sweep(Workspace<T> w, bool tangents, Action<LayerOp<T>>? afterBackward = null, bool retainGradients = false)
+    private void Sweep(Workspace<T> w, bool tangents, Action<LayerOp<T>>? afterBackward = null, bool retainGradients = false, Action<int>? beforeLayer = null)
     {
         var plan = _active;
         for (var i = _ops.Length - 1; i >= 1; i--)
@@ -731,6 +759,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
                 }
             }
 
+            beforeLayer?.Invoke(i);
             if (op is null || !w.GradWritten[op.Output])
             {
                 continue;

@@ -45,9 +45,11 @@ internal sealed class BatchNormOp<T>(int layer, int output, int input, int chann
         if (_invStdDot.Length == 0 || (Affine && _xhatDot.Length == 0))
         {
             _xhatDot = Affine ? pool.Rent<T>(batch * channels * spatial) : [];
-            _invStdDot = pool.RentZeroed<double>(batch * channels);
-            _groupGammaDot = pool.RentZeroed<double>(batch * channels);
-            _groupBetaDot = pool.RentZeroed<double>(batch * channels);
+            // Tangent passes use batch statistics: one group per channel (the per-sample groups of the other state are
+            // never needed here).
+            _invStdDot = pool.RentZeroed<double>(channels);
+            _groupGammaDot = pool.RentZeroed<double>(channels);
+            _groupBetaDot = pool.RentZeroed<double>(channels);
         }
     }
 
