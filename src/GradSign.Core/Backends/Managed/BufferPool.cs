@@ -58,11 +58,18 @@ internal sealed class BufferPool
     private long _highWater;  // high-water mark of _inUse since the last ResetHighWater
     private long _generation; // counts idle-to-idle periods
     private bool _closed;
+    private readonly bool _collectDropped;
     private long _dropped; // bytes of kept buffers dropped since the last induced collection
 
     /// <summary>Creates a pool keeping at most <paramref name="capacity"/> bytes of released buffers (null: no cap beyond
     /// the high-water mark).</summary>
-    public BufferPool(long? capacity = null) => Capacity = capacity;
+    /// <param name="capacity">Most bytes kept while no network holds them.</param>
+    /// <param name="collectDropped">Whether dropped buffers are collected promptly (see <see cref="CollectAfterDroppedBytes"/>).</param>
+    public BufferPool(long? capacity = null, bool collectDropped = true)
+    {
+        Capacity = capacity;
+        _collectDropped = collectDropped;
+    }
 
     /// <summary>Most bytes kept while no network holds them; null when only the high-water mark bounds them.</summary>
     public long? Capacity { get; }
@@ -145,7 +152,7 @@ internal sealed class BufferPool
                 DropOldest();
             }
 
-            collect = _dropped >= CollectAfterDroppedBytes;
+            collect = _collectDropped && _dropped >= CollectAfterDroppedBytes;
             if (collect)
             {
                 _dropped = 0;

@@ -41,7 +41,7 @@ public sealed class ManagedBackend : ITensorBackend, IDisposable
         }
 
         Options = options;
-        _pool = new BufferPool(options.MaxRetainedBufferBytes);
+        _pool = new BufferPool(options.MaxRetainedBufferBytes, options.CollectDroppedBuffers);
     }
 
     /// <summary>A backend keeping at most <paramref name="maxRetainedBufferBytes"/> bytes of released buffers
