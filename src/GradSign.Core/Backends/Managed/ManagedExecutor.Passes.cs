@@ -313,6 +313,7 @@ internal sealed partial class ManagedExecutor<T>
                 Array.Clear(pt);
             }
         }
+
         RunTangentForward(w, segments);
         StartBackward(w, inputGradient: false);
         Seed(w, batch, objective, perSample: false);
