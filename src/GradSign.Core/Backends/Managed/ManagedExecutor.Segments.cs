@@ -254,18 +254,7 @@ internal sealed partial class ManagedExecutor<T>
                 op.Forward(w);
             }
 
-            foreach (var input in op.Inputs)
-            {
-                if (_lastReader[input] == i && Dropped(input, segmented: true))
-                {
-                    w.Values.Release(input);
-                }
-            }
-
-            if (_lastReader[op.Output] < 0 && !plan.Kept[op.Output])
-            {
-                w.Values.Release(op.Output);
-            }
+            ReleaseRead(op, i, w.Values.Release);
         }
 
         ReleaseAbove(w, segment);
@@ -274,7 +263,6 @@ internal sealed partial class ManagedExecutor<T>
     /// <summary>Recomputes the tangents the active plan keeps in <paramref name="segment"/> (see <see cref="RecomputeSegment"/>).</summary>
     private void RecomputeTangents(Workspace<T> w, HvpSegment segment)
     {
-        var plan = _active;
         for (var i = segment.First; i <= segment.Last; i++)
         {
             if (_ops[i] is not { } op)
@@ -292,23 +280,33 @@ internal sealed partial class ManagedExecutor<T>
 
             MaterializeValues(w, op);
             op.TangentForward(w);
-            foreach (var input in op.Inputs)
+            ReleaseRead(op, i, slot =>
             {
-                if (_lastReader[input] == i && Dropped(input, segmented: true))
-                {
-                    w.Tangents.Release(input);
-                    ReleaseDerivedValue(w, input);
-                }
-            }
-
-            if (_lastReader[op.Output] < 0 && !plan.Kept[op.Output])
-            {
-                w.Tangents.Release(op.Output);
-                ReleaseDerivedValue(w, op.Output);
-            }
+                w.Tangents.Release(slot);
+                ReleaseDerivedValue(w, slot);
+            });
         }
 
         ReleaseAbove(w, segment);
+    }
+
+    /// <summary>While a segment is recomputed: hands <paramref name="release"/> the inputs that layer <paramref name="i"/>
+    /// (<paramref name="op"/>) read last and the segmented plan drops, and its output if nothing reads it and the plan
+    /// does not keep it.</summary>
+    private void ReleaseRead(LayerOp<T> op, int i, Action<int> release)
+    {
+        foreach (var input in op.Inputs)
+        {
+            if (_lastReader[input] == i && Dropped(input, segmented: true))
+            {
+                release(input);
+            }
+        }
+
+        if (_lastReader[op.Output] < 0 && !_active.Kept[op.Output])
+        {
+            release(op.Output);
+        }
     }
 
     /// <summary>Gives back values and tangents written above <paramref name="segment"/> while recomputing it (the sum of a
