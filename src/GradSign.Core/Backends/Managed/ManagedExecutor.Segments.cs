@@ -183,8 +183,8 @@ internal sealed partial class ManagedExecutor<T>
         => plan.Kept[slot] || slot == 0 || (depth <= RecomputePlan.MaxDepth && _producer[slot] is { Recomputable: true } op
             && op.ForwardInputs.All(i => Recomputable(plan, i, depth + 1)));
 
-    /// <summary>Whether a pass of a segmented Hessian-vector product may give <paramref name="slot"/> back after its last
-    /// reader: neither kept by the plan nor a recomputed segment's cut slot.</summary>
+    /// <summary>Whether a pass may give <paramref name="slot"/> back after its last reader: the active plan does not keep it
+    /// and, in a <paramref name="segmented"/> Hessian-vector product, it is not a recomputed segment's cut slot.</summary>
     private bool Dropped(int slot, bool segmented) => !_active.Kept[slot] && !(segmented && _pinned[slot]);
 
     /// <summary>After the tangent forward pass has run layer <paramref name="i"/>: gives back the values and tangents of
@@ -224,7 +224,6 @@ internal sealed partial class ManagedExecutor<T>
     /// <summary>Recomputes the values the active plan keeps in <paramref name="segment"/> (see <see cref="RecomputeSegment"/>).</summary>
     private void RecomputeValues(Workspace<T> w, HvpSegment segment)
     {
-        var plan = _active;
         for (var i = segment.First; i <= segment.Last; i++)
         {
             if (_ops[i] is not { } op)
@@ -240,21 +239,8 @@ internal sealed partial class ManagedExecutor<T>
                 }
             }
 
-            if (_reluOfSum[i] is { } reluAfterNorm && reluAfterNorm.Layer <= segment.Last && op is BatchNormOp<T> norm)
-            {
-                norm.ForwardRelu(w, w.Values[reluAfterNorm.Output]);
-            }
-            else if (_reluOfSum[i] is { } relu && relu.Layer <= segment.Last)
-            {
-                var sum = _fusedSum[op.Output] && !plan.Kept[op.Output] ? null : w.Values[op.Output];
-                ((AddOp<T>)op).ForwardRelu(w, w.Values[relu.Output], sum);
-            }
-            else if (!(op is ReluOp<T> && _reluReadsSum[op.Inputs[0]] && ProducerLayer(op.Inputs[0]) >= segment.First))
-            {
-                op.Forward(w);
-            }
-
-            ReleaseRead(op, i, w.Values.Release);
+            ForwardLayer(w, op, (segment.First, segment.Last));
+            ReleaseRead(op, i, segmented: true, w.Values.Release);
         }
 
         ReleaseAbove(w, segment);
@@ -280,33 +266,10 @@ internal sealed partial class ManagedExecutor<T>
 
             MaterializeValues(w, op);
             op.TangentForward(w);
-            ReleaseRead(op, i, slot =>
-            {
-                w.Tangents.Release(slot);
-                ReleaseDerivedValue(w, slot);
-            });
+            ReleaseRead(op, i, segmented: true, slot => ReleaseTangent(w, slot));
         }
 
         ReleaseAbove(w, segment);
-    }
-
-    /// <summary>While a segment is recomputed: hands <paramref name="release"/> the inputs that layer <paramref name="i"/>
-    /// (<paramref name="op"/>) read last and the segmented plan drops, and its output if nothing reads it and the plan
-    /// does not keep it.</summary>
-    private void ReleaseRead(LayerOp<T> op, int i, Action<int> release)
-    {
-        foreach (var input in op.Inputs)
-        {
-            if (_lastReader[input] == i && Dropped(input, segmented: true))
-            {
-                release(input);
-            }
-        }
-
-        if (_lastReader[op.Output] < 0 && !_active.Kept[op.Output])
-        {
-            release(op.Output);
-        }
     }
 
     /// <summary>Gives back values and tangents written above <paramref name="segment"/> while recomputing it (the sum of a

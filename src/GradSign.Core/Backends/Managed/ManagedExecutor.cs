@@ -476,7 +476,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
 
         _held.Clear();
         ForwardPassesRun++;
-        var plan = _active = Plan(keep);
+        _active = Plan(keep);
         TensorPrimitives.ConvertTruncating<float, T>(batch.Images, w.Values[0]);
         afterLayer?.Invoke(0);
         for (var i = 1; i < _ops.Length; i++)
@@ -487,39 +487,71 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
                 continue;
             }
 
-            if (fuseSums && _reluOfSum[i] is { } reluAfterNorm && op is BatchNormOp<T> norm)
-            {
-                norm.ForwardRelu(w, w.Values[reluAfterNorm.Output]);
-            }
-            else if (fuseSums && _reluOfSum[i] is { } relu)
-            {
-                var sum = _fusedSum[op.Output] && !plan.Kept[op.Output] ? null : w.Values[op.Output];
-                ((AddOp<T>)op).ForwardRelu(w, w.Values[relu.Output], sum);
-            }
-            else if (!(fuseSums && op is ReluOp<T> && _reluReadsSum[op.Inputs[0]]))
-            {
-                op.Forward(w);
-            }
-
+            ForwardLayer(w, op, fuseSums ? (1, _ops.Length - 1) : null);
             afterLayer?.Invoke(i);
-            foreach (var input in op.Inputs)
-            {
-                if (_lastReader[input] == i && !plan.Kept[input])
-                {
-                    w.Values.Release(input);
-                }
-            }
-
-            if (_lastReader[op.Output] < 0 && !plan.Kept[op.Output])
-            {
-                w.Values.Release(op.Output);
-            }
+            ReleaseRead(op, i, segmented: false, w.Values.Release);
         }
 
         if (!w.PerSample && keep != ForwardKeep.Stream)
         {
             _held.SetForward(batch, keep);
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="op"/>'s forward pass. With <paramref name="fused"/>, layers [First, Last] run fused
+    /// (<see cref="FusedSums"/>): a sum or BatchNorm whose ReLU lies in the range also writes that ReLU's output (a sum only
+    /// the ReLU reads, and that the active plan does not keep, is then never written), and a ReLU whose input's layer lies
+    /// in the range is skipped, its output written already.
+    /// </summary>
+    private void ForwardLayer(Workspace<T> w, LayerOp<T> op, (int First, int Last)? fused)
+    {
+        if (fused is not { } range)
+        {
+            op.Forward(w);
+            return;
+        }
+
+        var relu = _reluOfSum[op.Layer] is { } r && r.Layer <= range.Last ? r : null;
+        if (relu is not null && op is BatchNormOp<T> norm)
+        {
+            norm.ForwardRelu(w, w.Values[relu.Output]);
+        }
+        else if (relu is not null)
+        {
+            var sum = _fusedSum[op.Output] && !_active.Kept[op.Output] ? null : w.Values[op.Output];
+            ((AddOp<T>)op).ForwardRelu(w, w.Values[relu.Output], sum);
+        }
+        else if (!(op is ReluOp<T> && _reluReadsSum[op.Inputs[0]] && ProducerLayer(op.Inputs[0]) >= range.First))
+        {
+            op.Forward(w);
+        }
+    }
+
+    /// <summary>After layer <paramref name="i"/> (<paramref name="op"/>) of a forward-style pass: hands <paramref name="release"/>
+    /// each input it was the last reader of, and its output if nothing reads it, unless the active plan keeps them or,
+    /// <paramref name="segmented"/>, they are a recomputed segment's cut slot (see <see cref="Dropped"/>).</summary>
+    private void ReleaseRead(LayerOp<T> op, int i, bool segmented, Action<int> release)
+    {
+        foreach (var input in op.Inputs)
+        {
+            if (_lastReader[input] == i && Dropped(input, segmented))
+            {
+                release(input);
+            }
+        }
+
+        if (_lastReader[op.Output] < 0 && Dropped(op.Output, segmented))
+        {
+            release(op.Output);
+        }
+    }
+
+    /// <summary>Gives back a tangent and, if the active plan recomputes it, its value.</summary>
+    private void ReleaseTangent(Workspace<T> w, int slot)
+    {
+        w.Tangents.Release(slot);
+        ReleaseDerivedValue(w, slot);
     }
 
     /// <summary>
@@ -544,20 +576,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
 
             MaterializeValues(w, op);
             op.TangentForward(w);
-            foreach (var input in op.Inputs)
-            {
-                if (_lastReader[input] == i && Dropped(input, segmented))
-                {
-                    w.Tangents.Release(input);
-                    ReleaseDerivedValue(w, input);
-                }
-            }
-
-            if (_lastReader[op.Output] < 0 && Dropped(op.Output, segmented))
-            {
-                w.Tangents.Release(op.Output);
-                ReleaseDerivedValue(w, op.Output);
-            }
+            ReleaseRead(op, i, segmented, slot => ReleaseTangent(w, slot));
 
             if (segments is null)
             {

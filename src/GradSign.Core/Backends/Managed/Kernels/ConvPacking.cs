@@ -270,7 +270,6 @@ internal static unsafe class ConvPacking
     {
         int oh = g.OutHeight, ow = g.OutWidth, k = g.Kernel, s = g.Stride, p = g.Padding;
         var plane = oh * ow;
-
         for (var c = 0; c < g.InChannels; c++)
         {
             var src = input + ((long)c * g.Height * g.Width);
