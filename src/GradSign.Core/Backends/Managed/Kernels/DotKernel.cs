@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace GradSign.Backends.Managed.Kernels;
 
@@ -13,7 +14,10 @@ namespace GradSign.Backends.Managed.Kernels;
 /// rows of the zero-padded image starting at <c>c·Hp·Wp + i·Wp + j</c>. The reduction runs along q, so lanes hold
 /// <c>Count</c> consecutive q and each of the 24 accumulators is a partial dot product reduced horizontally once per tile
 /// (after all samples of the chunk, which is why the sample loop is inside the kernel).</para>
-/// <para>Per register step: 4 A loads, 6 B loads, 24 FMAs (29 live registers: 24 accumulators, 4 A, 1 B).</para>
+/// <para>Per register step: 4 A loads, 6 B loads, 24 FMAs (29 live registers: 24 accumulators, 4 A, 1 B), which fits
+/// the 32 vector registers of AVX-512 CPUs. With 16 (AVX2, SSE) each sample runs as two halves of 2 A rows × 6 B rows
+/// (12 accumulators, 2 A, 1 B), the accumulators of the other half waiting in memory; every accumulator sees the same
+/// (n, q) sequence, so the results are those of the one-tile loop.</para>
 /// <para>Tail: when <c>length % Count ≠ 0</c> the last step re-reads the register ending at <c>length</c> and zeroes the A lanes
 /// already counted, so no load leaves a row. Rows shorter than one register use the scalar instantiation (caller's job via
 /// <see cref="Run{T, TVec, TOps}"/>). Caveat: a masked lane still multiplies 0 by B, so an infinite input there gives NaN
@@ -40,14 +44,116 @@ internal static unsafe class DotKernel
         {
             Tile<T, T, ScalarOps<T>>(a, strideA, aOffsets, b, strideB, bOffsets, samples, length, result);
         }
-        else
+        else if (HasWideRegisterFile)
         {
             Tile<T, TVec, TOps>(a, strideA, aOffsets, b, strideB, bOffsets, samples, length, result);
         }
+        else
+        {
+            TileInHalves<T, TVec, TOps>(a, strideA, aOffsets, b, strideB, bOffsets, samples, length, result);
+        }
+    }
+
+    /// <summary>Whether the 24-accumulator tile fits the register file (see <see cref="PanelKernel.HasWideRegisterFile"/>).</summary>
+    internal static bool HasWideRegisterFile => Avx512F.IsSupported;
+
+    /// <summary>The tile for 16 registers: per sample, A rows 0–1 then 2–3 against all six B rows, each half's 12
+    /// accumulators loaded from and stored to <c>acc[half·12 + s·2 + r]</c> around its pass over the row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void TileInHalves<T, TVec, TOps>(T* a, long strideA, int* aOffsets, T* b, long strideB, int* bOffsets, int samples, int length, T* result)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        var acc = stackalloc TVec[RowsA * RowsB];
+        for (var i = 0; i < RowsA * RowsB; i++)
+        {
+            acc[i] = TOps.Zero;
+        }
+
+        var bRows = stackalloc T*[RowsB];
+        for (var n = 0; n < samples; n++)
+        {
+            var an = a + (n * strideA);
+            var bn = b + (n * strideB);
+            for (var s = 0; s < RowsB; s++)
+            {
+                bRows[s] = bn + bOffsets[s];
+            }
+
+            HalfPass<T, TVec, TOps>(an + aOffsets[0], an + aOffsets[1], bRows, length, acc);
+            HalfPass<T, TVec, TOps>(an + aOffsets[2], an + aOffsets[3], bRows, length, acc + (2 * RowsB));
+        }
+
+        // The same reduction as the one-tile loop: result[s·4 + r].
+        for (var s = 0; s < RowsB; s++)
+        {
+            TOps.Sum4(acc[2 * s], acc[(2 * s) + 1], acc[(2 * RowsB) + (2 * s)], acc[(2 * RowsB) + (2 * s) + 1], result + (4 * s));
+        }
+    }
+
+    /// <summary>One sample's pass of A rows <paramref name="a0"/>, <paramref name="a1"/> against the six B rows, carrying the
+    /// 12 accumulators <c>acc[s·2 + r]</c>; the steps and the tail are those of <see cref="Tile"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void HalfPass<T, TVec, TOps>(T* a0, T* a1, T** bRows, int length, TVec* acc)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        var v = TOps.Count;
+        TVec s00 = acc[0], s10 = acc[1], s01 = acc[2], s11 = acc[3], s02 = acc[4], s12 = acc[5];
+        TVec s03 = acc[6], s13 = acc[7], s04 = acc[8], s14 = acc[9], s05 = acc[10], s15 = acc[11];
+        T* b0 = bRows[0], b1 = bRows[1], b2 = bRows[2], b3 = bRows[3], b4 = bRows[4], b5 = bRows[5];
+        var full = length - (length % v);
+        var q = 0;
+        var firstLane = 0;
+        while (true)
+        {
+            if (q >= full)
+            {
+                if (full == length)
+                {
+                    break;
+                }
+
+                firstLane = q - (length - v);
+                q = length - v;
+            }
+
+            var x0 = TOps.Load(a0 + q);
+            var x1 = TOps.Load(a1 + q);
+            if (firstLane != 0)
+            {
+                x0 = TOps.SelectUpper(x0, TOps.Zero, firstLane);
+                x1 = TOps.SelectUpper(x1, TOps.Zero, firstLane);
+            }
+
+            var y = TOps.Load(b0 + q);
+            s00 = TOps.MultiplyAdd(x0, y, s00); s10 = TOps.MultiplyAdd(x1, y, s10);
+            y = TOps.Load(b1 + q);
+            s01 = TOps.MultiplyAdd(x0, y, s01); s11 = TOps.MultiplyAdd(x1, y, s11);
+            y = TOps.Load(b2 + q);
+            s02 = TOps.MultiplyAdd(x0, y, s02); s12 = TOps.MultiplyAdd(x1, y, s12);
+            y = TOps.Load(b3 + q);
+            s03 = TOps.MultiplyAdd(x0, y, s03); s13 = TOps.MultiplyAdd(x1, y, s13);
+            y = TOps.Load(b4 + q);
+            s04 = TOps.MultiplyAdd(x0, y, s04); s14 = TOps.MultiplyAdd(x1, y, s14);
+            y = TOps.Load(b5 + q);
+            s05 = TOps.MultiplyAdd(x0, y, s05); s15 = TOps.MultiplyAdd(x1, y, s15);
+            if (firstLane != 0)
+            {
+                break;
+            }
+
+            q += v;
+        }
+
+        acc[0] = s00; acc[1] = s10; acc[2] = s01; acc[3] = s11; acc[4] = s02; acc[5] = s12;
+        acc[6] = s03; acc[7] = s13; acc[8] = s04; acc[9] = s14; acc[10] = s05; acc[11] = s15;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile<T, TVec, TOps>(T* a, long strideA, int* aOffsets, T* b, long strideB, int* bOffsets, int samples, int length, T* result)
+    internal static void Tile<T, TVec, TOps>(T* a, long strideA, int* aOffsets, T* b, long strideB, int* bOffsets, int samples, int length, T* result)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace GradSign.Backends.Managed.Kernels;
 
@@ -14,9 +15,11 @@ namespace GradSign.Backends.Managed.Kernels;
 /// This lets the same kernel read an ordinary row-major matrix (<c>offsets[kk] = kk·ldb</c>), an im2col buffer, or —
 /// the "implicit im2col" of a stride-1 convolution — a zero-padded input image flattened with row stride <c>Wp</c>, where tap
 /// (c, i, j) is the row starting at <c>c·Hp·Wp + i·Wp + j</c> and output pixel (y, x) is column <c>y·Wp + x</c>.</para>
-/// <para>Lane layout: one register holds <c>Count</c> consecutive columns j of one row; the 8×3 tile keeps 24 accumulators
-/// (8 rows × 3 registers = 8 × 48 floats with AVX-512), which with 3 B registers and one broadcast uses 28 of the 32 zmm
-/// registers. Per kk it issues 3 loads + 8 broadcasts for 24 FMAs, so it is FMA-bound.</para>
+/// <para>Lane layout: one register holds <c>Count</c> consecutive columns j of one row. With 32 vector registers
+/// (AVX-512 CPUs, at either width) the 8×3 tile keeps 24 accumulators (8 × 48 floats with AVX-512), which with 3 B
+/// registers and one broadcast uses 28 of them; per kk it issues 3 loads + 8 broadcasts for 24 FMAs. With 16 registers
+/// (AVX2, SSE) that tile would spill on every step, so the panel runs as two 4-row halves of 4×3 tiles (12 accumulators,
+/// 3 B registers, one broadcast: all 16), the second half re-reading the same B columns from L1.</para>
 /// <para>Column tail: full 3-register blocks, then at most one 2-register block, then single-register blocks, then one overlapped register at
 /// <c>width − Count</c> whose lower lanes (already done) are masked out of the store; rows narrower than one register
 /// use the scalar instantiation. No load ever leaves <c>[offsets[kk], offsets[kk] + width)</c>.</para>
@@ -28,10 +31,35 @@ internal static unsafe class PanelKernel
     /// <summary>Rows of C per packed A panel.</summary>
     public const int Rows = 8;
 
+    /// <summary>Rows in one half of a panel (the 16-register tiles).</summary>
+    private const int Half = Rows / 2;
+
+    /// <summary>Whether the CPU has 32 vector registers (AVX-512, whose encoding also gives 256-bit code all 32); a JIT-time
+    /// constant. Without them the panel runs in 4-row halves (see the class remarks).</summary>
+    internal static bool HasWideRegisterFile => Avx512F.IsSupported;
+
     /// <summary>Computes columns <c>[0, width)</c> of one row panel (<paramref name="rows"/> ≤ 8 valid rows) with the widest
-    /// registers <typeparamref name="TOps"/> offers, falling back to scalar code for a panel narrower than one register.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
+    /// registers <typeparamref name="TOps"/> offers, in the tiles that fit the register file, falling back to scalar code
+    /// for a panel narrower than one register.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void RowPanel<T, TVec, TOps>(T* aPanel, T* b, int* offsets, int kDim, T* c, int ldc, int rows, int width, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        if (HasWideRegisterFile)
+        {
+            RowPanelWide<T, TVec, TOps>(aPanel, b, offsets, kDim, c, ldc, rows, width, accumulate);
+        }
+        else
+        {
+            RowPanelHalves<T, TVec, TOps>(aPanel, b, offsets, kDim, c, ldc, rows, width, accumulate);
+        }
+    }
+
+    /// <summary><see cref="RowPanel"/> in 8-row tiles of up to 3 registers (24 accumulators: 32 registers).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
+    internal static void RowPanelWide<T, TVec, TOps>(T* aPanel, T* b, int* offsets, int kDim, T* c, int ldc, int rows, int width, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
@@ -39,11 +67,7 @@ internal static unsafe class PanelKernel
         var v = TOps.Count;
         if (width < v)
         {
-            for (var j = 0; j < width; j++)
-            {
-                Tile1<T, T, ScalarOps<T>>(aPanel, b + j, offsets, kDim, c + j, ldc, rows, accumulate, 0);
-            }
-
+            ScalarColumns(aPanel, b, offsets, kDim, c, ldc, rows, width, accumulate);
             return;
         }
 
@@ -70,6 +94,135 @@ internal static unsafe class PanelKernel
             var start = width - v;
             Tile1<T, TVec, TOps>(aPanel, b + start, offsets, kDim, c + start, ldc, rows, accumulate, col - start);
         }
+    }
+
+    /// <summary><see cref="RowPanel"/> for 16 registers: 3- and 2-register column blocks as two 4-row halves (12 and 8
+    /// accumulators), single registers as 8-row tiles (8 accumulators), so nothing spills.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
+    internal static void RowPanelHalves<T, TVec, TOps>(T* aPanel, T* b, int* offsets, int kDim, T* c, int ldc, int rows, int width, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        var v = TOps.Count;
+        if (width < v)
+        {
+            ScalarColumns(aPanel, b, offsets, kDim, c, ldc, rows, width, accumulate);
+            return;
+        }
+
+        // The lower half (rows 4–7) runs only where the panel has such rows; it re-reads the B block the upper half
+        // just brought into L1.
+        var lower = rows - Half;
+        var col = 0;
+        for (; col + (3 * v) <= width; col += 3 * v)
+        {
+            HalfTile3<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, Math.Min(rows, Half), accumulate);
+            if (lower > 0)
+            {
+                HalfTile3<T, TVec, TOps>(aPanel + Half, b + col, offsets, kDim, c + (Half * ldc) + col, ldc, lower, accumulate);
+            }
+        }
+
+        if (col + (2 * v) <= width)
+        {
+            HalfTile2<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, Math.Min(rows, Half), accumulate);
+            if (lower > 0)
+            {
+                HalfTile2<T, TVec, TOps>(aPanel + Half, b + col, offsets, kDim, c + (Half * ldc) + col, ldc, lower, accumulate);
+            }
+
+            col += 2 * v;
+        }
+
+        for (; col + v <= width; col += v)
+        {
+            Tile1<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, rows, accumulate, 0);
+        }
+
+        if (col < width)
+        {
+            var start = width - v;
+            Tile1<T, TVec, TOps>(aPanel, b + start, offsets, kDim, c + start, ldc, rows, accumulate, col - start);
+        }
+    }
+
+    /// <summary>Columns one at a time in scalar code: a panel narrower than one register.</summary>
+    private static void ScalarColumns<T>(T* aPanel, T* b, int* offsets, int kDim, T* c, int ldc, int rows, int width, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (var j = 0; j < width; j++)
+        {
+            Tile1<T, T, ScalarOps<T>>(aPanel, b + j, offsets, kDim, c + j, ldc, rows, accumulate, 0);
+        }
+    }
+
+    /// <summary>4 rows × 3 registers of a panel half: <paramref name="a"/> points at the half's first coefficient and still
+    /// steps by <see cref="Rows"/> per kk.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void HalfTile3<T, TVec, TOps>(T* a, T* b, int* offsets, int kDim, T* c, int ldc, int rows, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        var v = TOps.Count;
+        TVec c00 = TOps.Zero, c01 = TOps.Zero, c02 = TOps.Zero;
+        TVec c10 = TOps.Zero, c11 = TOps.Zero, c12 = TOps.Zero;
+        TVec c20 = TOps.Zero, c21 = TOps.Zero, c22 = TOps.Zero;
+        TVec c30 = TOps.Zero, c31 = TOps.Zero, c32 = TOps.Zero;
+        for (var kk = 0; kk < kDim; kk++)
+        {
+            var row = b + offsets[kk];
+            var b0 = TOps.Load(row);
+            var b1 = TOps.Load(row + v);
+            var b2 = TOps.Load(row + (2 * v));
+            var x = TOps.Broadcast(a[0]);
+            c00 = TOps.MultiplyAdd(x, b0, c00); c01 = TOps.MultiplyAdd(x, b1, c01); c02 = TOps.MultiplyAdd(x, b2, c02);
+            x = TOps.Broadcast(a[1]);
+            c10 = TOps.MultiplyAdd(x, b0, c10); c11 = TOps.MultiplyAdd(x, b1, c11); c12 = TOps.MultiplyAdd(x, b2, c12);
+            x = TOps.Broadcast(a[2]);
+            c20 = TOps.MultiplyAdd(x, b0, c20); c21 = TOps.MultiplyAdd(x, b1, c21); c22 = TOps.MultiplyAdd(x, b2, c22);
+            x = TOps.Broadcast(a[3]);
+            c30 = TOps.MultiplyAdd(x, b0, c30); c31 = TOps.MultiplyAdd(x, b1, c31); c32 = TOps.MultiplyAdd(x, b2, c32);
+            a += Rows;
+        }
+
+        Store3<T, TVec, TOps>(c00, c01, c02, c, accumulate);
+        if (rows > 1) { Store3<T, TVec, TOps>(c10, c11, c12, c + ldc, accumulate); }
+        if (rows > 2) { Store3<T, TVec, TOps>(c20, c21, c22, c + (2 * ldc), accumulate); }
+        if (rows > 3) { Store3<T, TVec, TOps>(c30, c31, c32, c + (3 * ldc), accumulate); }
+    }
+
+    /// <summary>4 rows × 2 registers of a panel half (see <see cref="HalfTile3"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void HalfTile2<T, TVec, TOps>(T* a, T* b, int* offsets, int kDim, T* c, int ldc, int rows, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        var v = TOps.Count;
+        TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero;
+        TVec c20 = TOps.Zero, c21 = TOps.Zero, c30 = TOps.Zero, c31 = TOps.Zero;
+        for (var kk = 0; kk < kDim; kk++)
+        {
+            var row = b + offsets[kk];
+            var b0 = TOps.Load(row);
+            var b1 = TOps.Load(row + v);
+            var x = TOps.Broadcast(a[0]);
+            c00 = TOps.MultiplyAdd(x, b0, c00); c01 = TOps.MultiplyAdd(x, b1, c01);
+            x = TOps.Broadcast(a[1]);
+            c10 = TOps.MultiplyAdd(x, b0, c10); c11 = TOps.MultiplyAdd(x, b1, c11);
+            x = TOps.Broadcast(a[2]);
+            c20 = TOps.MultiplyAdd(x, b0, c20); c21 = TOps.MultiplyAdd(x, b1, c21);
+            x = TOps.Broadcast(a[3]);
+            c30 = TOps.MultiplyAdd(x, b0, c30); c31 = TOps.MultiplyAdd(x, b1, c31);
+            a += Rows;
+        }
+
+        Store1<T, TVec, TOps>(c00, c, accumulate, 0); Store1<T, TVec, TOps>(c01, c + v, accumulate, 0);
+        if (rows > 1) { Store1<T, TVec, TOps>(c10, c + ldc, accumulate, 0); Store1<T, TVec, TOps>(c11, c + ldc + v, accumulate, 0); }
+        if (rows > 2) { Store1<T, TVec, TOps>(c20, c + (2 * ldc), accumulate, 0); Store1<T, TVec, TOps>(c21, c + (2 * ldc) + v, accumulate, 0); }
+        if (rows > 3) { Store1<T, TVec, TOps>(c30, c + (3 * ldc), accumulate, 0); Store1<T, TVec, TOps>(c31, c + (3 * ldc) + v, accumulate, 0); }
     }
 
     /// <summary>8 rows × 3 registers. See the class remarks for the layout.</summary>
