@@ -6,28 +6,112 @@ namespace GradSign.Backends.Managed.Kernels;
 /// <summary>
 /// GEMM micro-kernel with a long reduction and a channel-blocked right operand, accumulating into C:
 /// <c>C[r, j] += Σ_t A[t, r] · B[t, j]</c>, where A is row-major with row stride <c>lda</c> (so rows r of one step t are
-/// consecutive elements) and B is stored in blocks of L = <c>TOps.Count</c> columns,
+/// consecutive elements) and B is stored in blocks of L = 16 columns (<see cref="WinogradTiles.L"/>),
 /// <c>B[t, j] = b[(j / L)·blockStride + t·L + j mod L]</c>. C is row-major with row stride <c>ldc</c>.
 /// </summary>
 /// <remarks>
 /// <para>This is the Winograd weight gradient's product: t runs over tiles (of several samples), r over output channels
 /// (A = transformed output gradients) and j over input channels (B = transformed inputs, in the blocks the input
 /// transform writes).</para>
-/// <para>Lane layout: a register holds L consecutive columns j of one row of C (one block of B); every A element is
-/// broadcast, from a fixed displacement r per row. Tiles keep 24 accumulators (6 rows × 4 registers, 12 × 2, 24 × 1, or
-/// 16 × 1 for the last ≤ 16 rows),
+/// <para>Lane layout: a register holds consecutive columns j of one row of C (with 512-bit registers, one block of B);
+/// every A element is broadcast, from a fixed displacement r per row. With 512-bit registers (AVX-512, 32 registers)
+/// tiles keep 24 accumulators (6 rows × 4 registers, 12 × 2, 24 × 1, or 16 × 1 for the last ≤ 16 rows); with
+/// narrower ones (AVX2, 16 registers) one tile of 6 rows × 2 registers (12 accumulators). Accumulators are
 /// loaded from C before the reduction and stored after it. Rows past <c>rows</c> must be readable in A (the caller pads
 /// A's rows to a multiple of 24) and are computed but not stored.</para>
-/// <para>Scalar equivalent: <c>for r, j: s = C[r,j]; for t in 0..T−1: s = fma(A[t,r], B[t,j], s); C[r,j] = s</c>.</para>
+/// <para>Scalar equivalent: <c>for r, j: s = C[r,j]; for t in 0..T−1: s = fma(A[t,r], B[t,j], s); C[r,j] = s</c> (t
+/// ascending whatever the tiles, so every register width gives the same bits).</para>
 /// </remarks>
 internal static unsafe class BlockedColumnKernel
 {
     /// <summary>A's rows (its columns r) must be readable up to a multiple of this.</summary>
     public const int RowMultiple = 24;
 
+    private const int L = WinogradTiles.L;
+
     /// <summary>Adds the products over t in [0, steps) into rows [0, rows) and columns [0, columns) of C (columns a multiple of L).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<T, TVec, TOps>(T* a, int lda, T* b, long blockStride, int steps, T* c, int ldc, int rows, int columns)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        // The wide tiles address B one block per register.
+        if (TOps.Count == L)
+        {
+            RunWide<T, TVec, TOps>(a, lda, b, blockStride, steps, c, ldc, rows, columns);
+        }
+        else
+        {
+            RunNarrow<T, TVec, TOps>(a, lda, b, blockStride, steps, c, ldc, rows, columns);
+        }
+    }
+
+    /// <summary><see cref="Run"/> on registers narrower than a block: 6 × 2-register tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void RunNarrow<T, TVec, TOps>(T* a, int lda, T* b, long blockStride, int steps, T* c, int ldc, int rows, int columns)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        var v = TOps.Count;
+        for (var col = 0; col < columns; col += 2 * v)
+        {
+            T* b0 = b + ((col / L) * blockStride) + (col % L), b1 = b + (((col + v) / L) * blockStride) + ((col + v) % L);
+            for (var r = 0; r < rows; r += 6)
+            {
+                Tile6x2<T, TVec, TOps>(a + r, lda, b0, b1, steps, c + ((long)r * ldc) + col, ldc, Math.Min(6, rows - r));
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile6x2<T, TVec, TOps>(T* a, int lda, T* b0, T* b1, int steps, T* c, int ldc, int rows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        TVec c00 = Row(c, ldc, 0, 0, rows), c01 = Row(c, ldc, 0, 1, rows), c10 = Row(c, ldc, 1, 0, rows), c11 = Row(c, ldc, 1, 1, rows);
+        TVec c20 = Row(c, ldc, 2, 0, rows), c21 = Row(c, ldc, 2, 1, rows), c30 = Row(c, ldc, 3, 0, rows), c31 = Row(c, ldc, 3, 1, rows);
+        TVec c40 = Row(c, ldc, 4, 0, rows), c41 = Row(c, ldc, 4, 1, rows), c50 = Row(c, ldc, 5, 0, rows), c51 = Row(c, ldc, 5, 1, rows);
+        for (var t = 0; t < steps; t++)
+        {
+            var o = (long)t * L;
+            var x0 = TOps.Load(b0 + o);
+            var x1 = TOps.Load(b1 + o);
+            var p = a + ((long)t * lda);
+            var s = TOps.Broadcast(p[0]);
+            c00 = TOps.MultiplyAdd(s, x0, c00); c01 = TOps.MultiplyAdd(s, x1, c01);
+            s = TOps.Broadcast(p[1]);
+            c10 = TOps.MultiplyAdd(s, x0, c10); c11 = TOps.MultiplyAdd(s, x1, c11);
+            s = TOps.Broadcast(p[2]);
+            c20 = TOps.MultiplyAdd(s, x0, c20); c21 = TOps.MultiplyAdd(s, x1, c21);
+            s = TOps.Broadcast(p[3]);
+            c30 = TOps.MultiplyAdd(s, x0, c30); c31 = TOps.MultiplyAdd(s, x1, c31);
+            s = TOps.Broadcast(p[4]);
+            c40 = TOps.MultiplyAdd(s, x0, c40); c41 = TOps.MultiplyAdd(s, x1, c41);
+            s = TOps.Broadcast(p[5]);
+            c50 = TOps.MultiplyAdd(s, x0, c50); c51 = TOps.MultiplyAdd(s, x1, c51);
+        }
+
+        Put(c, ldc, 0, c00, c01, rows); Put(c, ldc, 1, c10, c11, rows); Put(c, ldc, 2, c20, c21, rows);
+        Put(c, ldc, 3, c30, c31, rows); Put(c, ldc, 4, c40, c41, rows); Put(c, ldc, 5, c50, c51, rows);
+
+        static TVec Row(T* c, int ldc, int r, int register, int rows) => r < rows ? TOps.Load(c + ((long)r * ldc) + (register * TOps.Count)) : TOps.Zero;
+
+        static void Put(T* c, int ldc, int r, TVec x0, TVec x1, int rows)
+        {
+            if (r < rows)
+            {
+                TOps.Store(x0, c + ((long)r * ldc));
+                TOps.Store(x1, c + ((long)r * ldc) + TOps.Count);
+            }
+        }
+    }
+
+    /// <summary><see cref="Run"/> on 512-bit registers (one block each): 24-accumulator tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void RunWide<T, TVec, TOps>(T* a, int lda, T* b, long blockStride, int steps, T* c, int ldc, int rows, int columns)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>

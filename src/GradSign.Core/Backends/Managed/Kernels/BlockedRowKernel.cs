@@ -5,28 +5,67 @@ namespace GradSign.Backends.Managed.Kernels;
 
 /// <summary>
 /// GEMM micro-kernel for a channel-blocked left operand: <c>C[t, k] = Σ_c A[t, c] · B[c, k]</c>, where A is stored in
-/// blocks of L = <c>TOps.Count</c> channels, <c>A[t, c] = a[(c / L)·blockStride + t·L + c mod L]</c> (the layout the
-/// Winograd transforms write: one register of L channels per row), B is row-major with row stride <c>ldb</c> and C is
-/// row-major with row stride <c>ldc</c>.
+/// blocks of L = 16 channels (<see cref="WinogradTiles.L"/>), <c>A[t, c] = a[(c / L)·blockStride + t·L + c mod L]</c>
+/// (the layout the Winograd transforms write: one block of L channels per row), B is row-major with row stride
+/// <c>ldb</c> and C is row-major with row stride <c>ldc</c>.
 /// </summary>
 /// <remarks>
-/// <para>Lane layout: a register holds L consecutive columns k of one row of C; every A element is broadcast. Tiles
-/// keep 24 accumulators: 6 rows × 4 registers, 12 × 2 or 24 × 1, so any column count that is a multiple of L is
-/// covered by 4-, 2- and 1-register column strips with no waste. Per step (one c) a tile issues its column loads plus
-/// one broadcast per row for 24 FMAs. Row r of a tile reads A at a fixed displacement r·L from the block base, so no
-/// per-row pointers are needed.</para>
+/// <para>Lane layout: a register holds <c>TOps.Count</c> consecutive columns k of one row of C; every A element is
+/// broadcast. With 32 vector registers (AVX-512 CPUs) tiles keep 24 accumulators: 6 rows × 4 registers, 12 × 2 or
+/// 24 × 1, so any column count that is a multiple of the register covers 4-, 2- and 1-register column strips with no
+/// waste. With 16 (AVX2) one tile of 6 rows × 2 registers (12 accumulators, 2 B registers, one broadcast) covers
+/// 16-column strips. Per step (one c) a tile issues its column loads plus one broadcast per row. Row r of a tile reads
+/// A at a fixed displacement r·L from the block base, so no per-row pointers are needed.</para>
 /// <para>Rows: the caller guarantees that A has readable (zero) rows up to a multiple of 24; rows past
 /// <c>rows</c> are computed and not stored.</para>
-/// <para>Scalar equivalent: <c>for t, k: s = 0; for c in 0..C−1: s = fma(A[t,c], B[c,k], s); C[t,k] = s</c> (c ascending).</para>
+/// <para>Scalar equivalent: <c>for t, k: s = 0; for c in 0..C−1: s = fma(A[t,c], B[c,k], s); C[t,k] = s</c> (c ascending,
+/// whatever the tiles, so every register width gives the same bits).</para>
 /// </remarks>
 internal static unsafe class BlockedRowKernel
 {
     /// <summary>A's rows must be readable up to a multiple of this.</summary>
     public const int RowMultiple = 24;
 
-    /// <summary>Computes rows [0, rows) and columns [0, columns) of C (columns a multiple of L).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private const int L = WinogradTiles.L;
+
+    /// <summary>Computes rows [0, rows) and columns [0, columns) of C (columns a multiple of 16), in the tiles that fit
+    /// the register file (<see cref="RegisterFile"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Run<T, TVec, TOps>(T* a, long blockStride, int channelBlocks, T* b, int ldb, int columns, T* c, int ldc, int rows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        if (RegisterFile.HoldsWideTiles<TVec>())
+        {
+            RunWide<T, TVec, TOps>(a, blockStride, channelBlocks, b, ldb, columns, c, ldc, rows);
+        }
+        else
+        {
+            RunNarrow<T, TVec, TOps>(a, blockStride, channelBlocks, b, ldb, columns, c, ldc, rows);
+        }
+    }
+
+    /// <summary><see cref="Run"/> for 16 registers: 6 × 2-register tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void RunNarrow<T, TVec, TOps>(T* a, long blockStride, int channelBlocks, T* b, int ldb, int columns, T* c, int ldc, int rows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        var v = TOps.Count;
+        for (var col = 0; col < columns; col += 2 * v)
+        {
+            for (var t = 0; t < rows; t += 6)
+            {
+                Tile6x2<T, TVec, TOps>(a + ((long)t * L), blockStride, channelBlocks, b + col, ldb, c + ((long)t * ldc) + col, ldc, Math.Min(6, rows - t));
+            }
+        }
+    }
+
+    /// <summary><see cref="Run"/> for 32 registers: 24-accumulator tiles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void RunWide<T, TVec, TOps>(T* a, long blockStride, int channelBlocks, T* b, int ldb, int columns, T* c, int ldc, int rows)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
@@ -37,7 +76,7 @@ internal static unsafe class BlockedRowKernel
         {
             for (var t = 0; t < rows; t += 6)
             {
-                Tile6x4<T, TVec, TOps>(a + ((long)t * v), blockStride, channelBlocks, b + col, ldb, c + ((long)t * ldc) + col, ldc, Math.Min(6, rows - t));
+                Tile6x4<T, TVec, TOps>(a + ((long)t * L), blockStride, channelBlocks, b + col, ldb, c + ((long)t * ldc) + col, ldc, Math.Min(6, rows - t));
             }
         }
 
@@ -45,7 +84,7 @@ internal static unsafe class BlockedRowKernel
         {
             for (var t = 0; t < rows; t += 12)
             {
-                Tile12x2<T, TVec, TOps>(a + ((long)t * v), blockStride, channelBlocks, b + col, ldb, c + ((long)t * ldc) + col, ldc, Math.Min(12, rows - t));
+                Tile12x2<T, TVec, TOps>(a + ((long)t * L), blockStride, channelBlocks, b + col, ldb, c + ((long)t * ldc) + col, ldc, Math.Min(12, rows - t));
             }
         }
 
@@ -53,9 +92,50 @@ internal static unsafe class BlockedRowKernel
         {
             for (var t = 0; t < rows; t += 24)
             {
-                Tile24x1<T, TVec, TOps>(a + ((long)t * v), blockStride, channelBlocks, b + col, ldb, c + ((long)t * ldc) + col, ldc, Math.Min(24, rows - t));
+                Tile24x1<T, TVec, TOps>(a + ((long)t * L), blockStride, channelBlocks, b + col, ldb, c + ((long)t * ldc) + col, ldc, Math.Min(24, rows - t));
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile6x2<T, TVec, TOps>(T* a, long blockStride, int channelBlocks, T* b, int ldb, T* c, int ldc, int rows)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        var v = TOps.Count;
+        TVec c00 = TOps.Zero, c01 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero, c20 = TOps.Zero, c21 = TOps.Zero;
+        TVec c30 = TOps.Zero, c31 = TOps.Zero, c40 = TOps.Zero, c41 = TOps.Zero, c50 = TOps.Zero, c51 = TOps.Zero;
+        for (var cb = 0; cb < channelBlocks; cb++)
+        {
+            var pa = a + (cb * blockStride);
+            var pb = b + ((long)cb * L * ldb);
+            for (var l = 0; l < L; l++)
+            {
+                var row = pb + ((long)l * ldb);
+                var b0 = TOps.Load(row);
+                var b1 = TOps.Load(row + v);
+                var x = TOps.Broadcast(pa[l]);
+                c00 = TOps.MultiplyAdd(x, b0, c00); c01 = TOps.MultiplyAdd(x, b1, c01);
+                x = TOps.Broadcast(pa[L + l]);
+                c10 = TOps.MultiplyAdd(x, b0, c10); c11 = TOps.MultiplyAdd(x, b1, c11);
+                x = TOps.Broadcast(pa[(2 * L) + l]);
+                c20 = TOps.MultiplyAdd(x, b0, c20); c21 = TOps.MultiplyAdd(x, b1, c21);
+                x = TOps.Broadcast(pa[(3 * L) + l]);
+                c30 = TOps.MultiplyAdd(x, b0, c30); c31 = TOps.MultiplyAdd(x, b1, c31);
+                x = TOps.Broadcast(pa[(4 * L) + l]);
+                c40 = TOps.MultiplyAdd(x, b0, c40); c41 = TOps.MultiplyAdd(x, b1, c41);
+                x = TOps.Broadcast(pa[(5 * L) + l]);
+                c50 = TOps.MultiplyAdd(x, b0, c50); c51 = TOps.MultiplyAdd(x, b1, c51);
+            }
+        }
+
+        TOps.Store(c00, c); TOps.Store(c01, c + v);
+        if (rows > 1) { TOps.Store(c10, c + ldc); TOps.Store(c11, c + ldc + v); }
+        if (rows > 2) { TOps.Store(c20, c + (2 * ldc)); TOps.Store(c21, c + (2 * ldc) + v); }
+        if (rows > 3) { TOps.Store(c30, c + (3 * ldc)); TOps.Store(c31, c + (3 * ldc) + v); }
+        if (rows > 4) { TOps.Store(c40, c + (4 * ldc)); TOps.Store(c41, c + (4 * ldc) + v); }
+        if (rows > 5) { TOps.Store(c50, c + (5 * ldc)); TOps.Store(c51, c + (5 * ldc) + v); }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -74,8 +154,8 @@ internal static unsafe class BlockedRowKernel
         for (var cb = 0; cb < channelBlocks; cb++)
         {
             var pa = a + (cb * blockStride);
-            var pb = b + ((long)cb * v * ldb);
-            for (var l = 0; l < v; l++)
+            var pb = b + ((long)cb * L * ldb);
+            for (var l = 0; l < L; l++)
             {
                 var row = pb + ((long)l * ldb);
                 var b0 = TOps.Load(row);
@@ -84,15 +164,15 @@ internal static unsafe class BlockedRowKernel
                 var b3 = TOps.Load(row + (3 * v));
                 var x = TOps.Broadcast(pa[l]);
                 c00 = TOps.MultiplyAdd(x, b0, c00); c01 = TOps.MultiplyAdd(x, b1, c01); c02 = TOps.MultiplyAdd(x, b2, c02); c03 = TOps.MultiplyAdd(x, b3, c03);
-                x = TOps.Broadcast(pa[v + l]);
+                x = TOps.Broadcast(pa[L + l]);
                 c10 = TOps.MultiplyAdd(x, b0, c10); c11 = TOps.MultiplyAdd(x, b1, c11); c12 = TOps.MultiplyAdd(x, b2, c12); c13 = TOps.MultiplyAdd(x, b3, c13);
-                x = TOps.Broadcast(pa[(2 * v) + l]);
+                x = TOps.Broadcast(pa[(2 * L) + l]);
                 c20 = TOps.MultiplyAdd(x, b0, c20); c21 = TOps.MultiplyAdd(x, b1, c21); c22 = TOps.MultiplyAdd(x, b2, c22); c23 = TOps.MultiplyAdd(x, b3, c23);
-                x = TOps.Broadcast(pa[(3 * v) + l]);
+                x = TOps.Broadcast(pa[(3 * L) + l]);
                 c30 = TOps.MultiplyAdd(x, b0, c30); c31 = TOps.MultiplyAdd(x, b1, c31); c32 = TOps.MultiplyAdd(x, b2, c32); c33 = TOps.MultiplyAdd(x, b3, c33);
-                x = TOps.Broadcast(pa[(4 * v) + l]);
+                x = TOps.Broadcast(pa[(4 * L) + l]);
                 c40 = TOps.MultiplyAdd(x, b0, c40); c41 = TOps.MultiplyAdd(x, b1, c41); c42 = TOps.MultiplyAdd(x, b2, c42); c43 = TOps.MultiplyAdd(x, b3, c43);
-                x = TOps.Broadcast(pa[(5 * v) + l]);
+                x = TOps.Broadcast(pa[(5 * L) + l]);
                 c50 = TOps.MultiplyAdd(x, b0, c50); c51 = TOps.MultiplyAdd(x, b1, c51); c52 = TOps.MultiplyAdd(x, b2, c52); c53 = TOps.MultiplyAdd(x, b3, c53);
             }
         }
@@ -128,35 +208,35 @@ internal static unsafe class BlockedRowKernel
         for (var cb = 0; cb < channelBlocks; cb++)
         {
             var pa = a + (cb * blockStride);
-            var pb = b + ((long)cb * v * ldb);
-            for (var l = 0; l < v; l++)
+            var pb = b + ((long)cb * L * ldb);
+            for (var l = 0; l < L; l++)
             {
                 var row = pb + ((long)l * ldb);
                 var b0 = TOps.Load(row);
                 var b1 = TOps.Load(row + v);
                 var x = TOps.Broadcast(pa[l]);
                 c00 = TOps.MultiplyAdd(x, b0, c00); c01 = TOps.MultiplyAdd(x, b1, c01);
-                x = TOps.Broadcast(pa[v + l]);
+                x = TOps.Broadcast(pa[L + l]);
                 c10 = TOps.MultiplyAdd(x, b0, c10); c11 = TOps.MultiplyAdd(x, b1, c11);
-                x = TOps.Broadcast(pa[(2 * v) + l]);
+                x = TOps.Broadcast(pa[(2 * L) + l]);
                 c20 = TOps.MultiplyAdd(x, b0, c20); c21 = TOps.MultiplyAdd(x, b1, c21);
-                x = TOps.Broadcast(pa[(3 * v) + l]);
+                x = TOps.Broadcast(pa[(3 * L) + l]);
                 c30 = TOps.MultiplyAdd(x, b0, c30); c31 = TOps.MultiplyAdd(x, b1, c31);
-                x = TOps.Broadcast(pa[(4 * v) + l]);
+                x = TOps.Broadcast(pa[(4 * L) + l]);
                 c40 = TOps.MultiplyAdd(x, b0, c40); c41 = TOps.MultiplyAdd(x, b1, c41);
-                x = TOps.Broadcast(pa[(5 * v) + l]);
+                x = TOps.Broadcast(pa[(5 * L) + l]);
                 c50 = TOps.MultiplyAdd(x, b0, c50); c51 = TOps.MultiplyAdd(x, b1, c51);
-                x = TOps.Broadcast(pa[(6 * v) + l]);
+                x = TOps.Broadcast(pa[(6 * L) + l]);
                 c60 = TOps.MultiplyAdd(x, b0, c60); c61 = TOps.MultiplyAdd(x, b1, c61);
-                x = TOps.Broadcast(pa[(7 * v) + l]);
+                x = TOps.Broadcast(pa[(7 * L) + l]);
                 c70 = TOps.MultiplyAdd(x, b0, c70); c71 = TOps.MultiplyAdd(x, b1, c71);
-                x = TOps.Broadcast(pa[(8 * v) + l]);
+                x = TOps.Broadcast(pa[(8 * L) + l]);
                 c80 = TOps.MultiplyAdd(x, b0, c80); c81 = TOps.MultiplyAdd(x, b1, c81);
-                x = TOps.Broadcast(pa[(9 * v) + l]);
+                x = TOps.Broadcast(pa[(9 * L) + l]);
                 c90 = TOps.MultiplyAdd(x, b0, c90); c91 = TOps.MultiplyAdd(x, b1, c91);
-                x = TOps.Broadcast(pa[(10 * v) + l]);
+                x = TOps.Broadcast(pa[(10 * L) + l]);
                 ca0 = TOps.MultiplyAdd(x, b0, ca0); ca1 = TOps.MultiplyAdd(x, b1, ca1);
-                x = TOps.Broadcast(pa[(11 * v) + l]);
+                x = TOps.Broadcast(pa[(11 * L) + l]);
                 cb0 = TOps.MultiplyAdd(x, b0, cb0); cb1 = TOps.MultiplyAdd(x, b1, cb1);
             }
         }
@@ -182,7 +262,6 @@ internal static unsafe class BlockedRowKernel
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
     {
-        var v = TOps.Count;
         TVec c0 = TOps.Zero, c1 = TOps.Zero, c2 = TOps.Zero, c3 = TOps.Zero, c4 = TOps.Zero, c5 = TOps.Zero;
         TVec c6 = TOps.Zero, c7 = TOps.Zero, c8 = TOps.Zero, c9 = TOps.Zero, c10 = TOps.Zero, c11 = TOps.Zero;
         TVec c12 = TOps.Zero, c13 = TOps.Zero, c14 = TOps.Zero, c15 = TOps.Zero, c16 = TOps.Zero, c17 = TOps.Zero;
@@ -190,35 +269,35 @@ internal static unsafe class BlockedRowKernel
         for (var cb = 0; cb < channelBlocks; cb++)
         {
             var pa = a + (cb * blockStride);
-            var pb = b + ((long)cb * v * ldb);
-            for (var l = 0; l < v; l++)
+            var pb = b + ((long)cb * L * ldb);
+            for (var l = 0; l < L; l++)
             {
                 var b0 = TOps.Load(pb + ((long)l * ldb));
                 var p = pa + l;
                 c0 = TOps.MultiplyAdd(TOps.Broadcast(p[0]), b0, c0);
-                c1 = TOps.MultiplyAdd(TOps.Broadcast(p[v]), b0, c1);
-                c2 = TOps.MultiplyAdd(TOps.Broadcast(p[2 * v]), b0, c2);
-                c3 = TOps.MultiplyAdd(TOps.Broadcast(p[3 * v]), b0, c3);
-                c4 = TOps.MultiplyAdd(TOps.Broadcast(p[4 * v]), b0, c4);
-                c5 = TOps.MultiplyAdd(TOps.Broadcast(p[5 * v]), b0, c5);
-                c6 = TOps.MultiplyAdd(TOps.Broadcast(p[6 * v]), b0, c6);
-                c7 = TOps.MultiplyAdd(TOps.Broadcast(p[7 * v]), b0, c7);
-                c8 = TOps.MultiplyAdd(TOps.Broadcast(p[8 * v]), b0, c8);
-                c9 = TOps.MultiplyAdd(TOps.Broadcast(p[9 * v]), b0, c9);
-                c10 = TOps.MultiplyAdd(TOps.Broadcast(p[10 * v]), b0, c10);
-                c11 = TOps.MultiplyAdd(TOps.Broadcast(p[11 * v]), b0, c11);
-                c12 = TOps.MultiplyAdd(TOps.Broadcast(p[12 * v]), b0, c12);
-                c13 = TOps.MultiplyAdd(TOps.Broadcast(p[13 * v]), b0, c13);
-                c14 = TOps.MultiplyAdd(TOps.Broadcast(p[14 * v]), b0, c14);
-                c15 = TOps.MultiplyAdd(TOps.Broadcast(p[15 * v]), b0, c15);
-                c16 = TOps.MultiplyAdd(TOps.Broadcast(p[16 * v]), b0, c16);
-                c17 = TOps.MultiplyAdd(TOps.Broadcast(p[17 * v]), b0, c17);
-                c18 = TOps.MultiplyAdd(TOps.Broadcast(p[18 * v]), b0, c18);
-                c19 = TOps.MultiplyAdd(TOps.Broadcast(p[19 * v]), b0, c19);
-                c20 = TOps.MultiplyAdd(TOps.Broadcast(p[20 * v]), b0, c20);
-                c21 = TOps.MultiplyAdd(TOps.Broadcast(p[21 * v]), b0, c21);
-                c22 = TOps.MultiplyAdd(TOps.Broadcast(p[22 * v]), b0, c22);
-                c23 = TOps.MultiplyAdd(TOps.Broadcast(p[23 * v]), b0, c23);
+                c1 = TOps.MultiplyAdd(TOps.Broadcast(p[L]), b0, c1);
+                c2 = TOps.MultiplyAdd(TOps.Broadcast(p[2 * L]), b0, c2);
+                c3 = TOps.MultiplyAdd(TOps.Broadcast(p[3 * L]), b0, c3);
+                c4 = TOps.MultiplyAdd(TOps.Broadcast(p[4 * L]), b0, c4);
+                c5 = TOps.MultiplyAdd(TOps.Broadcast(p[5 * L]), b0, c5);
+                c6 = TOps.MultiplyAdd(TOps.Broadcast(p[6 * L]), b0, c6);
+                c7 = TOps.MultiplyAdd(TOps.Broadcast(p[7 * L]), b0, c7);
+                c8 = TOps.MultiplyAdd(TOps.Broadcast(p[8 * L]), b0, c8);
+                c9 = TOps.MultiplyAdd(TOps.Broadcast(p[9 * L]), b0, c9);
+                c10 = TOps.MultiplyAdd(TOps.Broadcast(p[10 * L]), b0, c10);
+                c11 = TOps.MultiplyAdd(TOps.Broadcast(p[11 * L]), b0, c11);
+                c12 = TOps.MultiplyAdd(TOps.Broadcast(p[12 * L]), b0, c12);
+                c13 = TOps.MultiplyAdd(TOps.Broadcast(p[13 * L]), b0, c13);
+                c14 = TOps.MultiplyAdd(TOps.Broadcast(p[14 * L]), b0, c14);
+                c15 = TOps.MultiplyAdd(TOps.Broadcast(p[15 * L]), b0, c15);
+                c16 = TOps.MultiplyAdd(TOps.Broadcast(p[16 * L]), b0, c16);
+                c17 = TOps.MultiplyAdd(TOps.Broadcast(p[17 * L]), b0, c17);
+                c18 = TOps.MultiplyAdd(TOps.Broadcast(p[18 * L]), b0, c18);
+                c19 = TOps.MultiplyAdd(TOps.Broadcast(p[19 * L]), b0, c19);
+                c20 = TOps.MultiplyAdd(TOps.Broadcast(p[20 * L]), b0, c20);
+                c21 = TOps.MultiplyAdd(TOps.Broadcast(p[21 * L]), b0, c21);
+                c22 = TOps.MultiplyAdd(TOps.Broadcast(p[22 * L]), b0, c22);
+                c23 = TOps.MultiplyAdd(TOps.Broadcast(p[23 * L]), b0, c23);
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace GradSign.Backends.Managed.Kernels;
 
@@ -13,7 +14,8 @@ namespace GradSign.Backends.Managed.Kernels;
 /// zero-padded input patch at rows 2ty..2ty+3, columns 2tx..2tx+3 of the padded image): with
 /// Bᵀ = [[1,0,−1,0],[0,1,1,0],[0,−1,1,0],[0,1,0,−1]], G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]], Aᵀ = [[1,1,1,0],[0,1,−1,−1]],
 /// <c>U = G·w·Gᵀ</c>, <c>V = Bᵀ·d·B</c>, <c>M[ξ] = Σ_c U[ξ]·V[ξ]</c> (ξ = the 16 positions) and <c>Y = Aᵀ·M·A</c>.</para>
-/// <para>Lane layout: 16 channels per register. A sample is transposed once into channel blocks
+/// <para>Lane layout: 16 channels per block, one AVX-512 register or two AVX2 registers (the transforms and the
+/// GEMMs' order of terms do not depend on the width, so both give the same bits). A sample is transposed once into channel blocks
 /// (<c>[c/16][row][column][c mod 16]</c>, zero border), the transforms then work on whole registers of channels, V is
 /// written in the same blocks (<c>[ξ][c/16][t][16]</c>) and the 16 products <c>M[ξ] = V[ξ]·U[ξ]</c> are GEMMs of
 /// tiles × input channels by input channels × output channels (<see cref="BlockedRowKernel"/>, no padding waste). Output
@@ -27,11 +29,11 @@ internal static unsafe class Conv3x3Winograd
 {
     private const int L = WinogradTiles.L;
 
-    /// <summary>Whether <paramref name="g"/> runs here: float32 on AVX-512, 3×3, stride 1, padding 1, channel counts that
-    /// are multiples of 16.</summary>
+    /// <summary>Whether <paramref name="g"/> runs here: float32 on AVX-512 or AVX2 with FMA, 3×3, stride 1, padding 1,
+    /// channel counts that are multiples of 16.</summary>
     public static bool Applies<T>(in ConvGeometry g)
         where T : unmanaged
-        => typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated
+        => typeof(T) == typeof(float) && (Vector512.IsHardwareAccelerated || (Vector256.IsHardwareAccelerated && Fma.IsSupported))
         && g.Kernel == 3 && g.Stride == 1 && g.Padding == 1 && g.InChannels % L == 0 && g.OutChannels % L == 0;
 
     /// <summary>
@@ -41,6 +43,22 @@ internal static unsafe class Conv3x3Winograd
     /// </summary>
     public static void Run(in ConvGeometry g, int batch, float* input, float* weight, bool flipTransposed, float* bias, float* output, bool accumulate, int threads, KernelScratch? scratch = null)
     {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Run<Vector512<float>, Vector512Ops<float>>(g, batch, input, weight, flipTransposed, bias, output, accumulate, threads, scratch);
+        }
+        else
+        {
+            Run<Vector256<float>, Vector256Ops<float>>(g, batch, input, weight, flipTransposed, bias, output, accumulate, threads, scratch);
+        }
+    }
+
+    /// <summary><see cref="Run(in ConvGeometry, int, float*, float*, bool, float*, float*, bool, int, KernelScratch?)"/> on
+    /// <typeparamref name="TVec"/> registers (tests run every width on any machine).</summary>
+    internal static void Run<TVec, TOps>(in ConvGeometry g, int batch, float* input, float* weight, bool flipTransposed, float* bias, float* output, bool accumulate, int threads, KernelScratch? scratch = null)
+        where TVec : unmanaged
+        where TOps : ISimdOps<float, TVec>
+    {
         int cin = g.InChannels, cout = g.OutChannels;
         var u = KernelScratch.Rent<float>(scratch, 16 * cin * cout);
         try
@@ -49,7 +67,7 @@ internal static unsafe class Conv3x3Winograd
             {
                 TransformWeights(weight, cin, cout, flipTransposed, uPtr);
                 var plan = new Plan(g);
-                var job = new Job(g, plan, (nint)input, (nint)uPtr, (nint)bias, (nint)output, accumulate);
+                var job = new Job<TVec, TOps>(g, plan, (nint)input, (nint)uPtr, (nint)bias, (nint)output, accumulate);
                 if (batch >= threads)
                 {
                     KernelParallel.For(threads, part =>
@@ -195,7 +213,9 @@ internal static unsafe class Conv3x3Winograd
     }
 
     /// <summary>Per-call state shared read-only by the worker threads; pointers are pinned by the caller.</summary>
-    private readonly struct Job(ConvGeometry g, Plan plan, nint input, nint u, nint bias, nint output, bool accumulate)
+    private readonly struct Job<TVec, TOps>(ConvGeometry g, Plan plan, nint input, nint u, nint bias, nint output, bool accumulate)
+        where TVec : unmanaged
+        where TOps : ISimdOps<float, TVec>
     {
         /// <summary>One sample: blocked copy, input transform, 16 GEMMs (split over <paramref name="threads"/>), output transform, unpack.</summary>
         public void Sample(int n, float* ws, int threads)
@@ -206,7 +226,7 @@ internal static unsafe class Conv3x3Winograd
             var yh = m + plan.MSize;
             int cin = g.InChannels, cout = g.OutChannels;
             WinogradTiles.Block((float*)input + ((long)n * g.InputSize), cin, g.Height, g.Width, xb, plan.PaddedHeight, plan.PaddedWidth, 1);
-            WinogradTiles.TransformInput(xb, plan.InBlocks, plan.PaddedHeight, plan.PaddedWidth, plan.TilesHigh, plan.TilesWide, v, (long)plan.PaddedTiles * L, (long)plan.InBlocks * plan.PaddedTiles * L);
+            WinogradTiles.TransformInput<TVec, TOps>(xb, plan.InBlocks, plan.PaddedHeight, plan.PaddedWidth, plan.TilesHigh, plan.TilesWide, v, (long)plan.PaddedTiles * L, (long)plan.InBlocks * plan.PaddedTiles * L);
             var vStride = (long)plan.InBlocks * plan.PaddedTiles * L;
             nint va = (nint)v, ma = (nint)m;
             var job = this;
@@ -215,7 +235,7 @@ internal static unsafe class Conv3x3Winograd
                 var (start, end) = KernelParallel.Range(16, Math.Min(threads, 16), part);
                 for (var xi = start; xi < end; xi++)
                 {
-                    BlockedRowKernel.Run<float, Vector512<float>, Vector512Ops<float>>(
+                    BlockedRowKernel.Run<float, TVec, TOps>(
                         (float*)va + (xi * vStride), (long)job.Plan.PaddedTiles * L, job.Plan.InBlocks,
                         (float*)job.U + ((long)xi * cin * cout), cout, cout,
                         (float*)ma + ((long)xi * job.Plan.MStride), cout, job.Plan.Tiles);
@@ -237,34 +257,37 @@ internal static unsafe class Conv3x3Winograd
             var xi = (long)plan.MStride;
             for (var kb = 0; kb < cout; kb += L)
             {
-                var b = biasPtr == null ? Vector512<float>.Zero : Vector512.Load(biasPtr + kb);
-                for (var ty = 0; ty < plan.TilesHigh; ty++)
+                for (var h = 0; h < L; h += TOps.Count)
                 {
-                    var below = (2 * ty) + 1 < oh;
-                    for (var tx = 0; tx < tw; tx++)
+                    var b = biasPtr == null ? TOps.Zero : TOps.Load(biasPtr + kb + h);
+                    for (var ty = 0; ty < plan.TilesHigh; ty++)
                     {
-                        var q = m + ((long)((ty * tw) + tx) * cout) + kb;
-
-                        // Columns of M first: s_j = m0j + m1j + m2j, u_j = m1j − m2j − m3j (row ρ of M at ξ = 4ρ + j).
-                        Fold(q, xi, out var s0, out var u0);
-                        Fold(q + xi, xi, out var s1, out var u1);
-                        Fold(q + (2 * xi), xi, out var s2, out var u2);
-                        Fold(q + (3 * xi), xi, out var s3, out var u3);
-                        var at = yh + ((long)((2 * ty * ow) + (2 * tx)) * cout) + kb;
-                        var right = (2 * tx) + 1 < ow;
-                        (s0 + s1 + s2 + b).Store(at);
-                        if (right)
+                        var below = (2 * ty) + 1 < oh;
+                        for (var tx = 0; tx < tw; tx++)
                         {
-                            (s1 - s2 - s3 + b).Store(at + cout);
-                        }
+                            var q = m + ((long)((ty * tw) + tx) * cout) + kb + h;
 
-                        if (below)
-                        {
-                            var next = at + ((long)ow * cout);
-                            (u0 + u1 + u2 + b).Store(next);
+                            // Columns of M first: s_j = m0j + m1j + m2j, u_j = m1j − m2j − m3j (row ρ of M at ξ = 4ρ + j).
+                            Fold(q, xi, out var s0, out var u0);
+                            Fold(q + xi, xi, out var s1, out var u1);
+                            Fold(q + (2 * xi), xi, out var s2, out var u2);
+                            Fold(q + (3 * xi), xi, out var s3, out var u3);
+                            var at = yh + ((long)((2 * ty * ow) + (2 * tx)) * cout) + kb + h;
+                            var right = (2 * tx) + 1 < ow;
+                            TOps.Store(TOps.Add(TOps.Add(TOps.Add(s0, s1), s2), b), at);
                             if (right)
                             {
-                                (u1 - u2 - u3 + b).Store(next + cout);
+                                TOps.Store(TOps.Add(TOps.Subtract(TOps.Subtract(s1, s2), s3), b), at + cout);
+                            }
+
+                            if (below)
+                            {
+                                var next = at + ((long)ow * cout);
+                                TOps.Store(TOps.Add(TOps.Add(TOps.Add(u0, u1), u2), b), next);
+                                if (right)
+                                {
+                                    TOps.Store(TOps.Add(TOps.Subtract(TOps.Subtract(u1, u2), u3), b), next + cout);
+                                }
                             }
                         }
                     }
@@ -273,11 +296,11 @@ internal static unsafe class Conv3x3Winograd
         }
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Fold(float* q, long xi, out Vector512<float> s, out Vector512<float> u)
+        private static void Fold(float* q, long xi, out TVec s, out TVec u)
         {
-            Vector512<float> m0 = Vector512.Load(q), m1 = Vector512.Load(q + (4 * xi)), m2 = Vector512.Load(q + (8 * xi)), m3 = Vector512.Load(q + (12 * xi));
-            s = m0 + m1 + m2;
-            u = m1 - m2 - m3;
+            TVec m0 = TOps.Load(q), m1 = TOps.Load(q + (4 * xi)), m2 = TOps.Load(q + (8 * xi)), m3 = TOps.Load(q + (12 * xi));
+            s = TOps.Add(TOps.Add(m0, m1), m2);
+            u = TOps.Subtract(TOps.Subtract(m1, m2), m3);
         }
 
         /// <summary>out[k][p] = (accumulate ? out[k][p] : 0) + yh[p][k], by 8×8 transposes; scalar remainder.</summary>

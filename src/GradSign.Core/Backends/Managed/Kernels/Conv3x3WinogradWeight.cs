@@ -36,6 +36,22 @@ internal static unsafe class Conv3x3WinogradWeight
     /// <summary>∂W (+)= the weight gradient over <paramref name="batch"/> samples; see the class remarks.</summary>
     public static void Run(in ConvGeometry g, int batch, float* input, float* gradOutput, float* gradWeight, bool accumulate, int threads, KernelScratch? scratch = null)
     {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Run<Vector512<float>, Vector512Ops<float>>(g, batch, input, gradOutput, gradWeight, accumulate, threads, scratch);
+        }
+        else
+        {
+            Run<Vector256<float>, Vector256Ops<float>>(g, batch, input, gradOutput, gradWeight, accumulate, threads, scratch);
+        }
+    }
+
+    /// <summary><see cref="Run(in ConvGeometry, int, float*, float*, float*, bool, int, KernelScratch?)"/> on
+    /// <typeparamref name="TVec"/> registers (tests run every width on any machine).</summary>
+    internal static void Run<TVec, TOps>(in ConvGeometry g, int batch, float* input, float* gradOutput, float* gradWeight, bool accumulate, int threads, KernelScratch? scratch = null)
+        where TVec : unmanaged
+        where TOps : ISimdOps<float, TVec>
+    {
         int cin = g.InChannels, cout = g.OutChannels;
         var plan = new Plan(g);
         var chunks = (batch + Chunk - 1) / Chunk;
@@ -46,7 +62,7 @@ internal static unsafe class Conv3x3WinogradWeight
             fixed (float* parts = partials)
             {
                 new Span<float>(parts, chunks * partialSize).Clear();
-                var job = new Job(g, plan, batch, (nint)input, (nint)gradOutput, (nint)parts, scratch);
+                var job = new Job<TVec, TOps>(g, plan, batch, (nint)input, (nint)gradOutput, (nint)parts, scratch);
                 if (chunks >= threads)
                 {
                     KernelParallel.For(threads, part =>
@@ -67,7 +83,7 @@ internal static unsafe class Conv3x3WinogradWeight
                     System.Numerics.Tensors.TensorPrimitives.Add(to, new ReadOnlySpan<float>(parts + ((long)j * partialSize), partialSize), to);
                 }
 
-                Untransform(parts, cout, cin, gradWeight, accumulate);
+                Untransform<TVec, TOps>(parts, cout, cin, gradWeight, accumulate);
             }
         }
         finally
@@ -76,9 +92,11 @@ internal static unsafe class Conv3x3WinogradWeight
         }
     }
 
-    /// <summary>∂W[k, c, i, j] (+)= (A'ᵀ·M[·, k, c]·A')[i, j]; lanes hold 16 consecutive input channels.</summary>
+    /// <summary>∂W[k, c, i, j] (+)= (A'ᵀ·M[·, k, c]·A')[i, j]; lanes hold consecutive input channels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Untransform(float* m, int cout, int cin, float* gradWeight, bool accumulate)
+    private static void Untransform<TVec, TOps>(float* m, int cout, int cin, float* gradWeight, bool accumulate)
+        where TVec : unmanaged
+        where TOps : ISimdOps<float, TVec>
     {
         var xi = (long)cout * cin;
         var taps = stackalloc float[9 * L];
@@ -86,19 +104,22 @@ internal static unsafe class Conv3x3WinogradWeight
         {
             for (var cb = 0; cb < cin; cb += L)
             {
-                var q = m + ((long)k * cin) + cb;
+                for (var h = 0; h < L; h += TOps.Count)
+                {
+                    var q = m + ((long)k * cin) + cb + h;
 
-                // Rows of M: R_i = A'ᵀ_i·M (R0 = M0 + M1 + M2, R1 = M1 − M2, R2 = M1 + M2 + M3), per column.
-                Vector512<float> r00, r01, r02, r03, r10, r11, r12, r13, r20, r21, r22, r23;
-                Rows(q, xi, 0, out r00, out r10, out r20);
-                Rows(q, xi, 1, out r01, out r11, out r21);
-                Rows(q, xi, 2, out r02, out r12, out r22);
-                Rows(q, xi, 3, out r03, out r13, out r23);
-                Columns(r00, r01, r02, r03, taps);
-                Columns(r10, r11, r12, r13, taps + (3 * L));
-                Columns(r20, r21, r22, r23, taps + (6 * L));
+                    // Rows of M: R_i = A'ᵀ_i·M (R0 = M0 + M1 + M2, R1 = M1 − M2, R2 = M1 + M2 + M3), per column.
+                    TVec r00, r01, r02, r03, r10, r11, r12, r13, r20, r21, r22, r23;
+                    Rows(q, xi, 0, out r00, out r10, out r20);
+                    Rows(q, xi, 1, out r01, out r11, out r21);
+                    Rows(q, xi, 2, out r02, out r12, out r22);
+                    Rows(q, xi, 3, out r03, out r13, out r23);
+                    Columns(r00, r01, r02, r03, taps + h);
+                    Columns(r10, r11, r12, r13, taps + (3 * L) + h);
+                    Columns(r20, r21, r22, r23, taps + (6 * L) + h);
+                }
 
-                // Lanes are channels, ∂W is [k][c][tap]: scatter the 9 registers.
+                // Lanes are channels, ∂W is [k][c][tap]: scatter the 9 blocks.
                 for (var l = 0; l < L; l++)
                 {
                     var to = gradWeight + ((((long)k * cin) + cb + l) * 9);
@@ -111,20 +132,20 @@ internal static unsafe class Conv3x3WinogradWeight
             }
         }
 
-        static void Rows(float* q, long xi, int column, out Vector512<float> r0, out Vector512<float> r1, out Vector512<float> r2)
+        static void Rows(float* q, long xi, int column, out TVec r0, out TVec r1, out TVec r2)
         {
-            Vector512<float> m0 = Vector512.Load(q + (column * xi)), m1 = Vector512.Load(q + ((4 + column) * xi));
-            Vector512<float> m2 = Vector512.Load(q + ((8 + column) * xi)), m3 = Vector512.Load(q + ((12 + column) * xi));
-            r0 = m0 + m1 + m2;
-            r1 = m1 - m2;
-            r2 = m1 + m2 + m3;
+            TVec m0 = TOps.Load(q + (column * xi)), m1 = TOps.Load(q + ((4 + column) * xi));
+            TVec m2 = TOps.Load(q + ((8 + column) * xi)), m3 = TOps.Load(q + ((12 + column) * xi));
+            r0 = TOps.Add(TOps.Add(m0, m1), m2);
+            r1 = TOps.Subtract(m1, m2);
+            r2 = TOps.Add(TOps.Add(m1, m2), m3);
         }
 
-        static void Columns(Vector512<float> c0, Vector512<float> c1, Vector512<float> c2, Vector512<float> c3, float* to)
+        static void Columns(TVec c0, TVec c1, TVec c2, TVec c3, float* to)
         {
-            (c0 + c1 + c2).Store(to);
-            (c1 - c2).Store(to + L);
-            (c1 + c2 + c3).Store(to + (2 * L));
+            TOps.Store(TOps.Add(TOps.Add(c0, c1), c2), to);
+            TOps.Store(TOps.Subtract(c1, c2), to + L);
+            TOps.Store(TOps.Add(TOps.Add(c1, c2), c3), to + (2 * L));
         }
     }
 
@@ -181,7 +202,9 @@ internal static unsafe class Conv3x3WinogradWeight
     }
 
     /// <summary>Per-call state shared read-only by the worker threads.</summary>
-    private readonly struct Job(ConvGeometry g, Plan plan, int batch, nint input, nint gradOutput, nint partials, KernelScratch? scratch)
+    private readonly struct Job<TVec, TOps>(ConvGeometry g, Plan plan, int batch, nint input, nint gradOutput, nint partials, KernelScratch? scratch)
+        where TVec : unmanaged
+        where TOps : ISimdOps<float, TVec>
     {
         /// <summary>Chunks [start, end): each sums its samples' transformed products into its partial.</summary>
         public void Chunks(int start, int end, int threads)
@@ -221,9 +244,9 @@ internal static unsafe class Conv3x3WinogradWeight
             {
                 var n = first + s;
                 WinogradTiles.Block((float*)input + ((long)n * g.InputSize), cin, g.Height, g.Width, xb, plan.BlockHeight, plan.BlockWidth, 1);
-                WinogradTiles.TransformInput(xb, cin / L, plan.BlockHeight, plan.BlockWidth, plan.TilesHigh, plan.TilesWide, v + ((long)s * plan.Tiles * L), plan.VBlockStride, plan.VXiStride);
+                WinogradTiles.TransformInput<TVec, TOps>(xb, cin / L, plan.BlockHeight, plan.BlockWidth, plan.TilesHigh, plan.TilesWide, v + ((long)s * plan.Tiles * L), plan.VBlockStride, plan.VXiStride);
                 WinogradTiles.Block((float*)gradOutput + ((long)n * g.OutputSize), cout, g.OutHeight, g.OutWidth, gb, 2 * plan.TilesHigh, 2 * plan.TilesWide, 0);
-                WinogradTiles.TransformOutputGradient(gb, cout / L, 2 * plan.TilesHigh, 2 * plan.TilesWide, plan.TilesHigh, plan.TilesWide, gy + ((long)s * plan.Tiles * cout), cout, plan.GyXiStride);
+                WinogradTiles.TransformOutputGradient<TVec, TOps>(gb, cout / L, 2 * plan.TilesHigh, 2 * plan.TilesWide, plan.TilesHigh, plan.TilesWide, gy + ((long)s * plan.Tiles * cout), cout, plan.GyXiStride);
             }
 
             var steps = count * plan.Tiles;
@@ -235,7 +258,7 @@ internal static unsafe class Conv3x3WinogradWeight
                 var (start, end) = KernelParallel.Range(16, parts, part);
                 for (var xi = start; xi < end; xi++)
                 {
-                    BlockedColumnKernel.Run<float, Vector512<float>, Vector512Ops<float>>(
+                    BlockedColumnKernel.Run<float, TVec, TOps>(
                         (float*)ga + ((long)xi * p.GyXiStride), cout, (float*)va + ((long)xi * p.VXiStride), p.VBlockStride, steps,
                         (float*)ma + ((long)xi * cout * cin), cin, cout, cin);
                 }

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace GradSign.Backends.Managed.Kernels;
 
@@ -44,7 +43,7 @@ internal static unsafe class DotKernel
         {
             Tile<T, T, ScalarOps<T>>(a, strideA, aOffsets, b, strideB, bOffsets, samples, length, result);
         }
-        else if (HasWideRegisterFile)
+        else if (RegisterFile.HoldsWideTiles<TVec>())
         {
             Tile<T, TVec, TOps>(a, strideA, aOffsets, b, strideB, bOffsets, samples, length, result);
         }
@@ -53,9 +52,6 @@ internal static unsafe class DotKernel
             TileInHalves<T, TVec, TOps>(a, strideA, aOffsets, b, strideB, bOffsets, samples, length, result);
         }
     }
-
-    /// <summary>Whether the 24-accumulator tile fits the register file (see <see cref="PanelKernel.HasWideRegisterFile"/>).</summary>
-    internal static bool HasWideRegisterFile => Avx512F.IsSupported;
 
     /// <summary>The tile for 16 registers: per sample, A rows 0–1 then 2–3 against all six B rows, each half's 12
     /// accumulators loaded from and stored to <c>acc[half·12 + s·2 + r]</c> around its pass over the row.</summary>

@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics.X86;
 
 namespace GradSign.Backends.Managed.Kernels;
 
@@ -34,10 +33,6 @@ internal static unsafe class PanelKernel
     /// <summary>Rows in one half of a panel (the 16-register tiles).</summary>
     private const int Half = Rows / 2;
 
-    /// <summary>Whether the CPU has 32 vector registers (AVX-512, whose encoding also gives 256-bit code all 32); a JIT-time
-    /// constant. Without them the panel runs in 4-row halves (see the class remarks).</summary>
-    internal static bool HasWideRegisterFile => Avx512F.IsSupported;
-
     /// <summary>Computes columns <c>[0, width)</c> of one row panel (<paramref name="rows"/> ≤ 8 valid rows) with the widest
     /// registers <typeparamref name="TOps"/> offers, in the tiles that fit the register file, falling back to scalar code
     /// for a panel narrower than one register.</summary>
@@ -47,7 +42,7 @@ internal static unsafe class PanelKernel
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
     {
-        if (HasWideRegisterFile)
+        if (RegisterFile.HoldsWideTiles<TVec>())
         {
             RowPanelWide<T, TVec, TOps>(aPanel, b, offsets, kDim, c, ldc, rows, width, accumulate);
         }

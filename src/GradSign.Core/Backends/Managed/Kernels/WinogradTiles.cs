@@ -1,17 +1,18 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace GradSign.Backends.Managed.Kernels;
 
 /// <summary>
 /// The layout and tile transforms the Winograd F(2×2, 3×3) kernels share (<see cref="Conv3x3Winograd"/>,
 /// <see cref="Conv3x3WinogradWeight"/>): a sample in channel blocks, <c>[c/16][row][column][c mod 16]</c>, so that one
-/// AVX-512 register holds 16 channels of one pixel, and the transforms of 4×4 input patches and 2×2 output-gradient
-/// tiles over whole registers.
+/// AVX-512 register (two AVX2 registers) holds 16 channels of one pixel, and the transforms of 4×4 input patches and 2×2
+/// output-gradient tiles over whole registers.
 /// </summary>
+/// <remarks>The transforms are lane-wise, so every register width gives the same bits; the ops type (<c>TOps</c>)
+/// only sets how many registers cover a block of 16 channels.</remarks>
 internal static unsafe class WinogradTiles
 {
-    /// <summary>Channels per register (float32, AVX-512).</summary>
+    /// <summary>Channels per block (one float32 AVX-512 register).</summary>
     public const int L = 16;
 
     /// <summary>
@@ -56,7 +57,9 @@ internal static unsafe class WinogradTiles
     /// (columns of d first, then rows).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TransformInput(float* xb, int blocks, int blockHeight, int blockWidth, int tilesHigh, int tilesWide, float* v, long blockStride, long xiStride)
+    public static void TransformInput<TVec, TOps>(float* xb, int blocks, int blockHeight, int blockWidth, int tilesHigh, int tilesWide, float* v, long blockStride, long xiStride)
+        where TVec : unmanaged
+        where TOps : ISimdOps<float, TVec>
     {
         var rowStride = (long)blockWidth * L;
         for (var cb = 0; cb < blocks; cb++)
@@ -69,17 +72,20 @@ internal static unsafe class WinogradTiles
                 var o = outBlock + ((long)ty * tilesWide * L);
                 for (var tx = 0; tx < tilesWide; tx++, p += 2 * L, o += L)
                 {
-                    // Column j of d (rows 0..3) → Bᵀ·d_j: e0j = d0j − d2j, e1j = d1j + d2j, e2j = d2j − d1j, e3j = d1j − d3j.
-                    Column(p, rowStride, out var e00, out var e10, out var e20, out var e30);
-                    Column(p + L, rowStride, out var e01, out var e11, out var e21, out var e31);
-                    Column(p + (2 * L), rowStride, out var e02, out var e12, out var e22, out var e32);
-                    Column(p + (3 * L), rowStride, out var e03, out var e13, out var e23, out var e33);
+                    for (var h = 0; h < L; h += TOps.Count)
+                    {
+                        // Column j of d (rows 0..3) → Bᵀ·d_j: e0j = d0j − d2j, e1j = d1j + d2j, e2j = d2j − d1j, e3j = d1j − d3j.
+                        Column<TVec, TOps>(p + h, rowStride, out var e00, out var e10, out var e20, out var e30);
+                        Column<TVec, TOps>(p + h + L, rowStride, out var e01, out var e11, out var e21, out var e31);
+                        Column<TVec, TOps>(p + h + (2 * L), rowStride, out var e02, out var e12, out var e22, out var e32);
+                        Column<TVec, TOps>(p + h + (3 * L), rowStride, out var e03, out var e13, out var e23, out var e33);
 
-                    // Row ρ of e → (e·B)_ρ, stored at ξ = 4ρ + column.
-                    Row(e00, e01, e02, e03, o, xiStride);
-                    Row(e10, e11, e12, e13, o + (4 * xiStride), xiStride);
-                    Row(e20, e21, e22, e23, o + (8 * xiStride), xiStride);
-                    Row(e30, e31, e32, e33, o + (12 * xiStride), xiStride);
+                        // Row ρ of e → (e·B)_ρ, stored at ξ = 4ρ + column.
+                        Row<TVec, TOps>(e00, e01, e02, e03, o + h, xiStride);
+                        Row<TVec, TOps>(e10, e11, e12, e13, o + h + (4 * xiStride), xiStride);
+                        Row<TVec, TOps>(e20, e21, e22, e23, o + h + (8 * xiStride), xiStride);
+                        Row<TVec, TOps>(e30, e31, e32, e33, o + h + (12 * xiStride), xiStride);
+                    }
                 }
             }
         }
@@ -92,10 +98,12 @@ internal static unsafe class WinogradTiles
     /// <c>gy[ξ·xiStride + t·ldg + k]</c> (one register of 16 output channels at a time).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void TransformOutputGradient(float* gb, int blocks, int blockHeight, int blockWidth, int tilesHigh, int tilesWide, float* gy, int ldg, long xiStride)
+    public static void TransformOutputGradient<TVec, TOps>(float* gb, int blocks, int blockHeight, int blockWidth, int tilesHigh, int tilesWide, float* gy, int ldg, long xiStride)
+        where TVec : unmanaged
+        where TOps : ISimdOps<float, TVec>
     {
         var rowStride = (long)blockWidth * L;
-        var half = Vector512.Create(0.5f);
+        var half = TOps.Broadcast(0.5f);
         for (var kb = 0; kb < blocks; kb++)
         {
             var plane = gb + ((long)kb * blockHeight * rowStride);
@@ -103,48 +111,55 @@ internal static unsafe class WinogradTiles
             {
                 for (var tx = 0; tx < tilesWide; tx++)
                 {
-                    var p = plane + (2 * ty * rowStride) + (2 * tx * L);
-                    Vector512<float> g00 = Vector512.Load(p), g01 = Vector512.Load(p + L), g10 = Vector512.Load(p + rowStride), g11 = Vector512.Load(p + rowStride + L);
+                    for (var h = 0; h < L; h += TOps.Count)
+                    {
+                        var p = plane + (2 * ty * rowStride) + (2 * tx * L) + h;
+                        TVec g00 = TOps.Load(p), g01 = TOps.Load(p + L), g10 = TOps.Load(p + rowStride), g11 = TOps.Load(p + rowStride + L);
 
-                    // Along columns: h_a = [g_a0, ½(g_a0 + g_a1), ½(g_a0 − g_a1), −g_a1].
-                    Vector512<float> h00 = g00, h01 = half * (g00 + g01), h02 = half * (g00 - g01), h03 = -g01;
-                    Vector512<float> h10 = g10, h11 = half * (g10 + g11), h12 = half * (g10 - g11), h13 = -g11;
+                        // Along columns: h_a = [g_a0, ½(g_a0 + g_a1), ½(g_a0 − g_a1), −g_a1].
+                        TVec h00 = g00, h01 = TOps.Multiply(half, TOps.Add(g00, g01)), h02 = TOps.Multiply(half, TOps.Subtract(g00, g01)), h03 = TOps.Negate(g01);
+                        TVec h10 = g10, h11 = TOps.Multiply(half, TOps.Add(g10, g11)), h12 = TOps.Multiply(half, TOps.Subtract(g10, g11)), h13 = TOps.Negate(g11);
 
-                    // Along rows: ρ = 0: h0, 1: ½(h0 + h1), 2: ½(h0 − h1), 3: −h1.
-                    var o = gy + ((long)((ty * tilesWide) + tx) * ldg) + (kb * L);
-                    Out(h00, h10, o, xiStride, half);
-                    Out(h01, h11, o + xiStride, xiStride, half);
-                    Out(h02, h12, o + (2 * xiStride), xiStride, half);
-                    Out(h03, h13, o + (3 * xiStride), xiStride, half);
+                        // Along rows: ρ = 0: h0, 1: ½(h0 + h1), 2: ½(h0 − h1), 3: −h1.
+                        var o = gy + ((long)((ty * tilesWide) + tx) * ldg) + (kb * L) + h;
+                        Out(h00, h10, o, xiStride, half);
+                        Out(h01, h11, o + xiStride, xiStride, half);
+                        Out(h02, h12, o + (2 * xiStride), xiStride, half);
+                        Out(h03, h13, o + (3 * xiStride), xiStride, half);
+                    }
                 }
             }
         }
 
-        static void Out(Vector512<float> h0, Vector512<float> h1, float* o, long xi, Vector512<float> half)
+        static void Out(TVec h0, TVec h1, float* o, long xi, TVec half)
         {
-            h0.Store(o);
-            (half * (h0 + h1)).Store(o + (4 * xi));
-            (half * (h0 - h1)).Store(o + (8 * xi));
-            (-h1).Store(o + (12 * xi));
+            TOps.Store(h0, o);
+            TOps.Store(TOps.Multiply(half, TOps.Add(h0, h1)), o + (4 * xi));
+            TOps.Store(TOps.Multiply(half, TOps.Subtract(h0, h1)), o + (8 * xi));
+            TOps.Store(TOps.Negate(h1), o + (12 * xi));
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Column(float* p, long rowStride, out Vector512<float> e0, out Vector512<float> e1, out Vector512<float> e2, out Vector512<float> e3)
+    private static void Column<TVec, TOps>(float* p, long rowStride, out TVec e0, out TVec e1, out TVec e2, out TVec e3)
+        where TVec : unmanaged
+        where TOps : ISimdOps<float, TVec>
     {
-        Vector512<float> d0 = Vector512.Load(p), d1 = Vector512.Load(p + rowStride), d2 = Vector512.Load(p + (2 * rowStride)), d3 = Vector512.Load(p + (3 * rowStride));
-        e0 = d0 - d2;
-        e1 = d1 + d2;
-        e2 = d2 - d1;
-        e3 = d1 - d3;
+        TVec d0 = TOps.Load(p), d1 = TOps.Load(p + rowStride), d2 = TOps.Load(p + (2 * rowStride)), d3 = TOps.Load(p + (3 * rowStride));
+        e0 = TOps.Subtract(d0, d2);
+        e1 = TOps.Add(d1, d2);
+        e2 = TOps.Subtract(d2, d1);
+        e3 = TOps.Subtract(d1, d3);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Row(Vector512<float> a0, Vector512<float> a1, Vector512<float> a2, Vector512<float> a3, float* o, long xi)
+    private static void Row<TVec, TOps>(TVec a0, TVec a1, TVec a2, TVec a3, float* o, long xi)
+        where TVec : unmanaged
+        where TOps : ISimdOps<float, TVec>
     {
-        (a0 - a2).Store(o);
-        (a1 + a2).Store(o + xi);
-        (a2 - a1).Store(o + (2 * xi));
-        (a1 - a3).Store(o + (3 * xi));
+        TOps.Store(TOps.Subtract(a0, a2), o);
+        TOps.Store(TOps.Add(a1, a2), o + xi);
+        TOps.Store(TOps.Subtract(a2, a1), o + (2 * xi));
+        TOps.Store(TOps.Subtract(a1, a3), o + (3 * xi));
     }
 }
