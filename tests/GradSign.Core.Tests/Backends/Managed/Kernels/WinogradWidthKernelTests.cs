@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 using GradSign.Backends.Managed.Kernels;
 using static GradSign.Tests.Backends.Managed.Kernels.KernelTestData;
 
@@ -8,7 +9,7 @@ namespace GradSign.Tests.Backends.Managed.Kernels;
 /// The Winograd kernels on 512-, 256- and 128-bit registers give the same bits: the transforms are lane-wise and the
 /// GEMMs sum in a fixed order whatever the tiles, so a CPU without AVX-512 reproduces an AVX-512 CPU's gradients. All
 /// widths run on any x86 machine with AVX, which the blocked layout's 8×8 transposes need (a width the CPU lacks runs
-/// in software, slowly but exactly); that they are
+/// in software, slowly but exactly; without AVX the tests check instead that the kernels are never chosen); that they are
 /// right, not only equal, is checked against the scalar references in <see cref="Conv2dKernelTests"/>.
 /// </summary>
 [Trait("Category", "Kernels")]
@@ -32,6 +33,12 @@ public unsafe class WinogradWidthKernelTests
     public void Convolution_EveryRegisterWidth_SameBits(int cin, int h, int w, int cout, int batch, bool accumulate)
     {
         var g = Geometry(cin, h, w, cout, 3, 1, 1);
+        if (!Avx.IsSupported)
+        {
+            Assert.False(Conv3x3Winograd.Applies<float>(g));
+            return;
+        }
+
         var input = Random<float>(batch * g.InputSize, 31);
         var weight = Random<float>((int)g.WeightSize, 32);
         var bias = Random<float>(cout, 33);
@@ -59,6 +66,12 @@ public unsafe class WinogradWidthKernelTests
     public void WeightGradient_EveryRegisterWidth_SameBits(int cin, int h, int w, int cout, int batch, bool accumulate)
     {
         var g = Geometry(cin, h, w, cout, 3, 1, 1);
+        if (!Avx.IsSupported)
+        {
+            Assert.False(Conv3x3WinogradWeight.Applies<float>(g, batch));
+            return;
+        }
+
         var input = Random<float>(batch * g.InputSize, 41);
         var gradOutput = Random<float>(batch * g.OutputSize, 42);
         var initial = Random<float>((int)g.WeightSize, 43);
