@@ -42,16 +42,7 @@ internal static unsafe class Conv3x3Winograd
     /// (<c>[Cin][Cout][3][3]</c>, used flipped: <c>w'[k,c,i,j] = w[c,k,2−i,2−j]</c>).
     /// </summary>
     public static void Run(in ConvGeometry g, int batch, float* input, float* weight, bool flipTransposed, float* bias, float* output, bool accumulate, int threads, KernelScratch? scratch = null)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Run<Vector512<float>, Vector512Ops<float>>(g, batch, input, weight, flipTransposed, bias, output, accumulate, threads, scratch);
-        }
-        else
-        {
-            Run<Vector256<float>, Vector256Ops<float>>(g, batch, input, weight, flipTransposed, bias, output, accumulate, threads, scratch);
-        }
-    }
+        => SimdDispatch<float>.Run(new Arguments(g, batch, input, weight, flipTransposed, bias, output, accumulate, threads, scratch));
 
     /// <summary><see cref="Run(in ConvGeometry, int, float*, float*, bool, float*, float*, bool, int, KernelScratch?)"/> on
     /// <typeparamref name="TVec"/> registers (tests run every width on any machine).</summary>
@@ -115,6 +106,16 @@ internal static unsafe class Conv3x3Winograd
         {
             KernelScratch.Return(scratch, u);
         }
+    }
+
+    /// <summary>The arguments of <see cref="Conv3x3Winograd.Run(in ConvGeometry, int, float*, float*, bool, float*, float*, bool, int, KernelScratch?)"/>,
+    /// passed on to the register width <see cref="SimdDispatch{T}"/> picks (512 or 256 bits wherever <see cref="Applies{T}"/>).</summary>
+    private readonly struct Arguments(ConvGeometry g, int batch, float* input, float* weight, bool flipTransposed, float* bias, float* output, bool accumulate, int threads, KernelScratch? scratch) : ISimdJob<float>
+    {
+        public void Run<TVec, TOps>()
+            where TVec : unmanaged
+            where TOps : ISimdOps<float, TVec>
+            => Conv3x3Winograd.Run<TVec, TOps>(g, batch, input, weight, flipTransposed, bias, output, accumulate, threads, scratch);
     }
 
     /// <summary>U[ξ][c][k] = (G·w_kc·Gᵀ)[ξ], computed in float64 and rounded once.</summary>

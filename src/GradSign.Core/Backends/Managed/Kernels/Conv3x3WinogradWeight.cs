@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 
 namespace GradSign.Backends.Managed.Kernels;
 
@@ -35,16 +34,7 @@ internal static unsafe class Conv3x3WinogradWeight
 
     /// <summary>∂W (+)= the weight gradient over <paramref name="batch"/> samples; see the class remarks.</summary>
     public static void Run(in ConvGeometry g, int batch, float* input, float* gradOutput, float* gradWeight, bool accumulate, int threads, KernelScratch? scratch = null)
-    {
-        if (Vector512.IsHardwareAccelerated)
-        {
-            Run<Vector512<float>, Vector512Ops<float>>(g, batch, input, gradOutput, gradWeight, accumulate, threads, scratch);
-        }
-        else
-        {
-            Run<Vector256<float>, Vector256Ops<float>>(g, batch, input, gradOutput, gradWeight, accumulate, threads, scratch);
-        }
-    }
+        => SimdDispatch<float>.Run(new Arguments(g, batch, input, gradOutput, gradWeight, accumulate, threads, scratch));
 
     /// <summary><see cref="Run(in ConvGeometry, int, float*, float*, float*, bool, int, KernelScratch?)"/> on
     /// <typeparamref name="TVec"/> registers (tests run every width on any machine).</summary>
@@ -90,6 +80,16 @@ internal static unsafe class Conv3x3WinogradWeight
         {
             KernelScratch.Return(scratch, partials);
         }
+    }
+
+    /// <summary>The arguments of <see cref="Conv3x3WinogradWeight.Run(in ConvGeometry, int, float*, float*, float*, bool, int, KernelScratch?)"/>,
+    /// passed on to the register width <see cref="SimdDispatch{T}"/> picks (512 or 256 bits wherever <see cref="Applies{T}"/>).</summary>
+    private readonly struct Arguments(ConvGeometry g, int batch, float* input, float* gradOutput, float* gradWeight, bool accumulate, int threads, KernelScratch? scratch) : ISimdJob<float>
+    {
+        public void Run<TVec, TOps>()
+            where TVec : unmanaged
+            where TOps : ISimdOps<float, TVec>
+            => Conv3x3WinogradWeight.Run<TVec, TOps>(g, batch, input, gradOutput, gradWeight, accumulate, threads, scratch);
     }
 
     /// <summary>∂W[k, c, i, j] (+)= (A'ᵀ·M[·, k, c]·A')[i, j]; lanes hold consecutive input channels.</summary>

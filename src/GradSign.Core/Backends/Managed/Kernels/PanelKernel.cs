@@ -41,20 +41,14 @@ internal static unsafe class PanelKernel
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
-    {
-        if (RegisterFile.HoldsWideTiles<TVec>())
-        {
-            RowPanelWide<T, TVec, TOps>(aPanel, b, offsets, kDim, c, ldc, rows, width, accumulate);
-        }
-        else
-        {
-            RowPanelHalves<T, TVec, TOps>(aPanel, b, offsets, kDim, c, ldc, rows, width, accumulate);
-        }
-    }
+        => RowPanel<T, TVec, TOps>(aPanel, b, offsets, kDim, c, ldc, rows, width, accumulate, RegisterFile.HoldsWideTiles<TVec>());
 
-    /// <summary><see cref="RowPanel"/> in 8-row tiles of up to 3 registers (24 accumulators: 32 registers).</summary>
+    /// <summary><see cref="RowPanel{T, TVec, TOps}(T*, T*, int*, int, T*, int, int, int, bool)"/> with the tiles chosen by
+    /// <paramref name="wideTiles"/> (tests run both on any machine): 3- and 2-register column blocks as 8-row tiles (24 and
+    /// 16 accumulators: 32 registers), or as two 4-row halves (12 and 8: 16 registers); single registers as 8-row tiles
+    /// (8 accumulators) either way.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
-    internal static void RowPanelWide<T, TVec, TOps>(T* aPanel, T* b, int* offsets, int kDim, T* c, int ldc, int rows, int width, bool accumulate)
+    internal static void RowPanel<T, TVec, TOps>(T* aPanel, T* b, int* offsets, int kDim, T* c, int ldc, int rows, int width, bool accumulate, bool wideTiles)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
@@ -62,19 +56,48 @@ internal static unsafe class PanelKernel
         var v = TOps.Count;
         if (width < v)
         {
-            ScalarColumns(aPanel, b, offsets, kDim, c, ldc, rows, width, accumulate);
+            for (var j = 0; j < width; j++)
+            {
+                Tile1<T, T, ScalarOps<T>>(aPanel, b + j, offsets, kDim, c + j, ldc, rows, accumulate, 0);
+            }
+
             return;
         }
 
+        // In halves, the lower one (rows 4–7) runs only where the panel has such rows; it re-reads the B block the upper
+        // half just brought into L1.
+        var lower = rows - Half;
         var col = 0;
         for (; col + (3 * v) <= width; col += 3 * v)
         {
-            Tile3<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, rows, accumulate);
+            if (wideTiles)
+            {
+                Tile3<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, rows, accumulate);
+                continue;
+            }
+
+            HalfTile3<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, Math.Min(rows, Half), accumulate);
+            if (lower > 0)
+            {
+                HalfTile3<T, TVec, TOps>(aPanel + Half, b + col, offsets, kDim, c + (Half * ldc) + col, ldc, lower, accumulate);
+            }
         }
 
         if (col + (2 * v) <= width)
         {
-            Tile2<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, rows, accumulate);
+            if (wideTiles)
+            {
+                Tile2<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, rows, accumulate);
+            }
+            else
+            {
+                HalfTile2<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, Math.Min(rows, Half), accumulate);
+                if (lower > 0)
+                {
+                    HalfTile2<T, TVec, TOps>(aPanel + Half, b + col, offsets, kDim, c + (Half * ldc) + col, ldc, lower, accumulate);
+                }
+            }
+
             col += 2 * v;
         }
 
@@ -88,67 +111,6 @@ internal static unsafe class PanelKernel
             // Overlapped tail: recompute the last full register ending at `width`; lanes below `col` are already final.
             var start = width - v;
             Tile1<T, TVec, TOps>(aPanel, b + start, offsets, kDim, c + start, ldc, rows, accumulate, col - start);
-        }
-    }
-
-    /// <summary><see cref="RowPanel"/> for 16 registers: 3- and 2-register column blocks as two 4-row halves (12 and 8
-    /// accumulators), single registers as 8-row tiles (8 accumulators), so nothing spills.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
-    internal static void RowPanelHalves<T, TVec, TOps>(T* aPanel, T* b, int* offsets, int kDim, T* c, int ldc, int rows, int width, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T>
-        where TVec : unmanaged
-        where TOps : ISimdOps<T, TVec>
-    {
-        var v = TOps.Count;
-        if (width < v)
-        {
-            ScalarColumns(aPanel, b, offsets, kDim, c, ldc, rows, width, accumulate);
-            return;
-        }
-
-        // The lower half (rows 4–7) runs only where the panel has such rows; it re-reads the B block the upper half
-        // just brought into L1.
-        var lower = rows - Half;
-        var col = 0;
-        for (; col + (3 * v) <= width; col += 3 * v)
-        {
-            HalfTile3<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, Math.Min(rows, Half), accumulate);
-            if (lower > 0)
-            {
-                HalfTile3<T, TVec, TOps>(aPanel + Half, b + col, offsets, kDim, c + (Half * ldc) + col, ldc, lower, accumulate);
-            }
-        }
-
-        if (col + (2 * v) <= width)
-        {
-            HalfTile2<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, Math.Min(rows, Half), accumulate);
-            if (lower > 0)
-            {
-                HalfTile2<T, TVec, TOps>(aPanel + Half, b + col, offsets, kDim, c + (Half * ldc) + col, ldc, lower, accumulate);
-            }
-
-            col += 2 * v;
-        }
-
-        for (; col + v <= width; col += v)
-        {
-            Tile1<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, rows, accumulate, 0);
-        }
-
-        if (col < width)
-        {
-            var start = width - v;
-            Tile1<T, TVec, TOps>(aPanel, b + start, offsets, kDim, c + start, ldc, rows, accumulate, col - start);
-        }
-    }
-
-    /// <summary>Columns one at a time in scalar code: a panel narrower than one register.</summary>
-    private static void ScalarColumns<T>(T* aPanel, T* b, int* offsets, int kDim, T* c, int ldc, int rows, int width, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        for (var j = 0; j < width; j++)
-        {
-            Tile1<T, T, ScalarOps<T>>(aPanel, b + j, offsets, kDim, c + j, ldc, rows, accumulate, 0);
         }
     }
 

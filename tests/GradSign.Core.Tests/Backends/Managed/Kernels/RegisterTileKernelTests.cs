@@ -95,8 +95,8 @@ public unsafe class RegisterTileKernelTests
         fixed (T* aPtr = a, bPtr = b, wPtr = wide, hPtr = halves)
         fixed (int* offPtr = offsets)
         {
-            PanelKernel.RowPanelWide<T, TVec, TOps>(aPtr, bPtr, offPtr, kDim, wPtr, Ldc, rows, width, accumulate);
-            PanelKernel.RowPanelHalves<T, TVec, TOps>(aPtr, bPtr, offPtr, kDim, hPtr, Ldc, rows, width, accumulate);
+            PanelKernel.RowPanel<T, TVec, TOps>(aPtr, bPtr, offPtr, kDim, wPtr, Ldc, rows, width, accumulate, wideTiles: true);
+            PanelKernel.RowPanel<T, TVec, TOps>(aPtr, bPtr, offPtr, kDim, hPtr, Ldc, rows, width, accumulate, wideTiles: false);
         }
 
         Assert.Equal(Bits(expected), Bits(wide));
