@@ -92,4 +92,49 @@ public unsafe class WinogradWidthKernelTests
         Assert.Equal(wide, Bits(Gradient<Vector256<float>, Vector256Ops<float>>()));
         Assert.Equal(wide, Bits(Gradient<Vector128<float>, Vector128Ops<float>>()));
     }
+
+    /// <summary>Kernel scratch is handed out uninitialised: workspaces that held NaN give the same bits as fresh ones
+    /// (the kernels zero what they read before they write it).</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void BothKernels_ScratchFullOfNaN_SameBitsAsFreshScratch(int cin, int h, int w, int cout, int batch, bool accumulate)
+    {
+        var g = Geometry(cin, h, w, cout, 3, 1, 1);
+        if (!Conv3x3Winograd.Applies<float>(g))
+        {
+            return; // no AVX: the direct kernels run instead (checked above)
+        }
+
+        var input = Random<float>(batch * g.InputSize, 51);
+        var weight = Random<float>((int)g.WeightSize, 52);
+        var gradOutput = Random<float>(batch * g.OutputSize, 53);
+        (string[] Output, string[] GradWeight) Run(KernelScratch scratch)
+        {
+            var output = new float[batch * g.OutputSize];
+            var gradWeight = new float[g.WeightSize];
+            fixed (float* x = input, wt = weight, gy = gradOutput, y = output, gw = gradWeight)
+            {
+                Conv3x3Winograd.Run(g, batch, x, wt, false, null, y, accumulate, 2, scratch);
+                Conv3x3WinogradWeight.Run(g, batch, x, gy, gw, accumulate, 2, scratch);
+            }
+
+            return (Bits(output), Bits(gradWeight));
+        }
+
+        var dirty = new KernelScratch();
+        for (var length = 16; length <= 1 << 22; length *= 2)
+        {
+            var arrays = Enumerable.Range(0, KernelScratch.ArraysPerBucket).Select(_ => KernelScratch.Rent<float>(dirty, length)).ToList();
+            foreach (var array in arrays)
+            {
+                Array.Fill(array, float.NaN);
+                KernelScratch.Return(dirty, array);
+            }
+        }
+
+        var fresh = Run(new KernelScratch());
+        var reused = Run(dirty);
+        Assert.Equal(fresh.Output, reused.Output);
+        Assert.Equal(fresh.GradWeight, reused.GradWeight);
+    }
 }
