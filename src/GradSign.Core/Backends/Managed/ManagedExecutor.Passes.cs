@@ -178,8 +178,8 @@ internal sealed partial class ManagedExecutor<T>
         w.PerSample = true;
         wanted.CopyTo(w.ParamNeeded, 0);
 
-        // Each thread takes a contiguous range of samples with its own gradient buffers and pooled vote counters;
-        // integer votes make the final merge (into thread 0's counters) exact and order-independent.
+        // Each thread has its own gradient buffers and pooled vote counters; integer votes make the final merge (into
+        // thread 0's counters) exact and order-independent.
         var parts = Math.Clamp(_degree, 1, batch.Count);
         var votes = new int[parts][][];
         var nanFlags = new int[parts][][];
@@ -192,7 +192,7 @@ internal sealed partial class ManagedExecutor<T>
         try
         {
             // Each layer votes right after its backward step (its output gradient is final then and is given back
-            // afterwards): threads take contiguous sample ranges, each with its own gradient buffers and counters.
+            // afterwards): threads take samples one at a time, each thread with its own gradient buffers and counters.
             var position = new int[_params.Length];
             Array.Fill(position, -1);
             for (var i = 0; i < parameters.Count; i++)
@@ -212,10 +212,12 @@ internal sealed partial class ManagedExecutor<T>
                     return;
                 }
 
+                // Threads take the next sample as they become free, so a thread the machine preempts does not hold up
+                // the layer (each sample's gradient and votes are the same whichever thread computes them).
+                var next = -1;
                 KernelParallel.For(parts, part =>
                 {
-                    var (start, end) = KernelParallel.Range(batch.Count, parts, part);
-                    for (var n = start; n < end; n++)
+                    for (int n; (n = Interlocked.Increment(ref next)) < batch.Count;)
                     {
                         op.ParameterGradients(w, n, grads[part], 1);
                         foreach (var p in voted)

@@ -1,8 +1,11 @@
+using GradSign.Backends.Managed.Kernels;
+
 namespace GradSign.Backends.Managed;
 
 /// <summary>
-/// Splits independent work items into contiguous ranges run on up to <c>degree</c> threads. Every item is computed
-/// by exactly the same code whatever the split, so results do not depend on the thread count.
+/// Splits independent work items into contiguous ranges run on up to <c>degree</c> threads
+/// (<see cref="KernelParallel.ForRanges"/>). Every item is computed by exactly the same code whatever the split, so
+/// results do not depend on the thread count.
 /// </summary>
 internal static class Parallelism
 {
@@ -16,14 +19,7 @@ internal static class Parallelism
     /// <param name="body">The work on a range [start, end).</param>
     public static void For(int degree, int count, long workPerItem, Action<int, int> body)
     {
-        var chunks = (int)Math.Min(degree, Math.Min(count, (count * workPerItem) / MinimumParallelWork));
-        if (chunks <= 1)
-        {
-            body(0, count);
-            return;
-        }
-
-        Parallel.For(0, chunks, new ParallelOptions { MaxDegreeOfParallelism = chunks }, i =>
-            body((int)((long)i * count / chunks), (int)((long)(i + 1) * count / chunks)));
+        var threads = (int)Math.Min(degree, Math.Min(count, (count * workPerItem) / MinimumParallelWork));
+        KernelParallel.ForRanges(count, Math.Max(threads, 1), body);
     }
 }

@@ -123,9 +123,8 @@ internal static class Conv2dBackwardData
 
                 if (batch >= threads)
                 {
-                    KernelParallel.For(threads, part =>
+                    KernelParallel.ForRanges(batch, threads, (start, end) =>
                     {
-                        var (start, end) = KernelParallel.Range(batch, threads, part);
                         var col = KernelScratch.Rent<T>(scratch, colSize);
                         try
                         {

@@ -122,9 +122,8 @@ internal static class Conv2dBackwardWeight
                 var chunkWorkspace = checked(layout.Workspace * chunk);
                 if (chunks >= threads)
                 {
-                    KernelParallel.For(threads, part =>
+                    KernelParallel.ForRanges(chunks, threads, (start, end) =>
                     {
-                        var (start, end) = KernelParallel.Range(chunks, threads, part);
                         var ws = chunkWorkspace > 0 ? KernelScratch.Rent<T>(scratch, chunkWorkspace) : null;
                         try
                         {

@@ -83,9 +83,8 @@ internal static unsafe class Conv2dBackwardWeightTaps
 
                 if (chunks >= threads)
                 {
-                    KernelParallel.For(threads, part =>
+                    KernelParallel.ForRanges(chunks, threads, (start, end) =>
                     {
-                        var (start, end) = KernelParallel.Range(chunks, threads, part);
                         var ws = KernelScratch.Rent<T>(scratch, workspace);
                         try
                         {

@@ -61,9 +61,8 @@ internal static unsafe class Conv3x3Winograd
                 var job = new Job<TVec, TOps>(g, plan, (nint)input, (nint)uPtr, (nint)bias, (nint)output, accumulate);
                 if (batch >= threads)
                 {
-                    KernelParallel.For(threads, part =>
+                    KernelParallel.ForRanges(batch, threads, (start, end) =>
                     {
-                        var (start, end) = KernelParallel.Range(batch, threads, part);
                         var ws = KernelScratch.Rent<float>(scratch, plan.Workspace);
                         try
                         {

@@ -55,9 +55,8 @@ internal static unsafe class Conv3x3WinogradWeight
                 var job = new Job<TVec, TOps>(g, plan, batch, (nint)input, (nint)gradOutput, (nint)parts, scratch);
                 if (chunks >= threads)
                 {
-                    KernelParallel.For(threads, part =>
+                    KernelParallel.ForRanges(chunks, threads, (start, end) =>
                     {
-                        var (start, end) = KernelParallel.Range(chunks, threads, part);
                         job.Chunks(start, end, 1);
                     });
                 }

@@ -56,9 +56,8 @@ internal static unsafe class ConvForwardCore
                 if (batch >= threads)
                 {
                     // Whole samples per thread: pad/im2col, GEMM and write-back stay in that core's cache.
-                    KernelParallel.For(threads, part =>
+                    KernelParallel.ForRanges(batch, threads, (start, end) =>
                     {
-                        var (start, end) = KernelParallel.Range(batch, threads, part);
                         var ws = layout.Workspace > 0 ? KernelScratch.Rent<T>(scratch, layout.Workspace) : null;
                         try
                         {

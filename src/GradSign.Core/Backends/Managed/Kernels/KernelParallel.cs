@@ -36,6 +36,30 @@ internal static class KernelParallel
         Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, body);
     }
 
+    /// <summary>Most ranges per thread <see cref="ForRanges"/> cuts.</summary>
+    public const int RangesPerThread = 4;
+
+    /// <summary>Runs <paramref name="body"/>(start, end) on <paramref name="threads"/> threads over contiguous ranges
+    /// of [0, <paramref name="count"/>) cut finer than one per thread (up to <see cref="RangesPerThread"/> each) and
+    /// handed out as threads become free, so that a thread the machine preempts leaves its remaining ranges to the
+    /// others instead of holding up the call; inline when there is one thread. Only for items computed independently
+    /// of each other (whole samples), so the cut changes no result.</summary>
+    public static void ForRanges(int count, int threads, Action<int, int> body)
+    {
+        var parts = Math.Min(count, threads * RangesPerThread);
+        if (threads <= 1 || parts <= 1)
+        {
+            body(0, count);
+            return;
+        }
+
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+        {
+            var (start, end) = Range(count, parts, part);
+            body(start, end);
+        });
+    }
+
     /// <summary>The <paramref name="part"/>-th of <paramref name="parts"/> near-equal contiguous ranges of [0, count),
     /// with interior boundaries rounded to multiples of <paramref name="granule"/>.</summary>
     public static (int Start, int End) Range(int count, int parts, int part, int granule = 1)
