@@ -1,7 +1,7 @@
 namespace GradSign.Backends.Managed.Kernels;
 
 /// <summary>
-/// Static work splitting for the kernels. Work is cut into contiguous index ranges whose results never depend on which
+/// Work splitting for the kernels. Work is cut into contiguous index ranges whose results never depend on which
 /// thread runs them or how many ranges there are (every output element is produced by exactly one range, with a fixed
 /// summation order), so results are bit-identical for any degree of parallelism.
 /// </summary>
