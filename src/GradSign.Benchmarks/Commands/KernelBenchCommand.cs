@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using GradSign.Backends.Managed;
 using GradSign.Backends.Managed.Kernels;
 using GradSign.Benchmarks.Kernels;
 
@@ -99,6 +100,12 @@ internal static class KernelBenchCommand
     {
         var buffers = new ConvBuffers<T>(shape);
         Report(shape, "forward", shape.Flops, reps, output, () => buffers.Forward(threads), cpuTime);
+        if (ReferenceRounding.Convolution<T>(shape.Geometry.ToGeometry(), shape.Batch) != default)
+        {
+            // What a network's value pass runs: the reference library's depth blocks, one more pass over the output each.
+            Report(shape, "forward-ref-order", shape.Flops, reps, output, () => buffers.ForwardReference(threads), cpuTime);
+        }
+
         if (Conv3x3Winograd.Applies<T>(shape.Geometry.ToGeometry()))
         {
             // GFLOP/s of the direct convolution's FLOPs: above the machine's peak means fewer multiplications.

@@ -1,4 +1,5 @@
 using System.Numerics;
+using GradSign.Backends.Managed;
 using GradSign.Backends.Managed.Kernels;
 using GradSign.Internal;
 
@@ -39,6 +40,10 @@ internal sealed class ConvBuffers<T>
     }
 
     public void Forward(int threads) => Conv2dForward.Run<T>(_g, _batch, _input, _weight, _bias, _output, false, threads);
+
+    /// <summary>The forward pass in the summation order a network's batch pass uses (<see cref="ReferenceRounding"/>:
+    /// oneDNN's 16-channel depth blocks for float32 batches of 3×3 convolutions).</summary>
+    public void ForwardReference(int threads) => Conv2dForward.Run<T>(_g, _batch, _input, _weight, _bias, _output, false, threads, ReferenceRounding.Convolution<T>(_g, _batch));
 
     /// <summary>The forward pass on Winograd F(2×2, 3×3) where it applies (what tangent passes use).</summary>
     public void ForwardWinograd(int threads) => Conv2dForward.Run<T>(_g, _batch, _input, _weight, _bias, _output, false, threads, algorithm: ConvAlgorithm.Winograd);
