@@ -62,18 +62,23 @@ internal readonly record struct ConvLayout(ConvLayoutKind Kind, int KDim, int Co
     }
 
     /// <summary>
-    /// The layout of a forward-style GEMM (<see cref="ConvForwardCore"/>): as <see cref="For"/>, except that a stride-1
-    /// convolution whose padded rows would waste at least a fifth of the columns (Wp − OW ≥ OW / 4: the 8×8 planes of
-    /// NAS-Bench-201's third stage, 25 %) takes an explicit im2col buffer instead. Its rows hold exactly OH·OW columns,
-    /// the GEMM writes straight into the output, and each output element is still one chain over the same taps in the
-    /// same order, so the results are the same bit for bit; the buffer costs one copy of K² rows per sample, far less
-    /// than the garbage columns. Other stride-1 convolutions with K = 2p + 1 share their side padding between
-    /// neighbouring rows (row stride W + p instead of W + 2p), which halves the garbage columns.
+    /// The layout of a forward-style GEMM (<see cref="ConvForwardCore"/>): as <see cref="For"/>, except that stride-1
+    /// convolutions with K = 2p + 1 share their side padding between neighbouring rows (row stride W + p instead of
+    /// W + 2p, the p zeros at the start of each row serving as the left padding of that row and the right padding of the
+    /// row above), which halves the garbage columns: 7 of 71 at 8×8 (NAS-Bench-201's third stage), 31 of 1,055 at
+    /// 32×32. A stride-1 convolution whose rows would still waste at least a fifth of the columns (row width − OW ≥
+    /// OW / 4: images 4 pixels wide or narrower, or kernels without shared padding) takes an explicit im2col buffer
+    /// instead. Its rows hold exactly OH·OW columns and the GEMM writes straight into the output. Every layout gives each
+    /// output element one chain over the same taps in the same order, so the results are the same bit for bit. (Judged by
+    /// the two-sided width, 8×8 would take im2col, whose 64 columns, 16-column remainder tile and copy of K² rows per
+    /// sample cost more than 7 garbage columns.)
     /// </summary>
     public static ConvLayout ForForward(in ConvGeometry g)
     {
         var layout = For(g);
-        if (layout.Kind == ConvLayoutKind.Padded && 4 * (layout.PaddedWidth - g.OutWidth) >= g.OutWidth)
+        var shares = layout.Kind == ConvLayoutKind.Padded && g.Padding > 0 && g.Kernel == (2 * g.Padding) + 1;
+        var rowWidth = shares ? g.Width + g.Padding : layout.PaddedWidth;
+        if (layout.Kind == ConvLayoutKind.Padded && 4 * (rowWidth - g.OutWidth) >= g.OutWidth)
         {
             // The im2col rows are expanded from the padded sample, kept after them in the workspace.
             var kDim = g.InChannels * g.Kernel * g.Kernel;
@@ -82,11 +87,10 @@ internal readonly record struct ConvLayout(ConvLayoutKind Kind, int KDim, int Co
                 checked((kDim * plane) + layout.PaddedImageSize), g.InChannels, g.Kernel);
         }
 
-        if (layout.Kind == ConvLayoutKind.Padded && g.Padding > 0 && g.Kernel == (2 * g.Padding) + 1)
+        if (shares)
         {
-            // Shared side padding: rows of Wq = W + p, the p zeros at the start of each row serving as the left padding
-            // of that row and the right padding of the row above (a tap past the right edge reads them), p trailing zeros
-            // after the last plane. One garbage column per p instead of 2p (see ConvPacking.PadImageShared).
+            // Shared side padding (a tap past the right edge reads the next row's leading zeros), p trailing zeros after
+            // the last plane. One garbage column per p instead of 2p (see ConvPacking.PadImageShared).
             int p = g.Padding, hp = g.Height + (2 * p), wq = g.Width + p;
             var image = checked((g.InChannels * hp * wq) + p);
             var ldc = g.OutHeight * wq;
