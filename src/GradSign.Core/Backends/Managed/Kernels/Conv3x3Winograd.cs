@@ -174,10 +174,10 @@ internal static unsafe class Conv3x3Winograd
             PaddedWidth = (2 * TilesWide) + 2;
             InBlocks = g.InChannels / L;
             InputSize = InBlocks * PaddedHeight * PaddedWidth * L;
-            VSize = 16 * InBlocks * PaddedTiles * L;
             // ξ strides of V and M are kept off multiples of 4 KiB: the transforms touch all 16 ξ of one tile, which would
             // otherwise fall into one L1 set.
             PaddedTiles += (PaddedTiles * L * sizeof(float)) % 4096 == 0 ? BlockedRowKernel.RowMultiple : 0;
+            VSize = 16 * InBlocks * PaddedTiles * L;
             MStride = (Tiles * g.OutChannels) + ((Tiles * g.OutChannels * sizeof(float)) % 4096 == 0 ? L : 0);
             MSize = 16 * MStride;
             Workspace = checked(InputSize + VSize + MSize + (g.OutHeight * g.OutWidth * g.OutChannels));

@@ -95,6 +95,7 @@ internal static class KernelTestData
             { 16, 1, 1, 16, 3, 1, 1, 2, false },   // Winograd: 1×1 image, one partial tile
             { 16, 3, 33, 16, 3, 1, 1, 1, true },   // Winograd: width past the 8-pixel transposes, bias
             { 16, 32, 32, 16, 3, 1, 1, 2, false }, // Winograd: NAS-Bench-201 stage 1
+            { 16, 24, 32, 16, 3, 1, 1, 2, false }, // Winograd: 192 tiles, a V stride on a 4 KiB multiple (padded by 24 rows)
             { 32, 5, 4, 16, 3, 1, 1, 20, true },   // Winograd weight gradient: two chunks, groups of several samples
         };
 
