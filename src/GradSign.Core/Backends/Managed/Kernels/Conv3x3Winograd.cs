@@ -208,8 +208,18 @@ internal static unsafe class Conv3x3Winograd
 
         public int Workspace { get; }
 
-        /// <summary>Zeroes the blocked input (its border stays zero: samples only write the interior) and V's padding rows.</summary>
-        public void ClearBorders(float* ws) => new Span<float>(ws, InputSize + VSize).Clear();
+        /// <summary>Zeroes the blocked input (its border stays zero: samples only write the interior) and V's padding rows
+        /// (rows Tiles to PaddedTiles of each of its 16·InBlocks blocks; the transforms write the others). Each work range
+        /// clears its own workspace, so clearing the whole of V would repeat a copy's worth of stores per range.</summary>
+        public void ClearBorders(float* ws)
+        {
+            new Span<float>(ws, InputSize).Clear();
+            var padding = (PaddedTiles - Tiles) * L;
+            for (var block = 0; block < 16 * InBlocks; block++)
+            {
+                new Span<float>(ws + InputSize + ((long)block * PaddedTiles * L) + ((long)Tiles * L), padding).Clear();
+            }
+        }
     }
 
     /// <summary>Per-call state shared read-only by the worker threads; pointers are pinned by the caller.</summary>

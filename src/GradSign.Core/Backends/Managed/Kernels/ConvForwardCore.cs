@@ -55,7 +55,7 @@ internal static unsafe class ConvForwardCore
                 var job = new Job<T, TVec, TOps>(g, layout, (nint)input, (nint)packedA, (nint)bias, (nint)output, (nint)offsetsPtr, accumulate, (nint)endsPtr, blockEnds.Length);
                 if (batch >= threads)
                 {
-                    // Whole samples per thread: pad/im2col, GEMM and write-back stay in that core's cache.
+                    // Ranges of whole samples: pad/im2col, GEMM and write-back of a sample stay in one core's cache.
                     KernelParallel.ForRanges(batch, threads, (start, end) =>
                     {
                         var ws = layout.Workspace > 0 ? KernelScratch.Rent<T>(scratch, layout.Workspace) : null;
