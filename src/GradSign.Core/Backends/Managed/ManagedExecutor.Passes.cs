@@ -147,7 +147,7 @@ internal sealed partial class ManagedExecutor<T>
                 if (sets == 2 && n + 1 < batch.Count)
                 {
                     var first = n;
-                    Parallel.Invoke(() => Compute(first, 0), () => Compute(first + 1, 1));
+                    KernelParallel.For(2, set => Compute(first + set, set));
                 }
                 else
                 {

@@ -24,7 +24,8 @@ internal static class KernelParallel
         return maxDegreeOfParallelism <= 0 ? cores : Math.Min(cores, maxDegreeOfParallelism);
     }
 
-    /// <summary>Runs <paramref name="body"/>(part) for part in [0, parts); inline when there is one part.</summary>
+    /// <summary>Runs <paramref name="body"/>(part) for part in [0, parts); inline when there is one part. Calls run on the
+    /// process's <see cref="KernelWorkers"/> team, or on the thread pool when the team is held by another call.</summary>
     public static void For(int parts, Action<int> body)
     {
         if (parts <= 1)
@@ -33,7 +34,10 @@ internal static class KernelParallel
             return;
         }
 
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, body);
+        if (KernelWorkers.Shared?.TryRun(parts, parts, body) != true)
+        {
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, body);
+        }
     }
 
     /// <summary>Most ranges per thread <see cref="ForRanges"/> cuts.</summary>
@@ -53,11 +57,16 @@ internal static class KernelParallel
             return;
         }
 
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, part =>
+        void Part(int part)
         {
             var (start, end) = Range(count, parts, part);
             body(start, end);
-        });
+        }
+
+        if (KernelWorkers.Shared?.TryRun(parts, threads, Part) != true)
+        {
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, Part);
+        }
     }
 
     /// <summary>The <paramref name="part"/>-th of <paramref name="parts"/> near-equal contiguous ranges of [0, count),
