@@ -17,11 +17,13 @@ namespace GradSign.Cli.Studies;
 /// <param name="MeanSeconds">Mean wall time per cell.</param>
 /// <param name="PublishedAbsSpearman">zero-cost-nas's |ρ| on all 15,625 cells, when published.</param>
 /// <param name="ZcColumn">The NAS-Bench-Suite-Zero column compared, when there is one.</param>
-/// <param name="ZcSpearman">Spearman ρ of that published score against the target on the same cells (its NaNs omitted).</param>
-/// <param name="ZcAgreement">Spearman ρ between our score and the published score on the same cells.</param>
+/// <param name="SpearmanOnZcCells">Our Spearman ρ against the target on only the cells that have a published score, the
+/// cells <paramref name="ZcSpearman"/> covers (NAS-Bench-Suite-Zero has none for NAS-Bench-201's cells with a dead edge).</param>
+/// <param name="ZcSpearman">Spearman ρ of that published score against the target on the same rows (its NaNs omitted).</param>
+/// <param name="ZcAgreement">Spearman ρ between our score and the published score on the same rows.</param>
 internal sealed record ProxySummary(
     string ProxyId, int N, double Spearman, double Kendall, (double Lo, double Hi) SpearmanCi, (double Lo, double Hi) KendallCi,
-    double MeanSeconds, double? PublishedAbsSpearman, string? ZcColumn, double? ZcSpearman, double? ZcAgreement)
+    double MeanSeconds, double? PublishedAbsSpearman, string? ZcColumn, double? SpearmanOnZcCells, double? ZcSpearman, double? ZcAgreement)
 {
     /// <summary>For an ensemble: its members (whose columns it aggregates); null for a single proxy.</summary>
     public IReadOnlyList<string>? Members { get; init; }
@@ -73,10 +75,12 @@ internal static class StudySummary
             var meanSeconds = rows.Count > 0 ? rows.Average(r => r.Seconds[p]) : double.NaN;
 
             var zcColumn = table.PublishedScoreColumn(dataset, id);
-            double? zcSpearman = null, zcAgreement = null;
+            double? onZcCells = null, zcSpearman = null, zcAgreement = null;
             if (zcColumn is not null)
             {
                 var zc = rows.Select(r => table.Value(r.Index, zcColumn)).ToArray();
+                var scoreWhereZc = score.Zip(zc, (s, z) => double.IsNaN(z) ? double.NaN : s).ToArray();
+                onZcCells = StudyStatistics.Spearman(scoreWhereZc, target);
                 zcSpearman = StudyStatistics.Spearman(zc, target);
                 zcAgreement = StudyStatistics.Spearman(score, zc);
             }
@@ -92,6 +96,7 @@ internal static class StudySummary
                 meanSeconds,
                 table.PublishedAbsSpearman(dataset, id),
                 zcColumn,
+                onZcCells,
                 zcSpearman,
                 zcAgreement));
         }
@@ -114,6 +119,7 @@ internal static class StudySummary
                 StudyStatistics.SpearmanInterval(score, target, bootstrapSamples, seed, cancellationToken),
                 StudyStatistics.KendallInterval(score, target, bootstrapSamples, seed, cancellationToken),
                 columns.Sum(c => rows.Count > 0 ? rows.Average(r => r.Seconds[c]) : double.NaN),
+                null,
                 null,
                 null,
                 null,
@@ -169,7 +175,7 @@ internal static class StudySummary
         console.Profile.Width = 240;
         var table = new Table().Border(TableBorder.Markdown);
         // "\|" is a literal pipe inside a Markdown table cell; a bare "|ρ|" would split the header into 12 cells.
-        foreach (var header in new[] { "proxy", "n", "Spearman ρ", "95% CI", "Kendall τ", "95% CI", "s/cell", "published \\|ρ\\|", "zc_* ρ", "ρ(ours, zc_*)" })
+        foreach (var header in new[] { "proxy", "n", "Spearman ρ", "95% CI", "Kendall τ", "95% CI", "s/cell", "published \\|ρ\\|", "ρ on zc_* cells", "zc_* ρ", "ρ(ours, zc_*)" })
         {
             table.AddColumn(new TableColumn(Markup.Escape(header)));
         }
@@ -180,7 +186,8 @@ internal static class StudySummary
             string[] cells =
             [
                 p.ProxyId, p.N.ToString(CultureInfo.InvariantCulture), F(p.Spearman), Ci(p.SpearmanCi), F(p.Kendall), Ci(p.KendallCi),
-                p.MeanSeconds.ToString("0.###", CultureInfo.InvariantCulture), F(p.PublishedAbsSpearman), F(p.ZcSpearman), F(p.ZcAgreement),
+                p.MeanSeconds.ToString("0.###", CultureInfo.InvariantCulture), F(p.PublishedAbsSpearman), F(p.SpearmanOnZcCells), F(p.ZcSpearman),
+                F(p.ZcAgreement),
             ];
             table.AddRow(cells.Select(c => (Spectre.Console.Rendering.IRenderable)new Text(c)));
         }
@@ -205,7 +212,7 @@ internal static class StudySummary
 
     /// <summary>
     /// Writes <c>{"space":…,"target":…,"dataset":…,"n":…,"bootstrap":…,"proxies":{"id":{"spearman":…,"kendall":…,"spearman_ci":[lo,hi],
-    /// "kendall_ci":[lo,hi],"mean_seconds":…,"published_abs_spearman":…,"zc_column":…,"zc_spearman":…,"zc_agreement_spearman":…,"n":…}}}</c>;
+    /// "kendall_ci":[lo,hi],"mean_seconds":…,"published_abs_spearman":…,"zc_column":…,"spearman_on_zc_cells":…,"zc_spearman":…,"zc_agreement_spearman":…,"n":…}}}</c>;
     /// an undefined number is <c>"NaN"</c> (an infinity <c>"Infinity"</c>), a value that does not exist (nothing published,
     /// no <c>zc_*</c> column) is <c>null</c> — see <see cref="Commands.CliJson"/>.
     /// </summary>
@@ -243,6 +250,7 @@ internal static class StudySummary
                 json.WriteString("zc_column", p.ZcColumn);
             }
 
+            Number(json, "spearman_on_zc_cells", p.SpearmanOnZcCells);
             Number(json, "zc_spearman", p.ZcSpearman);
             Number(json, "zc_agreement_spearman", p.ZcAgreement);
             json.WriteNumber("n", p.N);

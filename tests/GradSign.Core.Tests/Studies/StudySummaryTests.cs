@@ -66,7 +66,23 @@ public class StudySummaryTests
         var synflow = report.Proxies[0];
         Assert.Equal(1.0, synflow.ZcAgreement!.Value, 12);
         Assert.Equal(synflow.Spearman, synflow.ZcSpearman!.Value, 12);
+        Assert.Equal(synflow.Spearman, synflow.SpearmanOnZcCells!.Value, 12);
         Assert.Equal(32, synflow.N);
+    }
+
+    [Fact]
+    public void Compute_SpearmanOnZcCells_LeavesOutTheCellsWithoutAPublishedScore()
+    {
+        using var dir = new TempDirectory();
+        var table = Table(dir);
+        const int N = 40;
+        // ours follows the target where a published score exists and runs against it on the other cells (every 5th)
+        var report = StudySummary.Compute(Schema, Rows(table, N, i => i % 5 == 0 ? -i : i, i => i), table, DatasetKind.Cifar10, 0, 1);
+        var synflow = report.Proxies[0];
+        Assert.Equal(N, synflow.N);
+        Assert.True(synflow.Spearman < 0.9, $"ρ on all cells {synflow.Spearman}");
+        Assert.Equal(1.0, synflow.SpearmanOnZcCells!.Value, 12);
+        Assert.Null(report.Proxies[1].SpearmanOnZcCells);
     }
 
     [Fact]
@@ -83,7 +99,7 @@ public class StudySummaryTests
         Assert.Equal("cifar10valid_split_test", root.GetProperty("target").GetString());
         Assert.Equal(12, root.GetProperty("n").GetInt32());
         var synflow = root.GetProperty("proxies").GetProperty("synflow");
-        foreach (var key in new[] { "spearman", "kendall", "mean_seconds", "published_abs_spearman", "zc_spearman" })
+        foreach (var key in new[] { "spearman", "kendall", "mean_seconds", "published_abs_spearman", "spearman_on_zc_cells", "zc_spearman" })
         {
             Assert.Equal(JsonValueKind.Number, synflow.GetProperty(key).ValueKind);
         }
@@ -123,7 +139,7 @@ public class StudySummaryTests
         // Cells are separated by pipes that are not escaped (GitHub Markdown reads "\|" as a literal pipe).
         static int Cells(string line) => System.Text.RegularExpressions.Regex.Matches(line.Trim(), @"(?<!\\)\|").Count - 1;
         Assert.All(lines, l => Assert.Equal(Cells(lines[1]), Cells(l)));
-        Assert.Equal(10, Cells(lines[0]));
+        Assert.Equal(11, Cells(lines[0]));
     }
 
     [Fact]
