@@ -21,11 +21,19 @@ internal sealed class NaswotKernel
     private ulong[] _lastBits = [];
     private int _lastUnits = -1;
 
+    /// <summary>Below this many word comparisons (~50 µs) the Hamming distances stay on the calling thread.</summary>
+    private const long MinimumParallelWords = 1L << 17;
+
+    private readonly int _maxDegreeOfParallelism;
+
     /// <summary>An all-zero kernel for <paramref name="count"/> samples.</summary>
-    public NaswotKernel(int count)
+    /// <param name="count">Samples.</param>
+    /// <param name="maxDegreeOfParallelism">Most threads the Hamming distances of one ReLU may use (−1: all cores).</param>
+    public NaswotKernel(int count, int maxDegreeOfParallelism = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         Count = count;
+        _maxDegreeOfParallelism = maxDegreeOfParallelism;
         _k = new long[count * count];
         _hamming = new long[count * count];
     }
@@ -68,7 +76,6 @@ internal sealed class NaswotKernel
         // their Hamming distances are computed once and reused (an exact comparison of the codes decides).
         if (units != _lastUnits || bits.Length != _lastBits.Length || !bits.SequenceEqual(_lastBits))
         {
-            Hamming(bits, wordsPerSample, _hamming);
             if (_lastBits.Length != bits.Length)
             {
                 _lastBits = new ulong[bits.Length];
@@ -76,6 +83,7 @@ internal sealed class NaswotKernel
 
             bits.CopyTo(_lastBits);
             _lastUnits = units;
+            Hamming(_lastBits, wordsPerSample, _hamming);
         }
 
         for (var i = 0; i < Count; i++)
@@ -91,12 +99,44 @@ internal sealed class NaswotKernel
     }
 
     /// <summary>
-    /// <c>hamming[i·Count + j] = Σ_w PopCount(c_i[w] ^ c_j[w])</c> for every pair i &lt; j. Four samples j share each
+    /// <c>hamming[i·Count + j] = Σ_w PopCount(c_i[w] ^ c_j[w])</c> for every pair i &lt; j. With several threads, rows i
+    /// go out in contiguous ranges of about equal pair counts (row i has Count − 1 − i pairs); integer sums, so the
+    /// result does not depend on the split.
+    /// </summary>
+    private void Hamming(ulong[] bits, int words, long[] hamming)
+    {
+        var pairs = (long)Count * (Count - 1) / 2;
+        var threads = _maxDegreeOfParallelism <= 0 ? Environment.ProcessorCount : Math.Min(_maxDegreeOfParallelism, Environment.ProcessorCount);
+        if (threads <= 1 || pairs * words < MinimumParallelWords)
+        {
+            HammingRows(bits, words, hamming, 0, Count);
+            return;
+        }
+
+        // Part p ends at the first row where the pairs before it reach (p + 1)/parts of all pairs.
+        var parts = threads * 2;
+        var ends = new int[parts];
+        long before = 0;
+        for (int i = 0, p = 0; i < Count; i++)
+        {
+            before += Count - 1 - i;
+            while (p < parts && before * parts >= pairs * (p + 1))
+            {
+                ends[p++] = i + 1;
+            }
+        }
+
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads },
+            p => HammingRows(bits, words, hamming, p == 0 ? 0 : ends[p - 1], ends[p]));
+    }
+
+    /// <summary>
+    /// Rows [<paramref name="first"/>, <paramref name="end"/>) of <see cref="Hamming"/>. Four samples j share each
     /// load of c_i's word (four independent popcount chains). Scalar equivalent: the pair loop with one chain.
     /// </summary>
-    private void Hamming(ReadOnlySpan<ulong> bits, int words, long[] hamming)
+    private void HammingRows(ReadOnlySpan<ulong> bits, int words, long[] hamming, int first, int end)
     {
-        for (var i = 0; i < Count; i++)
+        for (var i = first; i < end; i++)
         {
             var a = bits.Slice(i * words, words);
             var j = i + 1;

@@ -373,7 +373,10 @@ internal sealed partial class ManagedExecutor<T>
             var codes = CodeBuffer(input, words * batch.Count);
             if (packed.Add(input))
             {
-                ReluCodePack.Run<T>(w.Values[_slotOf[i]], batch.Count, units, words, codes);
+                // Samples are packed independently (whole words each), so ranges of samples can go to the threads.
+                var values = w.Values[_slotOf[i]];
+                Parallelism.For(w.Degree, batch.Count, units, (s, e) => ReluCodePack.Run<T>(
+                    values.AsSpan(s * units, (e - s) * units), e - s, units, words, codes.AsSpan(s * words, (e - s) * words)));
             }
 
             handler(new ReluCodeBlock(i, units, words, codes));
