@@ -53,7 +53,8 @@ public class KernelParallelTests
         Assert.Equal([(0, 10, caller)], calls);
     }
 
-    private static void InterlockedMax(ref int target, int value)
+    /// <summary>Raises <paramref name="target"/> to <paramref name="value"/> if that is higher (the most ranges seen at once).</summary>
+    internal static void InterlockedMax(ref int target, int value)
     {
         int seen;
         while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)

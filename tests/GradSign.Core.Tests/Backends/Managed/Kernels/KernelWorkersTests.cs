@@ -26,7 +26,7 @@ public class KernelWorkersTests
             var mostRunning = 0;
             var ran = team.TryRun(parts, threads, part =>
             {
-                InterlockedMax(ref mostRunning, Interlocked.Increment(ref running));
+                KernelParallelTests.InterlockedMax(ref mostRunning, Interlocked.Increment(ref running));
                 Interlocked.Increment(ref hits[part]);
                 Thread.SpinWait(200);
                 Interlocked.Decrement(ref running);
@@ -121,14 +121,6 @@ public class KernelWorkersTests
         foreach (var h in hits)
         {
             Assert.Equal(1, h);
-        }
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        int seen;
-        while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
-        {
         }
     }
 }
