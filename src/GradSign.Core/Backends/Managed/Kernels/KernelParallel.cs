@@ -34,10 +34,7 @@ internal static class KernelParallel
             return;
         }
 
-        if (KernelWorkers.Shared?.TryRun(parts, parts, body) != true)
-        {
-            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, body);
-        }
+        Run(parts, parts, body);
     }
 
     /// <summary>Most ranges per thread <see cref="ForRanges"/> cuts.</summary>
@@ -63,9 +60,16 @@ internal static class KernelParallel
             body(start, end);
         }
 
-        if (KernelWorkers.Shared?.TryRun(parts, threads, Part) != true)
+        Run(parts, threads, Part);
+    }
+
+    /// <summary>Parts [0, <paramref name="parts"/>) on up to <paramref name="threads"/> threads: the process's
+    /// <see cref="KernelWorkers"/> team, or the thread pool when the team is held by another call.</summary>
+    private static void Run(int parts, int threads, Action<int> body)
+    {
+        if (KernelWorkers.Shared?.TryRun(parts, threads, body) != true)
         {
-            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, Part);
+            Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads }, body);
         }
     }
 
