@@ -30,7 +30,7 @@ internal sealed partial class TorchExecutor : INetworkExecutor
         Options = options;
         _device = device;
         _dtype = options.Precision == Precision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        _threads = options.MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism;
+        _threads = options.ThreadCount;
         _perSample = perSample;
         _perSampleBytes = perSampleBytes;
         _channelsLast = channelsLast;

@@ -79,11 +79,6 @@ public sealed class TorchSharpBackend : ITensorBackend
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxDegreeOfParallelism is 0 or < -1)
-        {
-            throw new ArgumentException($"MaxDegreeOfParallelism must be positive or -1; got {options.MaxDegreeOfParallelism}.", nameof(options));
-        }
-
         if (options.Precision is not (Precision.Float32 or Precision.Float64))
         {
             throw new ArgumentException($"Unknown precision {options.Precision}.", nameof(options));

@@ -55,6 +55,11 @@ public sealed record ExecutionOptions
     /// <exception cref="ArgumentOutOfRangeException">0 or below −1.</exception>
     public int MaxDegreeOfParallelism { get; init => field = CheckParallelism(value, nameof(MaxDegreeOfParallelism)); } = -1;
 
+    /// <summary>The threads <see cref="MaxDegreeOfParallelism"/> allows on this machine, for backends to size their work
+    /// by: every core for −1, else the value capped at <see cref="Environment.ProcessorCount"/> (threads beyond the
+    /// cores only contend for them).</summary>
+    public int ThreadCount => MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : Math.Min(MaxDegreeOfParallelism, Environment.ProcessorCount);
+
     /// <summary>Checks a degree of parallelism: positive, or −1 for all cores.</summary>
     /// <param name="value">The value.</param>
     /// <param name="name">The name to report.</param>

@@ -24,16 +24,18 @@ internal sealed class NaswotKernel
     /// <summary>Below this many word comparisons (~50 µs) the Hamming distances stay on the calling thread.</summary>
     private const long MinimumParallelWords = 1L << 17;
 
-    private readonly int _maxDegreeOfParallelism;
+    private readonly int _threads;
 
     /// <summary>An all-zero kernel for <paramref name="count"/> samples.</summary>
     /// <param name="count">Samples.</param>
-    /// <param name="maxDegreeOfParallelism">Most threads the Hamming distances of one ReLU may use (−1: all cores).</param>
-    public NaswotKernel(int count, int maxDegreeOfParallelism = 1)
+    /// <param name="threads">Threads the Hamming distances of one ReLU may use (the network's
+    /// <see cref="Backends.ExecutionOptions.ThreadCount"/>).</param>
+    public NaswotKernel(int count, int threads = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
         Count = count;
-        _maxDegreeOfParallelism = maxDegreeOfParallelism;
+        _threads = threads;
         _k = new long[count * count];
         _hamming = new long[count * count];
     }
@@ -106,15 +108,14 @@ internal sealed class NaswotKernel
     private void Hamming(ulong[] bits, int words, long[] hamming)
     {
         var pairs = (long)Count * (Count - 1) / 2;
-        var threads = _maxDegreeOfParallelism <= 0 ? Environment.ProcessorCount : Math.Min(_maxDegreeOfParallelism, Environment.ProcessorCount);
-        if (threads <= 1 || pairs * words < MinimumParallelWords)
+        if (_threads == 1 || pairs * words < MinimumParallelWords)
         {
             HammingRows(bits, words, hamming, 0, Count);
             return;
         }
 
         // Part p ends at the first row where the pairs before it reach (p + 1)/parts of all pairs.
-        var parts = threads * 2;
+        var parts = _threads * 2;
         var ends = new int[parts];
         long before = 0;
         for (int i = 0, p = 0; i < Count; i++)
@@ -126,7 +127,7 @@ internal sealed class NaswotKernel
             }
         }
 
-        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = threads },
+        Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = _threads },
             p => HammingRows(bits, words, hamming, p == 0 ? 0 : ends[p - 1], ends[p]));
     }
 

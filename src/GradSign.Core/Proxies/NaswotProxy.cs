@@ -71,7 +71,7 @@ public sealed class NaswotProxy : IZeroCostProxy, ISharedPassProxy
     private NaswotKernel Accumulate(INetworkExecutor network, Batch batch)
     {
         var spec = network.Spec;
-        var kernel = new NaswotKernel(batch.Count, network.Options.MaxDegreeOfParallelism);
+        var kernel = new NaswotKernel(batch.Count, network.Options.ThreadCount);
         var rule = Options.Multiplicity;
         network.ReluCodes(batch, (in ReluCodeBlock block) =>
         {

@@ -37,13 +37,13 @@ public class NaswotKernelTests
     [InlineData(16, 300, 1)]
     [InlineData(9, 1100, 1)]
     [InlineData(6, 512, 3)]
-    [InlineData(65, 4109, 1, -1)] // enough pairs × words for the threads: rows split by pair count
+    [InlineData(65, 4109, 1, 2)] // enough pairs × words for the threads: rows split by pair count
     [InlineData(67, 4200, 2, 3)]
-    public void Add_RandomCodes_EqualsDenseDefinition(int count, int units, int multiplicity, int maxDegreeOfParallelism = 1)
+    public void Add_RandomCodes_EqualsDenseDefinition(int count, int units, int multiplicity, int threads = 1)
     {
         var rng = new Random(count * 1000 + units); // test data only
         var codes = Enumerable.Range(0, count).Select(_ => Enumerable.Range(0, units).Select(_ => rng.Next(2) == 1).ToArray()).ToArray();
-        var kernel = new NaswotKernel(count, maxDegreeOfParallelism);
+        var kernel = new NaswotKernel(count, threads);
         kernel.Add(Pack(codes, units), units, (units + 63) / 64, multiplicity);
 
         for (var i = 0; i < count; i++)

@@ -27,16 +27,6 @@ public sealed class ReferenceBackend : ITensorBackend
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.MaxDegreeOfParallelism is 0 or < -1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options.MaxDegreeOfParallelism, "MaxDegreeOfParallelism must be -1 (all cores) or positive.");
-        }
-
-        if (!Enum.IsDefined(options.Precision) || !Enum.IsDefined(options.BatchNormMode) || !Enum.IsDefined(options.ParameterTransform))
-        {
-            throw new ArgumentOutOfRangeException(nameof(options), options, "Unknown precision, BatchNorm mode or parameter transform.");
-        }
-
         var parameters = new double[weights.Spec.Parameters.Count][];
         for (var i = 0; i < parameters.Length; i++)
         {

@@ -53,7 +53,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         _held = new HeldPass(pool);
         Spec = weights.Spec;
         Options = options;
-        _degree = options.MaxDegreeOfParallelism == -1 ? Environment.ProcessorCount : options.MaxDegreeOfParallelism;
+        _degree = options.ThreadCount;
         _params = new T[Spec.Parameters.Count][];
         for (var i = 0; i < _params.Length; i++)
         {
