@@ -44,6 +44,22 @@ public sealed class GradSignProxy : IZeroCostProxy, ISharedPassProxy
     }
 
     ProxyScore ISharedPassProxy.ComputeOn(INetworkExecutor network, NetworkWeights weights, Batch batch, CancellationToken cancellationToken)
+        => ScoreOf(CountVotes(network, weights, batch, cancellationToken));
+
+    /// <summary>This proxy's score from a vote pass (the sum and the mean of one network share it).</summary>
+    internal ProxyScore ScoreOf(SignVotes votes)
+    {
+        var value = Options.Aggregation switch
+        {
+            GradSignAggregation.Mean => votes.Counted == 0 ? double.NaN : (double)votes.Total / votes.Counted,
+            _ => votes.Total,
+        };
+        return new ProxyScore(Id, value, [.. votes.PerLayer]);
+    }
+
+    /// <summary>One per-sample pass: <c>|Σ_i sign|</c> summed over every scored weight and per scored tensor, and the
+    /// number of weights a mean divides by.</summary>
+    internal static SignVotes CountVotes(INetworkExecutor network, NetworkWeights weights, Batch batch, CancellationToken cancellationToken)
     {
         var scored = ScoredTensors.Indices(weights.Spec);
         var perLayer = new double[scored.Length];
@@ -64,12 +80,12 @@ public sealed class GradSignProxy : IZeroCostProxy, ISharedPassProxy
 
         // np.nanmean runs over the reference network's weights: those it instantiates but never executes have zero
         // gradients (no vote, never NaN) and still count.
-        var counted = kept + weights.Spec.UnexecutedScoredElements;
-        var value = Options.Aggregation switch
-        {
-            GradSignAggregation.Mean => counted == 0 ? double.NaN : (double)total / counted,
-            _ => total,
-        };
-        return new ProxyScore(Id, value, perLayer);
+        return new SignVotes(total, kept + weights.Spec.UnexecutedScoredElements, perLayer);
     }
+
+    /// <summary>What a vote pass counts.</summary>
+    /// <param name="Total"><c>Σ_k |Σ_i sign(g_ik)|</c> over the scored weights whose gradients are never NaN.</param>
+    /// <param name="Counted">The weights a mean divides by.</param>
+    /// <param name="PerLayer">The total per scored tensor.</param>
+    internal readonly record struct SignVotes(long Total, long Counted, double[] PerLayer);
 }

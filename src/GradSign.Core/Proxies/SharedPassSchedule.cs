@@ -94,13 +94,26 @@ internal static class SharedPassSchedule
             clock.Restart();
         }
 
-        var others = group.Where(i => members[i] is not IGradientReductionProxy).OrderBy(i => ((ISharedPassProxy)members[i]).RunsPerSamplePasses);
+        var others = group.Where(i => members[i] is not (IGradientReductionProxy or GradSignProxy)).OrderBy(i => ((ISharedPassProxy)members[i]).RunsPerSamplePasses);
         foreach (var i in others)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var score = ((ISharedPassProxy)members[i]).ComputeOn(network, weights, batch, cancellationToken);
             completed(i, score with { Elapsed = clock.Elapsed });
             clock.Restart();
+        }
+
+        // GradSign's sum and mean count the same votes: one per-sample pass (so last, after the members that share the
+        // batch-statistics forward) for both.
+        var voters = group.Where(i => members[i] is GradSignProxy).ToArray();
+        if (voters.Length > 0)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var votes = GradSignProxy.CountVotes(network, weights, batch, cancellationToken);
+            for (var k = 0; k < voters.Length; k++)
+            {
+                completed(voters[k], ((GradSignProxy)members[voters[k]]).ScoreOf(votes) with { Elapsed = k == 0 ? clock.Elapsed : TimeSpan.Zero });
+            }
         }
     }
 }

@@ -48,6 +48,28 @@ public sealed class ProxyEnsembleTests
     }
 
     [Fact]
+    public void ComputeMembers_GradSignSumAndMean_ShareOneVotePass()
+    {
+        var (weights, batch) = Network("|nor_conv_3x3~0|+|none~0|nor_conv_1x1~1|+|skip_connect~0|none~1|nor_conv_3x3~2|", 7);
+        var backend = new CountingBackend(new ManagedBackend());
+        GradSignProxy sum = new(), mean = new(new GradSignOptions { Aggregation = GradSignAggregation.Mean });
+        var results = new ProxyEnsemble("e", RankAggregationMethod.MeanRank, [mean, new NaswotProxy(), sum]).ComputeMembers(weights, batch, new ProxyContext(backend));
+
+        Assert.Equal(1, backend.VotePasses);
+        var context = new ProxyContext(new ManagedBackend());
+        foreach (var (proxy, result) in new[] { (mean, results[0]), (sum, results[2]) })
+        {
+            var alone = proxy.Compute(weights, batch, context);
+            Assert.Equal(alone.ProxyId, result.ProxyId);
+            Assert.Equal(alone.Value, result.Value);
+            Assert.Equal(alone.PerLayer, result.PerLayer);
+        }
+
+        Assert.NotEqual(results[0].Value, results[2].Value);
+        Assert.NotSame(results[0].PerLayer, results[2].PerLayer);
+    }
+
+    [Fact]
     public void Compute_ValueIsNaN_MembersCarryTheScores()
     {
         var (weights, batch) = Network("|nor_conv_3x3~0|+|nor_conv_3x3~0|none~1|+|skip_connect~0|none~1|nor_conv_1x1~2|", 7);
@@ -156,6 +178,8 @@ public sealed class ProxyEnsembleTests
 
         public int ArrayBackwards { get; set; }
 
+        public int VotePasses { get; set; }
+
         public string Name => inner.Name;
 
         public BackendCapabilities Capabilities => inner.Capabilities;
@@ -191,7 +215,10 @@ public sealed class ProxyEnsembleTests
             public void PerSampleGradients(Batch batch, PerSampleGradientHandler handler, CancellationToken cancellationToken = default) => e.PerSampleGradients(batch, handler, cancellationToken);
 
             public void PerSampleGradientSignVotes(Batch batch, IReadOnlyList<int> parameters, SignVoteHandler handler, CancellationToken cancellationToken = default)
-                => e.PerSampleGradientSignVotes(batch, parameters, handler, cancellationToken);
+            {
+                owner.VotePasses++;
+                e.PerSampleGradientSignVotes(batch, parameters, handler, cancellationToken);
+            }
 
             public double[][] HessianVectorProduct(Batch batch, Objective objective, IReadOnlyList<double[]?> vector) => e.HessianVectorProduct(batch, objective, vector);
 
