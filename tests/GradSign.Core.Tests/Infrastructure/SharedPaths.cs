@@ -20,6 +20,9 @@ public static class SharedPaths
     /// <summary>tests/GradSign.Core.Tests/Fixtures/nb101_random: oracle fixtures kept in the repository (tools/nb101_random_fixtures.py).</summary>
     public static string RandomNb101Fixtures => Path.Combine(RepositoryRoot, "tests", "GradSign.Core.Tests", "Fixtures", "nb101_random");
 
+    /// <summary>tests/GradSign.Core.Tests/Fixtures/nb201_dead_edge: oracle fixtures of NAS-Bench-201 cells with dead edges and zero-input convolutions, kept in the repository.</summary>
+    public static string DeadEdgeNb201Fixtures => Path.Combine(RepositoryRoot, "tests", "GradSign.Core.Tests", "Fixtures", "nb201_dead_edge");
+
     /// <summary>The data folder: GRADSIGN_DATA, else ../shared/data beside the repository root; null when absent.</summary>
     public static string? Data => DataFolder.TryResolve() ?? (Directory.Exists(Path.Combine(Shared, "data")) ? Path.Combine(Shared, "data") : null);
 
