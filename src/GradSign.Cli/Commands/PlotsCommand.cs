@@ -9,12 +9,13 @@ using GradSign.Statistics;
 namespace GradSign.Cli.Commands;
 
 /// <summary>
-/// <c>gradsign plots --out DIR [--name PREFIX] [--vote A,B,…] [--summary FILE] FILE…</c>: the figures of a correlation study
+/// <c>gradsign plots --out DIR [--name PREFIX] [--vote A,B,…] [--target COLUMN] [--summary FILE] FILE…</c>: the figures of a correlation study
 /// (<see cref="StudyPlots"/>) and its summary table from its results files (the shards of one study, merged in memory;
 /// <c>.csv.gz</c> read as is) and the cells of the space their settings record (NAS-Bench-201's table or the
 /// NAS-Bench-101 sample), so the figures and numbers in the documentation are regenerated from the committed result
 /// files by one command. Ensembles get a line where the results hold all their members' columns: the registered ones,
-/// and a mean-rank and a log-rank line for each <c>--vote</c> set.
+/// and a mean-rank and a log-rank line for each <c>--vote</c> set. <c>--target</c> correlates the same scores with another
+/// accuracy column of the table instead of the one the results hold (as <c>correlate --target</c> would have).
 /// </summary>
 internal static class PlotsCommand
 {
@@ -29,12 +30,13 @@ internal static class PlotsCommand
             Description = "Comma-separated proxy columns to combine by mean rank and by Σ log(rank/n), one line each (may repeat)",
             AllowMultipleArgumentsPerToken = false,
         };
+        var target = new Option<string?>("--target") { Description = "Accuracy column of the benchmark table to correlate with instead of the results' own (e.g. cifar10_test)" };
         var summary = new Option<string?>("--summary") { Description = "Also write the summary as JSON to this file" };
         var json = CommonOptions.Json();
         var data = CommonOptions.Data();
         var command = new Command("plots", "Draw a correlation study's figures (score vs accuracy, rank vs rank, ρ per proxy) and print its summary, from its results files")
         {
-            inputs, output, name, bootstrap, votes, summary, json, data,
+            inputs, output, name, bootstrap, votes, target, summary, json, data,
         };
         command.SetAction(parse =>
         {
@@ -60,6 +62,11 @@ internal static class PlotsCommand
             var dataset = DatasetKinds.Parse(settings.Values.GetValueOrDefault("dataset") ?? throw new InvalidDataException("The results' settings name no dataset."));
             var space = StudyTables.Parse(settings.Values.GetValueOrDefault("space") ?? throw new InvalidDataException("The results' settings name no space."));
             var table = StudyTables.Load(space, CliDataFolder.Resolve(parse.GetValue(data)));
+            if (parse.GetValue(target) is { } column && column != schema.Target)
+            {
+                (schema, rows) = Retarget(schema, rows, table, column);
+            }
+
             var seed = ulong.Parse(settings.Values.GetValueOrDefault("seed") ?? "42", System.Globalization.CultureInfo.InvariantCulture);
             var ensembles = Ensembles(schema, parse.GetValue(votes) ?? []);
             var report = StudySummary.Compute(schema, rows, table, dataset, resamples, seed, ensembles);
@@ -75,6 +82,17 @@ internal static class PlotsCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>The rows with their target replaced by the table's <paramref name="column"/> for each cell.</summary>
+    private static (StudyResultsSchema, IReadOnlyList<StudyRow>) Retarget(StudyResultsSchema schema, IReadOnlyList<StudyRow> rows, IStudyTable table, string column)
+    {
+        if (!table.HasColumn(column))
+        {
+            throw new ArgumentException($"--target '{CliText.Clip(column)}' is not a column of {table.Source}; columns: {string.Join(", ", table.Columns)}.");
+        }
+
+        return (new StudyResultsSchema(schema.Proxies, column), [.. rows.Select(r => r with { Target = table.Value(r.Index, column) })]);
     }
 
     /// <summary>The registered ensembles whose members are all columns, then a mean-rank and a log-rank ensemble per <c>--vote</c> set.</summary>

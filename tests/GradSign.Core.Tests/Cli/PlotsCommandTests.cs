@@ -14,6 +14,9 @@ public class PlotsCommandTests
         Assert.All(files, f => Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47 }, File.ReadAllBytes(f)[..4]));
     }
 
+    /// <summary>A summary JSON file without its timings (the results file keeps them to the microsecond).</summary>
+    private static string WithoutTimes(string path) => System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(path), "\"\\w*seconds\": [^,\\n]*", "");
+
     [RequiresDataFact]
     public void Correlate_WithPlots_DrawsTwoFiguresPerProxyAndTheRhoChart_AndPlotsRedrawsThemFromTheFile()
     {
@@ -41,6 +44,29 @@ public class PlotsCommandTests
     }
 
     [RequiresDataFact]
+    public void Plots_Target_CorrelatesWithThatColumn_AsCorrelateTargetDoes()
+    {
+        using var dir = new TempDirectory();
+        string[] study = ["correlate", "--dataset", "cifar10", "--proxies", "synflow,params", "--sample", "8", "--batch", "4", "--channels", "2", "--cells", "1", "--bootstrap", "20"];
+        var results = Path.Combine(dir.Path, "x.csv");
+        var (code, _, err) = CliRunner.Run([.. study, "--out", results]);
+        Assert.True(code == 0, err);
+        var direct = Path.Combine(dir.Path, "direct.json");
+        (code, _, err) = CliRunner.Run([.. study, "--target", "cifar10_test", "--out", Path.Combine(dir.Path, "y.csv"), "--summary", direct]);
+        Assert.True(code == 0, err);
+
+        var retargeted = Path.Combine(dir.Path, "retargeted.json");
+        (code, _, err) = CliRunner.Run("plots", "--out", Path.Combine(dir.Path, "f"), "--bootstrap", "20", "--target", "cifar10_test", "--summary", retargeted, results);
+        Assert.True(code == 0, err);
+        Assert.Contains("\"target\": \"cifar10_test\"", File.ReadAllText(retargeted), StringComparison.Ordinal);
+        Assert.Equal(WithoutTimes(direct), WithoutTimes(retargeted));
+
+        (code, _, err) = CliRunner.Run("plots", "--out", Path.Combine(dir.Path, "g"), "--target", "cifar11_test", results);
+        Assert.Equal(2, code);
+        Assert.Contains("--target 'cifar11_test' is not a column", err, StringComparison.Ordinal);
+    }
+
+    [RequiresDataFact]
     public void Plots_PrintsTheSummaryCorrelateWrote_AndAddsVoteLines()
     {
         using var dir = new TempDirectory();
@@ -54,8 +80,6 @@ public class PlotsCommandTests
         var redrawn = Path.Combine(dir.Path, "plots.json");
         (code, var markdown, err) = CliRunner.Run("plots", "--out", Path.Combine(dir.Path, "f"), "--bootstrap", "20", "--summary", redrawn, results);
         Assert.True(code == 0, err);
-        // Equal but for the timings, which the results file keeps to the microsecond.
-        static string WithoutTimes(string path) => System.Text.RegularExpressions.Regex.Replace(File.ReadAllText(path), "\"\\w*seconds\": [^,\\n]*", "");
         Assert.Equal(WithoutTimes(written), WithoutTimes(redrawn));
         Assert.Contains("| naswot", markdown, StringComparison.Ordinal);
 
