@@ -35,8 +35,6 @@ public sealed class GradSignProxy : IZeroCostProxy, ISharedPassProxy
     public ProxyScore Compute(NetworkWeights weights, Batch batch, ProxyContext context, CancellationToken cancellationToken = default)
         => SharedPass.Compute(this, weights, batch, context, cancellationToken);
 
-    bool ISharedPassProxy.RunsPerSamplePasses => true;
-
     ExecutionOptions ISharedPassProxy.Prepare(NetworkWeights weights, Batch batch, ProxyContext context)
     {
         ProxyGuard.Validate(this, weights, batch, context);

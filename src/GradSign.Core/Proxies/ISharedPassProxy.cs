@@ -17,10 +17,6 @@ internal interface ISharedPassProxy : IZeroCostProxy
 
     /// <summary>The proxy's work on <paramref name="network"/>, compiled from <paramref name="weights"/> with <see cref="Prepare"/>'s options.</summary>
     ProxyScore ComputeOn(INetworkExecutor network, NetworkWeights weights, Batch batch, CancellationToken cancellationToken);
-
-    /// <summary>Whether <see cref="ComputeOn"/> runs per-sample passes: they replace the batch-statistics forward pass the
-    /// network holds, so <see cref="SharedPassSchedule"/> runs such members after those that can share it.</summary>
-    bool RunsPerSamplePasses => false;
 }
 
 /// <summary>

@@ -10,8 +10,8 @@ namespace GradSign.Proxies;
 /// compiled by someone else (<see cref="ISharedPassProxy"/>) are grouped by the execution options they compile with,
 /// and each group compiles one network, on which a backend that keeps the last batch-statistics forward (the managed
 /// one) runs that forward once for the group. Within a group, gradient reductions of one objective (SNIP, grad_norm)
-/// share one backward pass and run first; members that run per-sample passes run last, since those passes replace the
-/// held forward the others share. Every other member computes on its own, after the groups.
+/// share one backward pass and run first; GradSign's sum and mean share one per-sample vote pass and run last, since
+/// per-sample passes replace the held forward the others share. Every other member computes on its own, after the groups.
 /// </summary>
 internal static class SharedPassSchedule
 {
@@ -94,8 +94,7 @@ internal static class SharedPassSchedule
             clock.Restart();
         }
 
-        var others = group.Where(i => members[i] is not (IGradientReductionProxy or GradSignProxy)).OrderBy(i => ((ISharedPassProxy)members[i]).RunsPerSamplePasses);
-        foreach (var i in others)
+        foreach (var i in group.Where(i => members[i] is not (IGradientReductionProxy or GradSignProxy)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var score = ((ISharedPassProxy)members[i]).ComputeOn(network, weights, batch, cancellationToken);
@@ -103,8 +102,8 @@ internal static class SharedPassSchedule
             clock.Restart();
         }
 
-        // GradSign's sum and mean count the same votes: one per-sample pass (so last, after the members that share the
-        // batch-statistics forward) for both.
+        // GradSign's sum and mean count the same votes: one per-sample pass for both, last, because per-sample passes
+        // replace the batch-statistics forward the other members share.
         var voters = group.Where(i => members[i] is GradSignProxy).ToArray();
         if (voters.Length > 0)
         {
