@@ -10,8 +10,8 @@ namespace GradSign.Backends.Managed.Kernels;
 /// <see cref="ConvLayoutKind"/>), summed over samples. <see cref="DotKernel"/> computes 4×6 tiles of these dot products with
 /// the reduction along the pixels, carrying its vector accumulators across the samples of a chunk.</para>
 /// <para>Determinism: the batch is cut into equal contiguous chunks whose count depends on the batch and geometry alone
-/// (enough that a chunk's operands, ≤ ~1 MiB, stay in L2, rounded up to a multiple of 4 so 2 or 4 threads get equal
-/// shares). Each chunk's sum is one fixed-order reduction; chunk sums are then added in chunk order. Threads
+/// (enough that a chunk's operands are ≤ ~1 MiB, rounded up to a multiple of 4 so 2 or 4 threads get equal shares;
+/// within a chunk, blocks of tiles take the samples in L2-sized passes, which changes no sum). Each chunk's sum is one fixed-order reduction; chunk sums are then added in chunk order. Threads
 /// take whole chunks, or, with fewer chunks than threads (batch = 1 per-sample gradients), ranges of output tiles — either
 /// way every element's arithmetic is the same, so results are bit-identical for any thread count.</para>
 /// <para>Stride-1 convolutions with many channels on small images (64 channels at 8×8) use
@@ -24,6 +24,14 @@ internal static class Conv2dBackwardWeight
 {
     private const int ChunkBytes = 1 << 20;
     private const int MaxChunk = 16;
+
+    /// <summary>Operand bytes of the samples one pass over a block of tiles reads: small enough to stay in a 512 KiB L2
+    /// (Zen 3) beside the block's accumulators, so that the block's other tiles re-read them from L2 rather than from L3.
+    /// Passes only regroup the samples each accumulator sees, in the same order, so they do not change any result.</summary>
+    private const int PassBytes = 256 << 10;
+
+    /// <summary>Bytes of vector accumulators a block of tiles keeps on the stack (64 tiles on 256-bit registers, 32 on 512-bit).</summary>
+    private const int BlockAccumulatorBytes = 48 << 10;
 
     /// <summary>Computes ∂L/∂weight = Σ_n Σ_{y,x} gradOutput[n,o,y,x]·input[n,c,…] for <paramref name="batch"/> samples.
     /// With <paramref name="accumulate"/> the result is added to <paramref name="gradWeight"/>.
@@ -81,7 +89,17 @@ internal static class Conv2dBackwardWeight
     }
 
     /// <summary>Largest samples per chunk: as many as keep a chunk's operands within <see cref="ChunkBytes"/>; depends on the geometry only.</summary>
-    internal static unsafe int ChunkSize<T>(in ConvGeometry g, in ConvLayout layout)
+    internal static int ChunkSize<T>(in ConvGeometry g, in ConvLayout layout)
+        where T : unmanaged
+        => (int)Math.Clamp(ChunkBytes / OperandBytesPerSample<T>(g, layout), 1, MaxChunk);
+
+    /// <summary>Samples per pass over a block of tiles: as many as keep their operands within <see cref="PassBytes"/>.</summary>
+    private static int SamplesPerPass<T>(in ConvGeometry g, in ConvLayout layout)
+        where T : unmanaged
+        => (int)Math.Clamp(PassBytes / OperandBytesPerSample<T>(g, layout), 1, MaxChunk);
+
+    /// <summary>Bytes of one sample's A and B operands in <paramref name="layout"/>.</summary>
+    private static unsafe long OperandBytesPerSample<T>(in ConvGeometry g, in ConvLayout layout)
         where T : unmanaged
     {
         long perSample = layout.Kind switch
@@ -90,7 +108,7 @@ internal static class Conv2dBackwardWeight
             ConvLayoutKind.Padded or ConvLayoutKind.Phased => layout.Workspace,
             _ => (long)layout.Workspace + g.OutputSize,
         };
-        return (int)Math.Clamp(ChunkBytes / (perSample * sizeof(T)), 1, MaxChunk);
+        return perSample * sizeof(T);
     }
 
     private static unsafe void Run<T, TVec, TOps>(ConvGeometry g, ConvLayout layout, int batch, T* input, T* gradOutput, T* gradWeight, bool accumulate, int threads, KernelScratch? scratch)
@@ -115,7 +133,7 @@ internal static class Conv2dBackwardWeight
             fixed (int* offsetsPtr = offsetsArray)
             fixed (T* partialsPtr = partials)
             {
-                var job = new Job<T, TVec, TOps>(g, layout, chunks, batch, (nint)input, (nint)gradOutput, (nint)offsetsPtr);
+                var job = new Job<T, TVec, TOps>(g, layout, chunks, batch, SamplesPerPass<T>(g, layout), (nint)input, (nint)gradOutput, (nint)offsetsPtr);
                 var tiles = job.Tiles;
                 nint gw = (nint)gradWeight, parts0 = (nint)partialsPtr;
                 T* Destination(int j) => chunks == 1 ? (T*)gw : (T*)parts0 + ((long)j * g.WeightSize);
@@ -207,7 +225,7 @@ internal static class Conv2dBackwardWeight
     /// <summary>Operand bases of one chunk: A (output gradients) and B (taps), with their per-sample strides.</summary>
     private readonly record struct Operands(nint A, long StrideA, int RowStrideA, nint B, long StrideB, int Samples);
 
-    private readonly unsafe struct Job<T, TVec, TOps>(ConvGeometry g, ConvLayout layout, int chunks, int batch, nint input, nint gradOutput, nint offsets)
+    private readonly unsafe struct Job<T, TVec, TOps>(ConvGeometry g, ConvLayout layout, int chunks, int batch, int samplesPerPass, nint input, nint gradOutput, nint offsets)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
@@ -258,39 +276,69 @@ internal static class Conv2dBackwardWeight
         }
 
         /// <summary>Tiles [start, end) (row-tile major) of the chunk's weight gradient, written (or added) to dst.</summary>
+        /// <remarks>Blocks of tiles walk the chunk's samples in passes of <c>samplesPerPass</c>, every tile of the block per
+        /// pass, so that a pass's operands are read from memory once and then from L2 by the block's other tiles (one tile
+        /// over the whole chunk at a time streamed the chunk's ~1 MiB through L2 once per tile). Each tile's accumulators
+        /// see the same samples in the same order either way.</remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
         public void ComputeTiles(Operands operands, int start, int end, T* dst, bool accumulate)
         {
-            int cout = g.OutChannels, kDim = layout.KDim, columnTiles = ColumnTiles;
-            var aOffsets = stackalloc int[DotKernel.RowsA];
-            var bOffsets = stackalloc int[DotKernel.RowsB];
-            var result = stackalloc T[DotKernel.RowsA * DotKernel.RowsB];
+            int cout = g.OutChannels, kDim = layout.KDim, columnTiles = ColumnTiles, length = layout.Columns;
+            var block = Math.Min(end - start, BlockAccumulatorBytes / (DotKernel.Accumulators * sizeof(TVec)));
+            var acc = stackalloc TVec[block * DotKernel.Accumulators];
+            var aOffsets = stackalloc int[block * DotKernel.RowsA];
+            var bOffsets = stackalloc int[block * DotKernel.RowsB];
+            var result = stackalloc T[DotKernel.Accumulators];
             var taps = (int*)offsets;
-            for (var t = start; t < end; t++)
+            for (var t0 = start; t0 < end; t0 += block)
             {
-                var o0 = t / columnTiles * DotKernel.RowsA;
-                var k0 = t % columnTiles * DotKernel.RowsB;
-
-                // Edge tiles repeat the last valid row/tap; the duplicates are computed and not stored.
-                for (var r = 0; r < DotKernel.RowsA; r++)
+                var count = Math.Min(block, end - t0);
+                new Span<TVec>(acc, count * DotKernel.Accumulators).Clear();
+                for (var i = 0; i < count; i++)
                 {
-                    aOffsets[r] = Math.Min(o0 + r, cout - 1) * operands.RowStrideA;
-                }
+                    var t = t0 + i;
+                    var o0 = t / columnTiles * DotKernel.RowsA;
+                    var k0 = t % columnTiles * DotKernel.RowsB;
 
-                for (var s = 0; s < DotKernel.RowsB; s++)
-                {
-                    bOffsets[s] = taps[Math.Min(k0 + s, kDim - 1)];
-                }
-
-                DotKernel.Run<T, TVec, TOps>((T*)operands.A, operands.StrideA, aOffsets, (T*)operands.B, operands.StrideB, bOffsets, operands.Samples, layout.Columns, result);
-                var rows = Math.Min(DotKernel.RowsA, cout - o0);
-                var cols = Math.Min(DotKernel.RowsB, kDim - k0);
-                for (var r = 0; r < rows; r++)
-                {
-                    var line = dst + ((long)(o0 + r) * kDim) + k0;
-                    for (var s = 0; s < cols; s++)
+                    // Edge tiles repeat the last valid row/tap; the duplicates are computed and not stored.
+                    for (var r = 0; r < DotKernel.RowsA; r++)
                     {
-                        line[s] = accumulate ? line[s] + result[(s * DotKernel.RowsA) + r] : result[(s * DotKernel.RowsA) + r];
+                        aOffsets[(i * DotKernel.RowsA) + r] = Math.Min(o0 + r, cout - 1) * operands.RowStrideA;
+                    }
+
+                    for (var s = 0; s < DotKernel.RowsB; s++)
+                    {
+                        bOffsets[(i * DotKernel.RowsB) + s] = taps[Math.Min(k0 + s, kDim - 1)];
+                    }
+                }
+
+                for (var n = 0; n < operands.Samples; n += samplesPerPass)
+                {
+                    var samples = Math.Min(samplesPerPass, operands.Samples - n);
+                    var a = (T*)operands.A + (n * operands.StrideA);
+                    var b = (T*)operands.B + (n * operands.StrideB);
+                    for (var i = 0; i < count; i++)
+                    {
+                        DotKernel.Accumulate<T, TVec, TOps>(a, operands.StrideA, aOffsets + (i * DotKernel.RowsA), b, operands.StrideB, bOffsets + (i * DotKernel.RowsB),
+                            samples, length, acc + (i * DotKernel.Accumulators));
+                    }
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    var t = t0 + i;
+                    var o0 = t / columnTiles * DotKernel.RowsA;
+                    var k0 = t % columnTiles * DotKernel.RowsB;
+                    DotKernel.Reduce<T, TVec, TOps>(length, acc + (i * DotKernel.Accumulators), result);
+                    var rows = Math.Min(DotKernel.RowsA, cout - o0);
+                    var cols = Math.Min(DotKernel.RowsB, kDim - k0);
+                    for (var r = 0; r < rows; r++)
+                    {
+                        var line = dst + ((long)(o0 + r) * kDim) + k0;
+                        for (var s = 0; s < cols; s++)
+                        {
+                            line[s] = accumulate ? line[s] + result[(s * DotKernel.RowsA) + r] : result[(s * DotKernel.RowsA) + r];
+                        }
                     }
                 }
             }

@@ -38,13 +38,13 @@ public unsafe class RegisterTileKernelTests
     public void RowPanel_BothTilings_MatchScalarSumBitForBit_Double(int width, int rows, int kDim, bool accumulate)
         => CheckPanel<double, Vector256<double>, Vector256Ops<double>>(width, rows, kDim, accumulate);
 
-    /// <summary>Row lengths below, at and around whole registers (tails), with 1–3 samples.</summary>
+    /// <summary>Row lengths below, at and around whole registers (tails), with 1–4 samples.</summary>
     public static TheoryData<int, int> DotCases()
     {
         var data = new TheoryData<int, int>();
         foreach (var length in new[] { 8, 9, 15, 16, 17, 31, 40, 67 })
         {
-            foreach (var samples in new[] { 1, 3 })
+            foreach (var samples in new[] { 1, 3, 4 })
             {
                 data.Add(length, samples);
             }
@@ -55,7 +55,7 @@ public unsafe class RegisterTileKernelTests
 
     [Theory]
     [MemberData(nameof(DotCases))]
-    public void DotTile_InHalves_MatchesOneTileBitForBit(int length, int samples)
+    public void DotTile_InHalvesAndInPasses_MatchOneTileBitForBit(int length, int samples)
     {
         CheckDot<float, Vector256<float>, Vector256Ops<float>>(length, samples);
         CheckDot<double, Vector256<double>, Vector256Ops<double>>(length, samples);
@@ -116,16 +116,34 @@ public unsafe class RegisterTileKernelTests
         var b = Random<T>(samples * strideB, 22);
         int[] aOffsets = [0, 2 * length, length + 1, 2 * length];
         int[] bOffsets = [length, 0, 3 * length, 5 * length, 4 * length + 2, 8 * length];
-        var oneTile = new T[DotKernel.RowsA * DotKernel.RowsB];
-        var inHalves = new T[DotKernel.RowsA * DotKernel.RowsB];
-        fixed (T* aPtr = a, bPtr = b, oPtr = oneTile, hPtr = inHalves)
+        var oneTile = new T[DotKernel.Accumulators];
+        var inHalves = new T[DotKernel.Accumulators];
+        var inPasses = new T[DotKernel.Accumulators];
+        var wide = stackalloc TVec[DotKernel.Accumulators];
+        var halves = stackalloc TVec[DotKernel.Accumulators];
+        var passes = stackalloc TVec[DotKernel.Accumulators];
+        for (var i = 0; i < DotKernel.Accumulators; i++)
+        {
+            wide[i] = halves[i] = passes[i] = TOps.Zero;
+        }
+
+        fixed (T* aPtr = a, bPtr = b, oPtr = oneTile, hPtr = inHalves, pPtr = inPasses)
         fixed (int* aOff = aOffsets, bOff = bOffsets)
         {
-            DotKernel.Tile<T, TVec, TOps>(aPtr, strideA, aOff, bPtr, strideB, bOff, samples, length, oPtr);
-            DotKernel.TileInHalves<T, TVec, TOps>(aPtr, strideA, aOff, bPtr, strideB, bOff, samples, length, hPtr);
+            DotKernel.Tile<T, TVec, TOps>(aPtr, strideA, aOff, bPtr, strideB, bOff, samples, length, wide);
+            DotKernel.TileInHalves<T, TVec, TOps>(aPtr, strideA, aOff, bPtr, strideB, bOff, samples, length, halves);
+            DotKernel.Reduce<T, TVec, TOps>(wide, oPtr);
+            DotKernel.Reduce<T, TVec, TOps>(halves, hPtr);
+
+            // The samples split over two calls (as the weight gradient's passes split them) give the same bits.
+            var first = samples / 2;
+            DotKernel.Accumulate<T, TVec, TOps>(aPtr, strideA, aOff, bPtr, strideB, bOff, first, length, passes);
+            DotKernel.Accumulate<T, TVec, TOps>(aPtr + (first * strideA), strideA, aOff, bPtr + (first * strideB), strideB, bOff, samples - first, length, passes);
+            DotKernel.Reduce<T, TVec, TOps>(length, passes, pPtr);
         }
 
         Assert.Equal(Bits(oneTile), Bits(inHalves));
+        Assert.Equal(Bits(oneTile), Bits(inPasses));
 
         // And both are the dot products (any order: within the rounding bound).
         var expected = new T[oneTile.Length];
