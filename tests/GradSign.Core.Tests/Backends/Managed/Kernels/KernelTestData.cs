@@ -84,6 +84,8 @@ internal static class KernelTestData
             { 25, 7, 7, 5, 3, 1, 1, 2, true },    // tap-GEMM for double only (≥ 16 channels)
             { 33, 6, 6, 9, 3, 1, 1, 2, false },   // tap-GEMM, 33 channels: 2-register tile + overlapped tail
             { 33, 9, 8, 5, 3, 2, 1, 2, true },    // tap-GEMM, stride 2
+            { 33, 7, 9, 17, 1, 1, 0, 3, true },   // tap-GEMM, 1×1
+            { 64, 8, 8, 64, 1, 1, 0, 1, false },  // … NAS-Bench-201 stage 3, per sample
             { 32, 16, 16, 64, 3, 2, 1, 1, false }, // NAS-Bench-201 reduction convolution 32→64, per sample
             { 5, 9, 8, 4, 3, 3, 1, 2, true },     // stride 3: 9 phase planes
             { 3, 8, 7, 5, 2, 2, 0, 2, false },    // even kernel, stride 2
