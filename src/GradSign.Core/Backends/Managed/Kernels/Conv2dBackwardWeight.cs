@@ -11,10 +11,11 @@ namespace GradSign.Backends.Managed.Kernels;
 /// the reduction along the pixels, carrying its vector accumulators across the samples of a chunk.</para>
 /// <para>Determinism: the batch is cut into equal contiguous chunks whose count depends on the batch and geometry alone
 /// (enough that a chunk's operands are ≤ ~1 MiB, rounded up to a multiple of 4 so 2 or 4 threads get equal shares;
-/// within a chunk, blocks of tiles take the samples in L2-sized passes, which changes no sum). Each chunk's sum is one fixed-order reduction; chunk sums are then added in chunk order. Threads
-/// take whole chunks, or, with fewer chunks than threads (batch = 1 per-sample gradients), ranges of output tiles — either
-/// way every element's arithmetic is the same, so results are bit-identical for any thread count.</para>
-/// <para>Stride-1 convolutions with many channels on small images (64 channels at 8×8) use
+/// within a chunk, blocks of tiles take the samples in L2-sized passes, which changes no sum). Each chunk's sum is one
+/// fixed-order reduction; chunk sums are then added in chunk order. Threads take whole chunks, or, with fewer chunks
+/// than threads (batch = 1 per-sample gradients), ranges of output tiles — either way every element's arithmetic is
+/// the same, so results are bit-identical for any thread count.</para>
+/// <para>Convolutions with many channels on small images (32 channels at 16×16, 64 at 8×8) use
 /// <see cref="Conv2dBackwardWeightTaps"/> instead, which avoids the per-element horizontal sums. 3×3 stride-1 pad-1
 /// convolutions with channel counts in multiples of 16 use <see cref="Conv3x3WinogradWeight"/> (float32, AVX-512) unless
 /// <see cref="ConvAlgorithm.Direct"/> is asked for.</para>

@@ -12,15 +12,16 @@ namespace GradSign.Backends.Managed.Kernels;
 /// with zeros in the Wp−OW garbage columns) and B rows are the input taps (c, i, j): either im2col rows or, for stride 1,
 /// rows of the zero-padded image starting at <c>c·Hp·Wp + i·Wp + j</c>. The reduction runs along q, so lanes hold
 /// <c>Count</c> consecutive q and each of the 24 accumulators is a partial dot product, kept in memory between calls
-/// (<see cref="Accumulate{T, TVec, TOps}"/>) and reduced horizontally once per tile (<see cref="Reduce{T, TVec, TOps}(int, TVec*, T*)"/>)
-/// after all samples of the chunk.</para>
+/// (<see cref="Accumulate{T, TVec, TOps}"/>) and reduced horizontally once per tile after all samples of the chunk
+/// (<see cref="Reduce{T, TVec, TOps}(int, TVec*, T*)"/>).</para>
 /// <para>Per register step: 4 A loads, 6 B loads, 24 FMAs (29 live registers: 24 accumulators, 4 A, 1 B), which fits
 /// the 32 vector registers of AVX-512 CPUs. With 16 (AVX2, SSE) each sample runs as two halves of 2 A rows × 6 B rows
 /// (12 accumulators, 2 A, 1 B), the accumulators of the other half waiting in memory; every accumulator sees the same
 /// (n, q) sequence, so the results are those of the one-tile loop.</para>
 /// <para>Tail: when <c>length % Count ≠ 0</c> the last step re-reads the register ending at <c>length</c> and zeroes the A lanes
-/// already counted, so no load leaves a row. Rows shorter than one register use the scalar instantiation. Caveat: a masked lane still multiplies 0 by B, so an infinite input there gives NaN
-/// where the scalar sum would give ±∞ (any non-finite input already makes the true gradient non-finite).</para>
+/// already counted, so no load leaves a row. Rows shorter than one register use the scalar instantiation. Caveat: a
+/// masked lane still multiplies 0 by B, so an infinite input there gives NaN where the scalar sum would give ±∞ (any
+/// non-finite input already makes the true gradient non-finite).</para>
 /// <para>Scalar equivalent: <c>for r, s: sum = 0; for n: for q: sum += A[n,r,q]*B[n,s,q]; result[s*4+r] = sum</c>; the order is
 /// per-lane sequential over (n, q) then a fixed horizontal tree, independent of threads.</para>
 /// </remarks>
