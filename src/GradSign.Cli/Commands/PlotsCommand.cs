@@ -87,11 +87,7 @@ internal static class PlotsCommand
     /// <summary>The rows with their target replaced by the table's <paramref name="column"/> for each cell.</summary>
     private static (StudyResultsSchema, IReadOnlyList<StudyRow>) Retarget(StudyResultsSchema schema, IReadOnlyList<StudyRow> rows, IStudyTable table, string column)
     {
-        if (!table.HasColumn(column))
-        {
-            throw new ArgumentException($"--target '{CliText.Clip(column)}' is not a column of {table.Source}; columns: {string.Join(", ", table.Columns)}.");
-        }
-
+        StudyTables.RequireTarget(table, column);
         return (new StudyResultsSchema(schema.Proxies, column), [.. rows.Select(r => r with { Target = table.Value(r.Index, column) })]);
     }
 

@@ -72,10 +72,7 @@ internal static class StudyRun
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(scorer);
         logger ??= NullLogger.Instance;
-        if (!table.HasColumn(options.Target))
-        {
-            throw new ArgumentException($"--target '{options.Target}' is not a column of {table.Source}; columns: {string.Join(", ", table.Columns)}.", nameof(options));
-        }
+        StudyTables.RequireTarget(table, options.Target, nameof(options));
 
         if (!options.Resume && File.Exists(options.OutputPath) && new FileInfo(options.OutputPath).Length > 0)
         {

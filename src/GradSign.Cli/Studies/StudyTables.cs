@@ -24,4 +24,17 @@ internal static class StudyTables
     public static IStudyTable Load(StudySpace space, string dataFolder, ILogger? logger = null) => space == StudySpace.Nb101
         ? NasBench101StudyTable.LoadDefault(dataFolder, logger)
         : NasBench201StudyTable.LoadDefault(dataFolder, logger);
+
+    /// <summary>Checks that <paramref name="column"/>, a <c>--target</c> value, is a column of <paramref name="table"/>.</summary>
+    /// <param name="table">The cells.</param>
+    /// <param name="column">The target column.</param>
+    /// <param name="paramName">The caller's parameter that carries <paramref name="column"/>, if any.</param>
+    /// <exception cref="ArgumentException">It is not (the value and the table's columns are named).</exception>
+    public static void RequireTarget(IStudyTable table, string column, string? paramName = null)
+    {
+        if (!table.HasColumn(column))
+        {
+            throw new ArgumentException($"--target '{CliText.Clip(column)}' is not a column of {table.Source}; columns: {string.Join(", ", table.Columns)}.", paramName);
+        }
+    }
 }
