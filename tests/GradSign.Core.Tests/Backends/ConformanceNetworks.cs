@@ -9,10 +9,10 @@ namespace GradSign.Tests.Backends;
 internal static class ConformanceNetworks
 {
     /// <summary>Networks containing ReLU or max pooling (gradients checked by finite differences away from kinks).</summary>
-    public static readonly string[] All = ["ConvBnReluMaxPool", "StridedPools", "Graph", "VectorHead", "RemovableBn", "Smooth"];
+    public static readonly string[] All = ["ConvBnReluMaxPool", "StridedPools", "Graph", "VectorHead", "RemovableBn", "Smooth", "ZeroSums"];
 
     /// <summary>Networks without ReLU or max pooling: twice differentiable, so finite differences of the gradient give H·v.</summary>
-    public static readonly string[] SmoothOnes = ["Smooth", "SmoothBatchNormChain"];
+    public static readonly string[] SmoothOnes = ["Smooth", "SmoothBatchNormChain", "SmoothZeroSums"];
 
     public static NetworkSpec Get(string name) => name switch
     {
@@ -23,6 +23,8 @@ internal static class ConformanceNetworks
         "RemovableBn" => RemovableBn(includeRemovable: true, includeFixed: true),
         "Smooth" => Smooth(),
         "SmoothBatchNormChain" => SmoothBatchNormChain(),
+        "ZeroSums" => ZeroSums(),
+        "SmoothZeroSums" => SmoothZeroSums(),
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "Unknown conformance network."),
     };
 
@@ -129,6 +131,40 @@ internal static class ConformanceNetworks
         }
 
         b.Linear(b.GlobalAvgPool(x), 3, "fc");
+        return b.Build();
+    }
+
+    /// <summary>
+    /// Sums with <c>none</c> inputs (NAS-Bench-201 nodes): one with a single other term that only a ReLU reads, the
+    /// same kept for a later sum, one of nothing but zeros behind a ReLU, and a zero a convolution reads.
+    /// </summary>
+    public static NetworkSpec ZeroSums()
+    {
+        var b = new NetworkBuilder(3, 6, 7);
+        var x = b.Conv2d(NetworkBuilder.Input, 4, kernel: 3, padding: 1, bias: true, weightName: "z1.weight");
+        var y = b.Conv2d(b.Relu(x), 4, kernel: 1, weightName: "z2.weight");
+        var fused = b.Add(b.Zero(x), y);
+        var u = b.Conv2d(b.Relu(fused), 4, kernel: 3, padding: 1, weightName: "z3.weight");
+        var kept = b.Add(u, b.Zero(y));
+        var v = b.Conv2d(b.Relu(kept), 4, kernel: 1, bias: true, weightName: "z4.weight");
+        var zeros = b.Add(b.Zero(x), b.Zero(u));
+        var w = b.Conv2d(b.Zero(v), 4, kernel: 1, bias: true, weightName: "z5.weight");
+        var s = b.Add(v, b.Relu(zeros), w, b.Zero(x), kept);
+        b.Linear(b.GlobalAvgPool(b.Relu(b.BatchNorm(s, "bn"))), 3, "fc");
+        return b.Build();
+    }
+
+    /// <summary>No ReLU: sums with <c>none</c> inputs (one other term; nothing but zeros) in a twice-differentiable network.</summary>
+    public static NetworkSpec SmoothZeroSums()
+    {
+        var b = new NetworkBuilder(3, 5, 6);
+        var x = b.Conv2d(NetworkBuilder.Input, 4, kernel: 3, padding: 1, bias: true, weightName: "z1.weight");
+        var p = b.AvgPool(x, kernel: 3, stride: 1, padding: 1, countIncludePad: false);
+        var one = b.Add(b.Zero(x), p);
+        var y = b.BatchNorm(b.Conv2d(one, 4, kernel: 1, bias: true, weightName: "z2.weight"), "bn1");
+        var zeros = b.Add(b.Zero(x), b.Zero(y));
+        var s = b.Add(y, zeros, b.Zero(one), one);
+        b.Linear(b.GlobalAvgPool(s), 3, "fc");
         return b.Build();
     }
 }

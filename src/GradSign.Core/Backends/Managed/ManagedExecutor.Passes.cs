@@ -483,6 +483,11 @@ internal sealed partial class ManagedExecutor<T>
                 {
                     var slot = _slotOf[i];
                     var n = _slotSizes[slot] * batch.Count;
+                    if (_ops[i] is ZeroOp<T>)
+                    {
+                        Array.Clear(w.Values[slot]); // the pass leaves it unwritten when only sums read it
+                    }
+
                     if (scratch is null)
                     {
                         handler(i, ((double[])(object)w.Values[slot]).AsSpan(0, n));

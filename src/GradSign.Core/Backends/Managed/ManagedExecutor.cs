@@ -73,6 +73,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         var sizes = new List<int> { Size(layers[0].OutputShape) };
         var zero = new List<bool> { true };
         var reluOf = new Dictionary<int, int>();
+        var onlySumsRead = OnlySumsRead(layers);
         for (var i = 1; i < layers.Count; i++)
         {
             var layer = layers[i];
@@ -98,7 +99,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
             var output = _slotOf[i] = sizes.Count;
             sizes.Add(Size(layer.OutputShape));
             zero.Add(layer is ZeroLayer);
-            _ops[i] = CreateOp(i, layer, output);
+            _ops[i] = CreateOp(i, layer, output, onlySumsRead);
         }
 
         _slotSizes = [.. sizes];
@@ -342,7 +343,7 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
         return n;
     }
 
-    private LayerOp<T> CreateOp(int index, LayerSpec layer, int output)
+    private LayerOp<T> CreateOp(int index, LayerSpec layer, int output, bool[] onlySumsRead)
     {
         var layers = Spec.Layers;
         int In(int k) => _slotOf[layer.Inputs[k]];
@@ -376,9 +377,9 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
             case LinearLayer l:
                 return new LinearOp<T>(index, output, In(0), l.InFeatures, l.OutFeatures, l.Weight, l.Bias);
             case AddLayer:
-                return new AddOp<T>(index, output, [.. layer.Inputs.Select(i => _slotOf[i])]);
+                return new AddOp<T>(index, output, [.. layer.Inputs.Select(i => _slotOf[i])], [.. layer.Inputs.Select(i => layers[i] is ZeroLayer)]);
             case ZeroLayer:
-                return new ZeroOp<T>(index, output, In(0));
+                return new ZeroOp<T>(index, output, In(0), written: !onlySumsRead[index]);
             case ConcatLayer:
                 return new ConcatOp<T>(index, output, [.. layer.Inputs.Select(i => _slotOf[i])], [.. layer.Inputs.Select(i => Size(layers[i].OutputShape))]);
             case TruncateLayer:
@@ -386,6 +387,24 @@ internal sealed partial class ManagedExecutor<T> : INetworkExecutor
             default:
                 throw new NotSupportedException($"The managed backend cannot run layer '{layer.Name}' of type {layer.GetType().Name}.");
         }
+    }
+
+    /// <summary>Per layer: whether it has readers and every one is a sum, so that nothing reads a <c>none</c> output's
+    /// values (<see cref="AddOp{T}"/> leaves zero inputs out).</summary>
+    private static bool[] OnlySumsRead(IReadOnlyList<LayerSpec> layers)
+    {
+        var read = new bool[layers.Count];
+        var other = new bool[layers.Count];
+        foreach (var layer in layers)
+        {
+            foreach (var input in layer.Inputs)
+            {
+                read[input] = true;
+                other[input] |= layer is not AddLayer;
+            }
+        }
+
+        return [.. read.Select((r, i) => r && !other[i])];
     }
 
     private Workspace<T> Prepare(Batch batch, bool needLabels)

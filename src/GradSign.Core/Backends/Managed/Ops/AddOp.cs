@@ -5,12 +5,20 @@ using GradSign.Backends.Managed.Kernels;
 namespace GradSign.Backends.Managed.Ops;
 
 /// <summary>Element-wise sum of its inputs, added left to right.</summary>
-/// <remarks>An input read by nothing but this sum has exactly the sum's gradient; the executor lets such inputs share the
-/// sum's gradient buffer (<see cref="SharesGradient"/>), and the backward pass only marks them written.</remarks>
-internal sealed class AddOp<T>(int layer, int output, int[] inputs)
+/// <remarks>
+/// <para>An input read by nothing but this sum has exactly the sum's gradient; the executor lets such inputs share the
+/// sum's gradient buffer (<see cref="SharesGradient"/>), and the backward pass only marks them written.</para>
+/// <para>Inputs that are <c>none</c> edges (<see cref="ZeroOp{T}"/> outputs, flagged in <c>zeroInputs</c>) are left out
+/// of the additions: adding an exact zero returns the other operand, so the sum is the same but for the sign of a zero
+/// (which no later layer reads), and the zero tensor is neither read nor, when only sums read it, written. A sum of
+/// nothing but zeros is zero.</para>
+/// </remarks>
+internal sealed class AddOp<T>(int layer, int output, int[] inputs, bool[] zeroInputs)
     : LayerOp<T>(layer, output, inputs)
     where T : unmanaged, IFloatingPointIeee754<T>
 {
+    private readonly int[] _summed = [.. inputs.Where((_, k) => !zeroInputs[k])];
+
     /// <summary>Per input position: whether that input's gradient buffer is this op's output gradient buffer.</summary>
     public bool[] SharesGradient { get; } = new bool[inputs.Length];
 
@@ -22,6 +30,9 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
     public override bool Recomputable => true;
 
     /// <inheritdoc />
+    public override IReadOnlyList<int> ForwardInputs => _summed;
+
+    /// <inheritdoc />
     public override void Forward(Workspace<T> w) => Sum(w, w.Values, w.Values[Output]);
 
     /// <summary>Writes ReLU(Σ_i x_i) into <paramref name="y"/> (the slot of the ReLU reading this sum) in the same pass as
@@ -31,7 +42,7 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
     public void ForwardRelu(Workspace<T> w, T[] y, T[]? sum)
     {
         var length = y.Length;
-        var inputs = Inputs.Select(i => w.Values[i]).ToArray();
+        var inputs = _summed.Select(i => w.Values[i]).ToArray();
         var last = inputs.Length - 1;
         Parallelism.For(w.Degree, (length + Block - 1) / Block, (long)Block * (inputs.Length + 1), (s, e) =>
         {
@@ -44,6 +55,21 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
                     var t = sum.AsSpan(a, d.Length);
                     AddBlock(inputs, inputs.Length, a, t);
                     ReluForward.Run<T>(t, d);
+                    continue;
+                }
+
+                if (last < 1)
+                {
+                    // ReLU(x_0), or ReLU(0) = 0 for a sum of nothing but zeros.
+                    if (last == 0)
+                    {
+                        ReluForward.Run<T>(inputs[0].AsSpan(a, d.Length), d);
+                    }
+                    else
+                    {
+                        d.Clear();
+                    }
+
                     continue;
                 }
 
@@ -114,11 +140,12 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
         });
     }
 
-    /// <summary>y = Σ_i x_i, block by block (left to right, as the scalar <c>((x_0 + x_1) + x_2) + …</c>).</summary>
+    /// <summary>y = Σ_i x_i over the inputs that are not zero, block by block (left to right, as the scalar
+    /// <c>((x_0 + x_1) + x_2) + …</c>).</summary>
     private void Sum(Workspace<T> w, SlotBuffers<T> buffers, T[] y)
     {
         var length = y.Length;
-        var inputs = Inputs.Select(i => buffers[i]).ToArray();
+        var inputs = _summed.Select(i => buffers[i]).ToArray();
         Parallelism.For(w.Degree, (length + Block - 1) / Block, (long)Block * (inputs.Length + 1), (s, e) =>
         {
             for (var b = s; b < e; b++)
@@ -130,9 +157,23 @@ internal sealed class AddOp<T>(int layer, int output, int[] inputs)
     }
 
     /// <summary><c>d = ((x_0 + x_1) + …) + x_{count−1}</c> over the block of <paramref name="inputs"/> starting at
-    /// <paramref name="offset"/> (count ≥ 2).</summary>
+    /// <paramref name="offset"/>: a copy of x_0 when count is 1, zeros when it is 0.</summary>
     private static void AddBlock(T[][] inputs, int count, int offset, Span<T> d)
     {
+        if (count < 2)
+        {
+            if (count == 0)
+            {
+                d.Clear();
+            }
+            else
+            {
+                inputs[0].AsSpan(offset, d.Length).CopyTo(d);
+            }
+
+            return;
+        }
+
         TensorPrimitives.Add(inputs[0].AsSpan(offset, d.Length), inputs[1].AsSpan(offset, d.Length), d);
         for (var k = 2; k < count; k++)
         {
