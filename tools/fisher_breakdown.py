@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Prints fisher's Spearman rho by kind of NAS-Bench-201 cell, as docs/results.md tabulates it, from the shard files of
-a CIFAR-10 GraSP/fisher/jacob_cov study: cells without a dead edge, dead-edge cells with and without a zero-input
+a GraSP/fisher/jacob_cov study (any dataset): cells without a dead edge, dead-edge cells with and without a zero-input
 convolution, everything but the latter; then fisher without the cells where jacob_cov is NaN, and fisher over groups
 of four consecutive shards.
 
@@ -65,9 +65,13 @@ def main():
         shard = int(os.path.basename(path).split('-')[1])
         with gzip.open(path, 'rt') as f:
             text = ''.join(line for line in f if not line.startswith('#'))
-        for row in csv.DictReader(io.StringIO(text)):
+        reader = csv.DictReader(io.StringIO(text))
+        # The accuracy column is the one that is neither a key, a score nor a time (e.g. cifar10valid_split_test).
+        target, = (c for c in reader.fieldnames
+                   if c not in ('index', 'arch', 'grasp', 'fisher', 'jacob_cov') and not c.startswith('seconds_'))
+        for row in reader:
             cells.append((shard, int(row['index']), row['arch'], float(row['fisher']), float(row['jacob_cov']),
-                          float(row['cifar10valid_split_test'])))
+                          float(row[target])))
 
     def rho(selection):
         return spearman([c[3] for c in selection], [c[5] for c in selection])
