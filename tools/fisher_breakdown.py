@@ -10,7 +10,9 @@ than `none`. Dead edges come from the benchmark table's `has_dead_edge` column.
 
 Usage: tools/fisher_breakdown.py RESULTS_DIR [DATA_DIR]   (DATA_DIR: $GRADSIGN_DATA, else ../shared/data)
 Pure Python (no numpy): Spearman rho with average ranks for ties."""
-import csv, glob, gzip, io, math, os, statistics, sys
+import collections, csv, glob, gzip, io, math, os, statistics, sys
+
+Cell = collections.namedtuple('Cell', 'shard dead zero_input fisher jacob_cov accuracy')
 
 
 def ranks(values):
@@ -56,11 +58,12 @@ def has_zero_input_conv(arch):
 def main():
     results = sys.argv[1]
     here = os.path.dirname(os.path.abspath(__file__))
-    data = sys.argv[2] if len(sys.argv) > 2 else (os.environ.get('GRADSIGN_DATA') or os.path.join(here, '..', '..', 'shared', 'data'))
+    default_data = os.environ.get('GRADSIGN_DATA') or os.path.join(here, '..', '..', 'shared', 'data')
+    data = sys.argv[2] if len(sys.argv) > 2 else default_data
     with gzip.open(os.path.join(data, 'nas-bench-201', 'nb201.csv.gz'), 'rt') as f:
         dead = {int(row['index']): row['has_dead_edge'] == 'True' for row in csv.DictReader(f)}
 
-    cells = []  # (shard, index, arch, fisher, jacob_cov, accuracy)
+    cells = []
     for path in sorted(glob.glob(os.path.join(results, 'shard-*-of-*.csv.gz'))):
         shard = int(os.path.basename(path).split('-')[1])
         with gzip.open(path, 'rt') as f:
@@ -70,36 +73,36 @@ def main():
         target, = (c for c in reader.fieldnames
                    if c not in ('index', 'arch', 'grasp', 'fisher', 'jacob_cov') and not c.startswith('seconds_'))
         for row in reader:
-            cells.append((shard, int(row['index']), row['arch'], float(row['fisher']), float(row['jacob_cov']),
-                          float(row[target])))
+            cells.append(Cell(shard, dead[int(row['index'])], has_zero_input_conv(row['arch']), float(row['fisher']),
+                              float(row['jacob_cov']), float(row[target])))
 
     def rho(selection):
-        return spearman([c[3] for c in selection], [c[5] for c in selection])
+        return spearman([c.fisher for c in selection], [c.accuracy for c in selection])
 
-    print(f'{len(cells):,} cells in {len({c[0] for c in cells})} shards, fisher rho {rho(cells):.3f}')
+    print(f'{len(cells):,} cells in {len({c.shard for c in cells})} shards, fisher rho {rho(cells):.3f}')
     print('| cells | n | fisher ρ | median fisher |')
     print('| --- | --- | --- | --- |')
     kinds = [
-        ('without a dead edge', lambda c: not dead[c[1]]),
-        ('dead edge, no zero-input convolution', lambda c: dead[c[1]] and not has_zero_input_conv(c[2])),
-        ('dead edge with a zero-input convolution', lambda c: dead[c[1]] and has_zero_input_conv(c[2])),
-        ('all but those with a zero-input convolution', lambda c: not has_zero_input_conv(c[2])),
+        ('without a dead edge', lambda c: not c.dead),
+        ('dead edge, no zero-input convolution', lambda c: c.dead and not c.zero_input),
+        ('dead edge with a zero-input convolution', lambda c: c.dead and c.zero_input),
+        ('all but those with a zero-input convolution', lambda c: not c.zero_input),
     ]
     for name, keep in kinds:
         selection = [c for c in cells if keep(c)]
-        median = statistics.median(c[3] for c in selection)
+        median = statistics.median(c.fisher for c in selection)
         shown = f'{median:.3f}' if median < 1 else f'{median:.1f}'
         print(f'| {name} | {len(selection):,} | {rho(selection):.3f} | {shown} |'.replace('| -', '| −'))
 
-    scored = [c for c in cells if not math.isnan(c[4])]
+    scored = [c for c in cells if not math.isnan(c.jacob_cov)]
     print(f'without the {len(cells) - len(scored)} cells where jacob_cov is NaN: fisher rho {rho(scored):.3f}')
 
-    shards = sorted({c[0] for c in cells})
+    shards = sorted({c.shard for c in cells})
     groups = []
     for g in range(0, len(shards) - len(shards) % 4, 4):
         members = set(shards[g:g + 4])
-        selection = [c for c in cells if c[0] in members]
-        rest = [c for c in selection if not has_zero_input_conv(c[2])]
+        selection = [c for c in cells if c.shard in members]
+        rest = [c for c in selection if not c.zero_input]
         share = 1 - len(rest) / len(selection)
         groups.append((rho(selection), rho(rest), share))
         print(f'shards {min(members):02d}-{max(members):02d}: {len(selection)} cells, fisher rho {groups[-1][0]:.3f}, '
