@@ -58,7 +58,7 @@ internal static unsafe class ConvForwardCore
                     // Ranges of whole samples: pad/im2col, GEMM and write-back of a sample stay in one core's cache.
                     KernelParallel.ForRanges(batch, threads, (start, end) =>
                     {
-                        var ws = layout.Workspace > 0 ? KernelScratch.Rent<T>(scratch, layout.Workspace) : null;
+                        var ws = job.Workspace > 0 ? KernelScratch.Rent<T>(scratch, job.Workspace) : null;
                         try
                         {
                             fixed (T* wsPtr = ws)
@@ -66,7 +66,7 @@ internal static unsafe class ConvForwardCore
                                 for (var n = start; n < end; n++)
                                 {
                                     var b = job.Prepare(n, wsPtr);
-                                    job.Compute(n, b, wsPtr, 0, layout.Columns);
+                                    job.Compute(n, b, wsPtr, 0, job.Columns);
                                     job.Finish(n, wsPtr);
                                 }
                             }
@@ -83,21 +83,21 @@ internal static unsafe class ConvForwardCore
                 else
                 {
                     // Fewer samples than threads (per-sample calls): split each sample's columns.
-                    var ws = layout.Workspace > 0 ? KernelScratch.Rent<T>(scratch, layout.Workspace) : null;
+                    var ws = job.Workspace > 0 ? KernelScratch.Rent<T>(scratch, job.Workspace) : null;
                     try
                     {
                         fixed (T* wsPtr = ws)
                         {
                             var wsAddress = (nint)wsPtr;
                             var granule = 3 * TOps.Count;
-                            var parts = Math.Max(1, Math.Min(threads, layout.Columns / granule));
+                            var parts = Math.Max(1, Math.Min(threads, job.Columns / granule));
                             for (var n = 0; n < batch; n++)
                             {
                                 var b = (nint)job.Prepare(n, wsPtr);
                                 var sample = n;
                                 KernelParallel.For(parts, part =>
                                 {
-                                    var (start, end) = KernelParallel.Range(layout.Columns, parts, part, granule);
+                                    var (start, end) = KernelParallel.Range(job.Columns, parts, part, granule);
                                     job.Compute(sample, (T*)b, (T*)wsAddress, start, end);
                                 });
                                 job.Finish(n, wsPtr);
@@ -155,7 +155,25 @@ internal static unsafe class ConvForwardCore
 
         /// <summary>One chain written straight into the output (no padded temp): <see cref="Compute"/> adds the bias to
         /// each panel right after computing it, so <see cref="Finish"/> has nothing left to do.</summary>
-        private bool BiasAfterPanel => blocks == 0 && bias != 0 && layout.Kind is (ConvLayoutKind.Direct or ConvLayoutKind.Im2Col);
+        private bool BiasAfterPanel => blocks == 0 && bias != 0 && InPlace;
+
+        /// <summary>A padded or phased layout whose output rows are whole registers runs its tiles over the compact
+        /// output (<see cref="PanelKernel.RowPanelSlots{T, TVec, TOps}(T*, T*, int*, int, T*, int, int, int, int, int, int, bool)"/>)
+        /// and writes it in place: no garbage columns, no write-back. Not where accumulating straight into the output
+        /// would add the depth blocks' sums or the bias to it in another order than the write-back does
+        /// (<c>out + (sum + bias)</c>), so every path gives the same bits.</summary>
+        private bool Compact => layout.Kind is (ConvLayoutKind.Padded or ConvLayoutKind.Phased)
+            && g.OutWidth % TOps.Count == 0
+            && !(accumulate && (blocks > 0 || bias != 0));
+
+        /// <summary>Whether <see cref="Compute"/> writes the output itself rather than a padded temp.</summary>
+        private bool InPlace => Compact || layout.Kind is (ConvLayoutKind.Direct or ConvLayoutKind.Im2Col);
+
+        /// <summary>The GEMM columns of one sample: output pixels when <see cref="Compact"/>, else the layout's.</summary>
+        public int Columns => Compact ? g.OutHeight * g.OutWidth : layout.Columns;
+
+        /// <summary>Scratch elements per thread: the layout's, less the padded temp when <see cref="Compact"/>.</summary>
+        public int Workspace => Compact ? layout.PaddedImageSize : layout.Workspace;
 
         /// <summary>Returns the B base for sample n: the input itself, or the padded image / im2col buffer written into ws.</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot from the first call: skip tier-0
@@ -201,15 +219,18 @@ internal static unsafe class ConvForwardCore
         {
             T* c;
             bool acc;
-            if (layout.Kind is ConvLayoutKind.Padded or ConvLayoutKind.Phased)
-            {
-                c = ws + layout.PaddedImageSize; // temp [Cout][OH·Wp], compacted by Finish
-                acc = false;
-            }
-            else
+            int ldc;
+            if (InPlace)
             {
                 c = (T*)output + ((long)n * g.OutputSize);
                 acc = accumulate;
+                ldc = g.OutHeight * g.OutWidth;
+            }
+            else
+            {
+                c = ws + layout.PaddedImageSize; // temp [Cout][OH·Wp], compacted by Finish
+                acc = false;
+                ldc = layout.Ldc;
             }
 
             var kDim = layout.KDim;
@@ -218,15 +239,13 @@ internal static unsafe class ConvForwardCore
                 for (var o = 0; o < g.OutChannels; o += PanelKernel.Rows)
                 {
                     var rows = Math.Min(PanelKernel.Rows, g.OutChannels - o);
-                    PanelKernel.RowPanel<T, TVec, TOps>(
-                        (T*)packedA + ((long)o * kDim), b + start, (int*)offsets, kDim,
-                        c + ((long)o * layout.Ldc) + start, layout.Ldc, rows, end - start, acc);
+                    Panel((T*)packedA + ((long)o * kDim), b, (int*)offsets, kDim, c + ((long)o * ldc), ldc, rows, start, end, acc);
                     if (BiasAfterPanel)
                     {
                         // The same sum + bias that Finish would add, while the panel's rows are still in cache.
                         for (var r = o; r < o + rows; r++)
                         {
-                            var row = new Span<T>(c + ((long)r * layout.Ldc) + start, end - start);
+                            var row = new Span<T>(c + ((long)r * ldc) + start, end - start);
                             TensorPrimitives.Add(row, ((T*)bias)[r], row);
                         }
                     }
@@ -239,7 +258,7 @@ internal static unsafe class ConvForwardCore
             {
                 for (var o = 0; o < g.OutChannels; o++)
                 {
-                    new Span<T>(c + ((long)o * layout.Ldc) + start, end - start).Fill(((T*)bias)[o]);
+                    new Span<T>(c + ((long)o * ldc) + start, end - start).Fill(((T*)bias)[o]);
                 }
 
                 acc = true;
@@ -252,12 +271,26 @@ internal static unsafe class ConvForwardCore
                 var blockAcc = acc;
                 for (int k = 0, k0 = 0; k < blocks; k0 = ends[k++])
                 {
-                    PanelKernel.RowPanel<T, TVec, TOps>(
-                        (T*)packedA + ((long)o * kDim) + ((long)k0 * PanelKernel.Rows), b + start, (int*)offsets + k0, ends[k] - k0,
-                        c + ((long)o * layout.Ldc) + start, layout.Ldc, Math.Min(PanelKernel.Rows, g.OutChannels - o), end - start, blockAcc);
+                    Panel((T*)packedA + ((long)o * kDim) + ((long)k0 * PanelKernel.Rows), b, (int*)offsets + k0, ends[k] - k0,
+                        c + ((long)o * ldc), ldc, Math.Min(PanelKernel.Rows, g.OutChannels - o), start, end, blockAcc);
                     blockAcc = true;
                 }
             }
+        }
+
+        /// <summary>Columns [start, end) of one row panel whose C rows start at <paramref name="c"/>: over output slots
+        /// when <see cref="Compact"/>, else over the layout's columns.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private void Panel(T* a, T* b, int* tapOffsets, int kDim, T* c, int ldc, int rows, int start, int end, bool acc)
+        {
+            if (Compact)
+            {
+                var v = TOps.Count;
+                PanelKernel.RowPanelSlots<T, TVec, TOps>(a, b, tapOffsets, kDim, c, ldc, rows, start / v, end / v, g.OutWidth, layout.PaddedWidth, acc);
+                return;
+            }
+
+            PanelKernel.RowPanel<T, TVec, TOps>(a, b + start, tapOffsets, kDim, c + start, ldc, rows, end - start, acc);
         }
 
         /// <summary>Padded layout: drops the Wp−OW garbage columns; all layouts: adds the bias.</summary>
@@ -266,7 +299,7 @@ internal static unsafe class ConvForwardCore
         {
             int oh = g.OutHeight, ow = g.OutWidth;
             var outSample = (T*)output + ((long)n * g.OutputSize);
-            if (layout.Kind is not (ConvLayoutKind.Padded or ConvLayoutKind.Phased) && (BiasFirst || BiasAfterPanel || bias == 0))
+            if (InPlace && (BiasFirst || BiasAfterPanel || bias == 0))
             {
                 return; // written in place by Compute, bias included
             }
@@ -276,7 +309,7 @@ internal static unsafe class ConvForwardCore
             {
                 var b = biasPtr == null ? T.Zero : biasPtr[o];
                 var plane = outSample + ((long)o * oh * ow);
-                if (layout.Kind is ConvLayoutKind.Padded or ConvLayoutKind.Phased)
+                if (!InPlace)
                 {
                     var temp = ws + layout.PaddedImageSize + ((long)o * layout.Ldc);
                     for (var y = 0; y < oh; y++)

@@ -10,8 +10,8 @@ internal enum ConvLayoutKind
     /// Stride 1: "implicit im2col". The sample is copied once into a zero-padded image of Hp×Wp planes, flattened. Output
     /// pixel (y, x) is column y·Wp + x and tap (c, i, j) is the row starting at c·Hp·Wp + i·Wp + j, because
     /// padded[c, y + i, x + j] sits at c·Hp·Wp + (y + i)·Wp + x + j. Columns with x ≥ OW are garbage (they wrap into the
-    /// next row) and are dropped on write-back; they cost (Wp − OW)/Wp extra work (6 % at 32×32, 20 % at 8×8) instead
-    /// of a K²-times larger im2col buffer.
+    /// next row), instead of a K²-times larger im2col buffer: <see cref="ConvForwardCore"/> skips them where output rows
+    /// are whole registers, and otherwise computes them and drops them on write-back.
     /// </summary>
     Padded,
 

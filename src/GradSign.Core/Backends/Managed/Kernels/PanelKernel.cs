@@ -14,7 +14,8 @@ namespace GradSign.Backends.Managed.Kernels;
 /// This lets the same kernel read an ordinary row-major matrix (<c>offsets[kk] = kk·ldb</c>), an im2col buffer, or —
 /// the "implicit im2col" of a stride-1 convolution — a zero-padded input image flattened with row stride <c>Wp</c>, where tap
 /// (c, i, j) is the row starting at <c>c·Hp·Wp + i·Wp + j</c> and output pixel (y, x) is column <c>y·Wp + x</c>.</para>
-/// <para>Lane layout: one register holds <c>Count</c> consecutive columns j of one row. With 32 vector registers
+/// <para>Lane layout: one register holds <c>Count</c> consecutive columns j of one row (with <c>RowPanelSlots</c>, a tile's
+/// registers are consecutive in C, but each reads its own displacement of the B row). With 32 vector registers
 /// (AVX-512 CPUs, at either width) the 8×3 tile keeps 24 accumulators (8 × 48 floats with AVX-512), which with 3 B
 /// registers and one broadcast uses 28 of them; per kk it issues 3 loads + 8 broadcasts for 24 FMAs. With 16 registers
 /// (AVX2, SSE) that tile would spill on every step, so the panel runs as two 4-row halves of 4×3 tiles (12 accumulators,
@@ -64,40 +65,15 @@ internal static unsafe class PanelKernel
             return;
         }
 
-        // In halves, the lower one (rows 4–7) runs only where the panel has such rows; it re-reads the B block the upper
-        // half just brought into L1.
-        var lower = rows - Half;
         var col = 0;
         for (; col + (3 * v) <= width; col += 3 * v)
         {
-            if (wideTiles)
-            {
-                Tile3<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, rows, accumulate);
-                continue;
-            }
-
-            HalfTile3<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, Math.Min(rows, Half), accumulate);
-            if (lower > 0)
-            {
-                HalfTile3<T, TVec, TOps>(aPanel + Half, b + col, offsets, kDim, c + (Half * ldc) + col, ldc, lower, accumulate);
-            }
+            Block3<T, TVec, TOps>(aPanel, b + col, v, 2 * v, offsets, kDim, c + col, ldc, rows, accumulate, wideTiles);
         }
 
         if (col + (2 * v) <= width)
         {
-            if (wideTiles)
-            {
-                Tile2<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, rows, accumulate);
-            }
-            else
-            {
-                HalfTile2<T, TVec, TOps>(aPanel, b + col, offsets, kDim, c + col, ldc, Math.Min(rows, Half), accumulate);
-                if (lower > 0)
-                {
-                    HalfTile2<T, TVec, TOps>(aPanel + Half, b + col, offsets, kDim, c + (Half * ldc) + col, ldc, lower, accumulate);
-                }
-            }
-
+            Block2<T, TVec, TOps>(aPanel, b + col, v, offsets, kDim, c + col, ldc, rows, accumulate, wideTiles);
             col += 2 * v;
         }
 
@@ -114,10 +90,99 @@ internal static unsafe class PanelKernel
         }
     }
 
+    /// <summary>
+    /// <see cref="RowPanel{T, TVec, TOps}(T*, T*, int*, int, T*, int, int, int, bool)"/> for a convolution whose GEMM
+    /// columns have a row stride (<paramref name="bRowStride"/>) wider than its output rows (<paramref name="outWidth"/>,
+    /// a multiple of the register): the tiles run over whole-register slots of the compact output instead of over the
+    /// B columns, so the columns between output rows are never computed and C is the output plane itself. Slot s holds
+    /// output pixels [s·v, s·v + v) and reads B at column <c>(s·v / outWidth)·bRowStride + s·v mod outWidth</c>; a tile's
+    /// registers are consecutive slots, consecutive in C but possibly a row apart in B. Slots [firstSlot, endSlot).
+    /// </summary>
+    /// <remarks>Each element's kk sum runs in the same order as in <c>RowPanel</c>, so both give the same bits.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void RowPanelSlots<T, TVec, TOps>(T* aPanel, T* b, int* offsets, int kDim, T* c, int ldc, int rows, int firstSlot, int endSlot, int outWidth, int bRowStride, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+        => RowPanelSlots<T, TVec, TOps>(aPanel, b, offsets, kDim, c, ldc, rows, firstSlot, endSlot, outWidth, bRowStride, accumulate, RegisterFile.HoldsWideTiles<TVec>());
+
+    /// <summary><see cref="RowPanelSlots{T, TVec, TOps}(T*, T*, int*, int, T*, int, int, int, int, int, int, bool)"/> with
+    /// the tiles chosen by <paramref name="wideTiles"/>, as for <c>RowPanel</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void RowPanelSlots<T, TVec, TOps>(T* aPanel, T* b, int* offsets, int kDim, T* c, int ldc, int rows, int firstSlot, int endSlot, int outWidth, int bRowStride, bool accumulate, bool wideTiles)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        var v = TOps.Count;
+        var slot = firstSlot;
+        for (; slot + 3 <= endSlot; slot += 3)
+        {
+            var b0 = Column(slot);
+            Block3<T, TVec, TOps>(aPanel, b + b0, Column(slot + 1) - b0, Column(slot + 2) - b0, offsets, kDim, c + ((long)slot * v), ldc, rows, accumulate, wideTiles);
+        }
+
+        if (slot + 2 <= endSlot)
+        {
+            var b0 = Column(slot);
+            Block2<T, TVec, TOps>(aPanel, b + b0, Column(slot + 1) - b0, offsets, kDim, c + ((long)slot * v), ldc, rows, accumulate, wideTiles);
+            slot += 2;
+        }
+
+        if (slot < endSlot)
+        {
+            Tile1<T, TVec, TOps>(aPanel, b + Column(slot), offsets, kDim, c + ((long)slot * v), ldc, rows, accumulate, 0);
+        }
+
+        int Column(int s) => ((s * v / outWidth) * bRowStride) + (s * v % outWidth);
+    }
+
+    /// <summary>Three registers of C (B registers 1 and 2 at <paramref name="b1"/>, <paramref name="b2"/> from register
+    /// 0): one 8-row tile, or two 4-row halves, the lower one only where the panel has such rows (it re-reads the B
+    /// block the upper half just brought into L1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block3<T, TVec, TOps>(T* aPanel, T* b, int b1, int b2, int* offsets, int kDim, T* c, int ldc, int rows, bool accumulate, bool wideTiles)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        if (wideTiles)
+        {
+            Tile3<T, TVec, TOps>(aPanel, b, b1, b2, offsets, kDim, c, ldc, rows, accumulate);
+            return;
+        }
+
+        HalfTile3<T, TVec, TOps>(aPanel, b, b1, b2, offsets, kDim, c, ldc, Math.Min(rows, Half), accumulate);
+        if (rows > Half)
+        {
+            HalfTile3<T, TVec, TOps>(aPanel + Half, b, b1, b2, offsets, kDim, c + (Half * ldc), ldc, rows - Half, accumulate);
+        }
+    }
+
+    /// <summary>Two registers of C; see <see cref="Block3"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block2<T, TVec, TOps>(T* aPanel, T* b, int b1, int* offsets, int kDim, T* c, int ldc, int rows, bool accumulate, bool wideTiles)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        if (wideTiles)
+        {
+            Tile2<T, TVec, TOps>(aPanel, b, b1, offsets, kDim, c, ldc, rows, accumulate);
+            return;
+        }
+
+        HalfTile2<T, TVec, TOps>(aPanel, b, b1, offsets, kDim, c, ldc, Math.Min(rows, Half), accumulate);
+        if (rows > Half)
+        {
+            HalfTile2<T, TVec, TOps>(aPanel + Half, b, b1, offsets, kDim, c + (Half * ldc), ldc, rows - Half, accumulate);
+        }
+    }
+
     /// <summary>4 rows × 3 registers of a panel half: <paramref name="a"/> points at the half's first coefficient and still
     /// steps by <see cref="Rows"/> per kk.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void HalfTile3<T, TVec, TOps>(T* a, T* b, int* offsets, int kDim, T* c, int ldc, int rows, bool accumulate)
+    private static void HalfTile3<T, TVec, TOps>(T* a, T* b, int b1, int b2, int* offsets, int kDim, T* c, int ldc, int rows, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
@@ -130,17 +195,17 @@ internal static unsafe class PanelKernel
         for (var kk = 0; kk < kDim; kk++)
         {
             var row = b + offsets[kk];
-            var b0 = TOps.Load(row);
-            var b1 = TOps.Load(row + v);
-            var b2 = TOps.Load(row + (2 * v));
+            var r0 = TOps.Load(row);
+            var r1 = TOps.Load(row + b1);
+            var r2 = TOps.Load(row + b2);
             var x = TOps.Broadcast(a[0]);
-            c00 = TOps.MultiplyAdd(x, b0, c00); c01 = TOps.MultiplyAdd(x, b1, c01); c02 = TOps.MultiplyAdd(x, b2, c02);
+            c00 = TOps.MultiplyAdd(x, r0, c00); c01 = TOps.MultiplyAdd(x, r1, c01); c02 = TOps.MultiplyAdd(x, r2, c02);
             x = TOps.Broadcast(a[1]);
-            c10 = TOps.MultiplyAdd(x, b0, c10); c11 = TOps.MultiplyAdd(x, b1, c11); c12 = TOps.MultiplyAdd(x, b2, c12);
+            c10 = TOps.MultiplyAdd(x, r0, c10); c11 = TOps.MultiplyAdd(x, r1, c11); c12 = TOps.MultiplyAdd(x, r2, c12);
             x = TOps.Broadcast(a[2]);
-            c20 = TOps.MultiplyAdd(x, b0, c20); c21 = TOps.MultiplyAdd(x, b1, c21); c22 = TOps.MultiplyAdd(x, b2, c22);
+            c20 = TOps.MultiplyAdd(x, r0, c20); c21 = TOps.MultiplyAdd(x, r1, c21); c22 = TOps.MultiplyAdd(x, r2, c22);
             x = TOps.Broadcast(a[3]);
-            c30 = TOps.MultiplyAdd(x, b0, c30); c31 = TOps.MultiplyAdd(x, b1, c31); c32 = TOps.MultiplyAdd(x, b2, c32);
+            c30 = TOps.MultiplyAdd(x, r0, c30); c31 = TOps.MultiplyAdd(x, r1, c31); c32 = TOps.MultiplyAdd(x, r2, c32);
             a += Rows;
         }
 
@@ -152,7 +217,7 @@ internal static unsafe class PanelKernel
 
     /// <summary>4 rows × 2 registers of a panel half (see <see cref="HalfTile3"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void HalfTile2<T, TVec, TOps>(T* a, T* b, int* offsets, int kDim, T* c, int ldc, int rows, bool accumulate)
+    private static void HalfTile2<T, TVec, TOps>(T* a, T* b, int b1, int* offsets, int kDim, T* c, int ldc, int rows, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
@@ -163,16 +228,16 @@ internal static unsafe class PanelKernel
         for (var kk = 0; kk < kDim; kk++)
         {
             var row = b + offsets[kk];
-            var b0 = TOps.Load(row);
-            var b1 = TOps.Load(row + v);
+            var r0 = TOps.Load(row);
+            var r1 = TOps.Load(row + b1);
             var x = TOps.Broadcast(a[0]);
-            c00 = TOps.MultiplyAdd(x, b0, c00); c01 = TOps.MultiplyAdd(x, b1, c01);
+            c00 = TOps.MultiplyAdd(x, r0, c00); c01 = TOps.MultiplyAdd(x, r1, c01);
             x = TOps.Broadcast(a[1]);
-            c10 = TOps.MultiplyAdd(x, b0, c10); c11 = TOps.MultiplyAdd(x, b1, c11);
+            c10 = TOps.MultiplyAdd(x, r0, c10); c11 = TOps.MultiplyAdd(x, r1, c11);
             x = TOps.Broadcast(a[2]);
-            c20 = TOps.MultiplyAdd(x, b0, c20); c21 = TOps.MultiplyAdd(x, b1, c21);
+            c20 = TOps.MultiplyAdd(x, r0, c20); c21 = TOps.MultiplyAdd(x, r1, c21);
             x = TOps.Broadcast(a[3]);
-            c30 = TOps.MultiplyAdd(x, b0, c30); c31 = TOps.MultiplyAdd(x, b1, c31);
+            c30 = TOps.MultiplyAdd(x, r0, c30); c31 = TOps.MultiplyAdd(x, r1, c31);
             a += Rows;
         }
 
@@ -184,7 +249,7 @@ internal static unsafe class PanelKernel
 
     /// <summary>8 rows × 3 registers. See the class remarks for the layout.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile3<T, TVec, TOps>(T* a, T* b, int* offsets, int kDim, T* c, int ldc, int rows, bool accumulate)
+    private static void Tile3<T, TVec, TOps>(T* a, T* b, int b1, int b2, int* offsets, int kDim, T* c, int ldc, int rows, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
@@ -201,25 +266,25 @@ internal static unsafe class PanelKernel
         for (var kk = 0; kk < kDim; kk++)
         {
             var row = b + offsets[kk];
-            var b0 = TOps.Load(row);
-            var b1 = TOps.Load(row + v);
-            var b2 = TOps.Load(row + (2 * v));
+            var r0 = TOps.Load(row);
+            var r1 = TOps.Load(row + b1);
+            var r2 = TOps.Load(row + b2);
             var x = TOps.Broadcast(a[0]);
-            c00 = TOps.MultiplyAdd(x, b0, c00); c01 = TOps.MultiplyAdd(x, b1, c01); c02 = TOps.MultiplyAdd(x, b2, c02);
+            c00 = TOps.MultiplyAdd(x, r0, c00); c01 = TOps.MultiplyAdd(x, r1, c01); c02 = TOps.MultiplyAdd(x, r2, c02);
             x = TOps.Broadcast(a[1]);
-            c10 = TOps.MultiplyAdd(x, b0, c10); c11 = TOps.MultiplyAdd(x, b1, c11); c12 = TOps.MultiplyAdd(x, b2, c12);
+            c10 = TOps.MultiplyAdd(x, r0, c10); c11 = TOps.MultiplyAdd(x, r1, c11); c12 = TOps.MultiplyAdd(x, r2, c12);
             x = TOps.Broadcast(a[2]);
-            c20 = TOps.MultiplyAdd(x, b0, c20); c21 = TOps.MultiplyAdd(x, b1, c21); c22 = TOps.MultiplyAdd(x, b2, c22);
+            c20 = TOps.MultiplyAdd(x, r0, c20); c21 = TOps.MultiplyAdd(x, r1, c21); c22 = TOps.MultiplyAdd(x, r2, c22);
             x = TOps.Broadcast(a[3]);
-            c30 = TOps.MultiplyAdd(x, b0, c30); c31 = TOps.MultiplyAdd(x, b1, c31); c32 = TOps.MultiplyAdd(x, b2, c32);
+            c30 = TOps.MultiplyAdd(x, r0, c30); c31 = TOps.MultiplyAdd(x, r1, c31); c32 = TOps.MultiplyAdd(x, r2, c32);
             x = TOps.Broadcast(a[4]);
-            c40 = TOps.MultiplyAdd(x, b0, c40); c41 = TOps.MultiplyAdd(x, b1, c41); c42 = TOps.MultiplyAdd(x, b2, c42);
+            c40 = TOps.MultiplyAdd(x, r0, c40); c41 = TOps.MultiplyAdd(x, r1, c41); c42 = TOps.MultiplyAdd(x, r2, c42);
             x = TOps.Broadcast(a[5]);
-            c50 = TOps.MultiplyAdd(x, b0, c50); c51 = TOps.MultiplyAdd(x, b1, c51); c52 = TOps.MultiplyAdd(x, b2, c52);
+            c50 = TOps.MultiplyAdd(x, r0, c50); c51 = TOps.MultiplyAdd(x, r1, c51); c52 = TOps.MultiplyAdd(x, r2, c52);
             x = TOps.Broadcast(a[6]);
-            c60 = TOps.MultiplyAdd(x, b0, c60); c61 = TOps.MultiplyAdd(x, b1, c61); c62 = TOps.MultiplyAdd(x, b2, c62);
+            c60 = TOps.MultiplyAdd(x, r0, c60); c61 = TOps.MultiplyAdd(x, r1, c61); c62 = TOps.MultiplyAdd(x, r2, c62);
             x = TOps.Broadcast(a[7]);
-            c70 = TOps.MultiplyAdd(x, b0, c70); c71 = TOps.MultiplyAdd(x, b1, c71); c72 = TOps.MultiplyAdd(x, b2, c72);
+            c70 = TOps.MultiplyAdd(x, r0, c70); c71 = TOps.MultiplyAdd(x, r1, c71); c72 = TOps.MultiplyAdd(x, r2, c72);
             a += Rows;
         }
 
@@ -236,7 +301,7 @@ internal static unsafe class PanelKernel
 
     /// <summary>8 rows × 2 registers (16 accumulators): the remainder after the 3-register blocks, e.g. a 32-float row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile2<T, TVec, TOps>(T* a, T* b, int* offsets, int kDim, T* c, int ldc, int rows, bool accumulate)
+    private static void Tile2<T, TVec, TOps>(T* a, T* b, int b1, int* offsets, int kDim, T* c, int ldc, int rows, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
         where TVec : unmanaged
         where TOps : ISimdOps<T, TVec>
@@ -249,24 +314,24 @@ internal static unsafe class PanelKernel
         for (var kk = 0; kk < kDim; kk++)
         {
             var row = b + offsets[kk];
-            var b0 = TOps.Load(row);
-            var b1 = TOps.Load(row + v);
+            var r0 = TOps.Load(row);
+            var r1 = TOps.Load(row + b1);
             var x = TOps.Broadcast(a[0]);
-            c00 = TOps.MultiplyAdd(x, b0, c00); c01 = TOps.MultiplyAdd(x, b1, c01);
+            c00 = TOps.MultiplyAdd(x, r0, c00); c01 = TOps.MultiplyAdd(x, r1, c01);
             x = TOps.Broadcast(a[1]);
-            c10 = TOps.MultiplyAdd(x, b0, c10); c11 = TOps.MultiplyAdd(x, b1, c11);
+            c10 = TOps.MultiplyAdd(x, r0, c10); c11 = TOps.MultiplyAdd(x, r1, c11);
             x = TOps.Broadcast(a[2]);
-            c20 = TOps.MultiplyAdd(x, b0, c20); c21 = TOps.MultiplyAdd(x, b1, c21);
+            c20 = TOps.MultiplyAdd(x, r0, c20); c21 = TOps.MultiplyAdd(x, r1, c21);
             x = TOps.Broadcast(a[3]);
-            c30 = TOps.MultiplyAdd(x, b0, c30); c31 = TOps.MultiplyAdd(x, b1, c31);
+            c30 = TOps.MultiplyAdd(x, r0, c30); c31 = TOps.MultiplyAdd(x, r1, c31);
             x = TOps.Broadcast(a[4]);
-            c40 = TOps.MultiplyAdd(x, b0, c40); c41 = TOps.MultiplyAdd(x, b1, c41);
+            c40 = TOps.MultiplyAdd(x, r0, c40); c41 = TOps.MultiplyAdd(x, r1, c41);
             x = TOps.Broadcast(a[5]);
-            c50 = TOps.MultiplyAdd(x, b0, c50); c51 = TOps.MultiplyAdd(x, b1, c51);
+            c50 = TOps.MultiplyAdd(x, r0, c50); c51 = TOps.MultiplyAdd(x, r1, c51);
             x = TOps.Broadcast(a[6]);
-            c60 = TOps.MultiplyAdd(x, b0, c60); c61 = TOps.MultiplyAdd(x, b1, c61);
+            c60 = TOps.MultiplyAdd(x, r0, c60); c61 = TOps.MultiplyAdd(x, r1, c61);
             x = TOps.Broadcast(a[7]);
-            c70 = TOps.MultiplyAdd(x, b0, c70); c71 = TOps.MultiplyAdd(x, b1, c71);
+            c70 = TOps.MultiplyAdd(x, r0, c70); c71 = TOps.MultiplyAdd(x, r1, c71);
             a += Rows;
         }
 

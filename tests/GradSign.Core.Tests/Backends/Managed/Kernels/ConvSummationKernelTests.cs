@@ -49,6 +49,30 @@ public class ConvSummationKernelTests
         Assert.Equal(one, many);
     }
 
+    /// <summary>Output rows of whole registers (8 floats, 4 doubles), where the padded and phased layouts write the output
+    /// in place; with accumulation where no bias or second block would reorder the sum (odd cout: bias).</summary>
+    public static TheoryData<int, int, int, int, int, int, int, int, bool> WholeRegisterRowCases() => new()
+    {
+        // cin, size, cout, k, stride, pad, batch, channel block, accumulate
+        { 16, 8, 17, 3, 1, 1, 2, 16, false },  // NAS-Bench-201 stage 3 size, one block, bias
+        { 16, 8, 16, 3, 1, 1, 3, 16, true },   // … accumulated
+        { 40, 16, 8, 3, 1, 1, 1, 16, false },  // three blocks, one sample: columns split across threads
+        { 40, 16, 8, 3, 1, 1, 2, 16, true },   // three blocks, accumulated: written back from the padded temp
+        { 24, 16, 9, 3, 2, 1, 2, 16, false },  // stride 2 (phased layout), two blocks, bias
+        { 3, 32, 16, 3, 1, 1, 1, 16, true },   // the stem, one sample, accumulated
+        { 16, 24, 16, 3, 1, 1, 3, 16, false }, // rows of three registers
+        { 12, 16, 7, 5, 1, 2, 2, 8, false },   // 5×5, blocks of 8, bias
+    };
+
+    [Theory]
+    [MemberData(nameof(WholeRegisterRowCases))]
+    public void Forward_WholeRegisterRows_BitIdenticalToScalarBlockOrder(int cin, int size, int cout, int k, int stride, int pad, int batch, int block, bool accumulate)
+    {
+        var g = new ConvGeometry(cin, size, size, cout, k, stride, pad);
+        Check<float>(g, batch, block, accumulate);
+        Check<double>(g, batch, block, accumulate);
+    }
+
     [Fact]
     public void Forward_ChannelBlocks_DiffersFromSequentialOrder()
     {
@@ -84,19 +108,28 @@ public class ConvSummationKernelTests
         Assert.Equal(expectedBlock, summation.ChannelBlock);
     }
 
-    private static void Check<T>(ConvGeometry g, int batch, int block)
+    private static void Check<T>(ConvGeometry g, int batch, int block, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var x = Random<T>(batch * g.InputSize, 51);
         var wt = Random<T>(g.WeightSize, 52);
         var bias = g.OutChannels % 2 == 1 ? Random<T>(g.OutChannels, 53) : [];
-        var expected = new T[batch * g.OutputSize];
-        var actual = new T[expected.Length];
+        var initial = accumulate ? Random<T>(batch * g.OutputSize, 54) : new T[batch * g.OutputSize];
+        var expected = new T[initial.Length];
+        var actual = (T[])initial.Clone();
         BlockOrderReference(g, batch, x, wt, bias, block, expected);
-        Conv2dForward.Run<T>(g, batch, x, wt, bias, actual, summation: new ConvSummation(block));
+        if (accumulate)
+        {
+            for (var i = 0; i < expected.Length; i++)
+            {
+                expected[i] = initial[i] + expected[i];
+            }
+        }
+
+        Conv2dForward.Run<T>(g, batch, x, wt, bias, actual, accumulate, summation: new ConvSummation(block));
         for (var i = 0; i < expected.Length; i++)
         {
-            Assert.True(expected[i] == actual[i], $"{g} batch {batch} block {block}, output {i}: {actual[i]} vs scalar block order {expected[i]}");
+            Assert.True(expected[i] == actual[i], $"{g} batch {batch} block {block} accumulate {accumulate}, output {i}: {actual[i]} vs scalar block order {expected[i]}");
         }
     }
 

@@ -38,6 +38,33 @@ public unsafe class RegisterTileKernelTests
     public void RowPanel_BothTilings_MatchScalarSumBitForBit_Double(int width, int rows, int kDim, bool accumulate)
         => CheckPanel<double, Vector256<double>, Vector256Ops<double>>(width, rows, kDim, accumulate);
 
+    /// <summary>Output rows of 1–4 registers (8 floats / 4 doubles), B rows 1–3 columns wider, slot ranges that start
+    /// and end inside rows and leave 0, 1 or 2 slots after the 3-slot tiles; every panel row count.</summary>
+    public static TheoryData<int, int, int, int, int, bool> SlotCases()
+    {
+        var data = new TheoryData<int, int, int, int, int, bool>();
+        foreach (var (registers, extra) in new[] { (1, 2), (2, 1), (3, 3), (4, 2) })
+        {
+            foreach (var (first, count) in new[] { (0, 12), (1, 7), (2, 10), (5, 1), (3, 2) })
+            {
+                foreach (var rows in new[] { 1, 4, 5, 8 })
+                {
+                    data.Add(registers, extra, first, count, rows, (first + rows) % 2 == 0);
+                }
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SlotCases))]
+    public void RowPanelSlots_BothTilings_MatchScalarSumBitForBit(int registersPerRow, int extraColumns, int firstSlot, int slots, int rows, bool accumulate)
+    {
+        CheckSlots<float, Vector256<float>, Vector256Ops<float>>(registersPerRow, extraColumns, firstSlot, slots, rows, accumulate);
+        CheckSlots<double, Vector256<double>, Vector256Ops<double>>(registersPerRow, extraColumns, firstSlot, slots, rows, accumulate);
+    }
+
     /// <summary>Row lengths below, at and around whole registers (tails), with 1–4 samples.</summary>
     public static TheoryData<int, int> DotCases()
     {
@@ -97,6 +124,55 @@ public unsafe class RegisterTileKernelTests
         {
             PanelKernel.RowPanel<T, TVec, TOps>(aPtr, bPtr, offPtr, kDim, wPtr, Ldc, rows, width, accumulate, wideTiles: true);
             PanelKernel.RowPanel<T, TVec, TOps>(aPtr, bPtr, offPtr, kDim, hPtr, Ldc, rows, width, accumulate, wideTiles: false);
+        }
+
+        Assert.Equal(Bits(expected), Bits(wide));
+        Assert.Equal(Bits(expected), Bits(halves));
+    }
+
+    private static void CheckSlots<T, TVec, TOps>(int registersPerRow, int extraColumns, int firstSlot, int slots, int rows, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        where TVec : unmanaged
+        where TOps : ISimdOps<T, TVec>
+    {
+        // Output rows of whole registers; B rows (the GEMM columns) wider by extraColumns, so a slot's B column is
+        // (p / outWidth)·bRowStride + p mod outWidth for its first pixel p; taps at scattered offsets.
+        const int KDim = 13;
+        var v = TOps.Count;
+        var outWidth = registersPerRow * v;
+        var bRowStride = outWidth + extraColumns;
+        var pixels = (firstSlot + slots) * v;
+        var outRows = (pixels + outWidth - 1) / outWidth;
+        var ldc = pixels + 3;
+        var bLength = (outRows * bRowStride) + KDim;
+        var a = Random<T>(KDim * PanelKernel.Rows, 31);
+        var b = Random<T>(KDim * bLength, 32);
+        var offsets = Enumerable.Range(0, KDim).Select(kk => ((kk * 5) % KDim) * bLength).ToArray();
+        var initial = Random<T>(PanelKernel.Rows * ldc, 33);
+
+        var expected = (T[])initial.Clone();
+        for (var r = 0; r < rows; r++)
+        {
+            for (var p = firstSlot * v; p < pixels; p++)
+            {
+                var column = ((p / outWidth) * bRowStride) + (p % outWidth);
+                var s = T.Zero;
+                for (var kk = 0; kk < KDim; kk++)
+                {
+                    s = T.FusedMultiplyAdd(a[(kk * PanelKernel.Rows) + r], b[offsets[kk] + column], s);
+                }
+
+                expected[(r * ldc) + p] = accumulate ? expected[(r * ldc) + p] + s : s;
+            }
+        }
+
+        var wide = (T[])initial.Clone();
+        var halves = (T[])initial.Clone();
+        fixed (T* aPtr = a, bPtr = b, wPtr = wide, hPtr = halves)
+        fixed (int* offPtr = offsets)
+        {
+            PanelKernel.RowPanelSlots<T, TVec, TOps>(aPtr, bPtr, offPtr, KDim, wPtr, ldc, rows, firstSlot, firstSlot + slots, outWidth, bRowStride, accumulate, wideTiles: true);
+            PanelKernel.RowPanelSlots<T, TVec, TOps>(aPtr, bPtr, offPtr, KDim, hPtr, ldc, rows, firstSlot, firstSlot + slots, outWidth, bRowStride, accumulate, wideTiles: false);
         }
 
         Assert.Equal(Bits(expected), Bits(wide));
