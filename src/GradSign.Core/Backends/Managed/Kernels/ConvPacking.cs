@@ -235,9 +235,16 @@ internal static unsafe class ConvPacking
                             line[v] = T.Zero;
                         }
 
-                        for (var v = v0; v < v1; v++)
+                        if (stride == 2)
                         {
-                            line[v] = srcRow[stride * v];
+                            StrideTwoGather.Run(srcRow + (2 * v0), line + v0, v1 - v0);
+                        }
+                        else
+                        {
+                            for (var v = v0; v < v1; v++)
+                            {
+                                line[v] = srcRow[stride * v];
+                            }
                         }
 
                         for (var v = Math.Max(v0, v1); v < planeWidth; v++)
@@ -377,6 +384,12 @@ internal static unsafe class ConvPacking
                         var dstRow = dst + ((long)iy * g.Width);
                         var line = src + (y * ow);
                         var (x0, x1) = ValidColumns(ow, s, j - p, g.Width);
+                        if (s == 2)
+                        {
+                            StrideTwoScatterAdd.Run(line + x0, dstRow + (2 * x0) + j - p, x1 - x0);
+                            continue;
+                        }
+
                         for (var x = x0; x < x1; x++)
                         {
                             dstRow[(x * s) + j - p] += line[x];
