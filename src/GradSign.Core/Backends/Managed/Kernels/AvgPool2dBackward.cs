@@ -62,47 +62,83 @@ internal static class AvgPool2dBackward
         }
     }
 
-    /// <summary><c>dx[y, x] (+)= Σ_{i&lt;k} Σ_{j&lt;k} delta[y + i, x + j]</c> in that order: Vector&lt;T&gt; lanes over x, a
-    /// scalar tail doing the same.</summary>
+    /// <summary><c>dx[y, x] (+)= Σ_{i&lt;k} Σ_{j&lt;k} delta[y + i, x + j]</c> in that order: Vector&lt;T&gt; lanes over x, four
+    /// rows' chains at a time (<see cref="PoolWindowSums"/>), a scalar tail doing the same.</summary>
     private static void Gather<T>(ReadOnlySpan<T> delta, int deltaWidth, int k, int h, int w, Span<T> dx, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref var origin = ref MemoryMarshal.GetReference(delta);
         var lanes = Vector<T>.Count;
-        for (var iy = 0; iy < h; iy++)
+        var vectorEnd = w - (w % lanes);
+        var iy = 0;
+        for (; iy + 4 <= h; iy += 4)
         {
-            var row = dx.Slice(iy * w, w);
-            var ix = 0;
-            for (; ix + lanes <= w; ix += lanes)
+            for (var ix = 0; ix < vectorEnd; ix += lanes)
             {
-                var acc = accumulate ? new Vector<T>(row[ix..]) : Vector<T>.Zero;
-                for (var i = 0; i < k; i++)
-                {
-                    var start = (nuint)(((iy + i) * deltaWidth) + ix);
-                    for (var j = 0; j < k; j++)
-                    {
-                        acc += Vector.LoadUnsafe(ref origin, start + (nuint)j);
-                    }
-                }
-
-                acc.CopyTo(row[ix..]);
+                var at = (iy * w) + ix;
+                Vector<T> s0 = Start(dx, at, accumulate), s1 = Start(dx, at + w, accumulate);
+                Vector<T> s2 = Start(dx, at + (2 * w), accumulate), s3 = Start(dx, at + (3 * w), accumulate);
+                PoolWindowSums.Four(ref origin, (nuint)((iy * deltaWidth) + ix), deltaWidth, k, ref s0, ref s1, ref s2, ref s3);
+                s0.CopyTo(dx[at..]);
+                s1.CopyTo(dx[(at + w)..]);
+                s2.CopyTo(dx[(at + (2 * w))..]);
+                s3.CopyTo(dx[(at + (3 * w))..]);
             }
 
-            for (; ix < w; ix++)
+            for (var q = 0; q < 4; q++)
             {
-                var acc = accumulate ? row[ix] : T.Zero;
-                for (var i = 0; i < k; i++)
-                {
-                    for (var j = 0; j < k; j++)
-                    {
-                        acc += delta[((iy + i) * deltaWidth) + ix + j];
-                    }
-                }
-
-                row[ix] = acc;
+                Row(delta, deltaWidth, k, iy + q, vectorEnd, w, dx, accumulate);
             }
         }
+
+        for (; iy < h; iy++)
+        {
+            Row(delta, deltaWidth, k, iy, 0, w, dx, accumulate);
+        }
     }
+
+    /// <summary>Elements [<paramref name="firstX"/>, w) of row <paramref name="iy"/>, one chain each: Vector&lt;T&gt; lanes
+    /// over x, a scalar tail doing the same.</summary>
+    private static void Row<T>(ReadOnlySpan<T> delta, int deltaWidth, int k, int iy, int firstX, int w, Span<T> dx, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var origin = ref MemoryMarshal.GetReference(delta);
+        var row = dx.Slice(iy * w, w);
+        var ix = firstX;
+        for (; ix + Vector<T>.Count <= w; ix += Vector<T>.Count)
+        {
+            var acc = Start(row, ix, accumulate);
+            for (var i = 0; i < k; i++)
+            {
+                var start = (nuint)(((iy + i) * deltaWidth) + ix);
+                for (var j = 0; j < k; j++)
+                {
+                    acc += Vector.LoadUnsafe(ref origin, start + (nuint)j);
+                }
+            }
+
+            acc.CopyTo(row[ix..]);
+        }
+
+        for (; ix < w; ix++)
+        {
+            var acc = accumulate ? row[ix] : T.Zero;
+            for (var i = 0; i < k; i++)
+            {
+                for (var j = 0; j < k; j++)
+                {
+                    acc += delta[((iy + i) * deltaWidth) + ix + j];
+                }
+            }
+
+            row[ix] = acc;
+        }
+    }
+
+    /// <summary>A chain's starting value: the old gradient when accumulating, else +0.</summary>
+    private static Vector<T> Start<T>(Span<T> dx, int at, bool accumulate)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => accumulate ? new Vector<T>(dx[at..]) : Vector<T>.Zero;
 
     /// <summary>The scalar definition (any stride).</summary>
     private static void Scatter<T>(in PoolGeometry g, ReadOnlySpan<T> gradOutput, Span<T> gradInput, bool accumulate, int firstPlane, int planeCount)

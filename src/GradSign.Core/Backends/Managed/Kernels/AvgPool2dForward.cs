@@ -48,47 +48,82 @@ internal static class AvgPool2dForward
 
     /// <summary>
     /// <c>y[oy, ox] = (Σ_{i&lt;k} Σ_{j&lt;k} padded[oy + i, ox + j]) / divisors[oy, ox]</c>, summed from +0 in that order:
-    /// Vector&lt;T&gt; lanes over ox, a scalar tail doing the same.
+    /// Vector&lt;T&gt; lanes over ox, four rows' chains at a time (<see cref="PoolWindowSums"/>), a scalar tail doing the
+    /// same.
     /// </summary>
     private static void WindowSums<T>(ReadOnlySpan<T> padded, int paddedWidth, int k, int oh, int ow, ReadOnlySpan<T> divisors, Span<T> y)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref var origin = ref MemoryMarshal.GetReference(padded);
         var lanes = Vector<T>.Count;
-        for (var oy = 0; oy < oh; oy++)
+        var vectorEnd = ow - (ow % lanes);
+        var oy = 0;
+        for (; oy + 4 <= oh; oy += 4)
         {
-            var ox = 0;
-            for (; ox + lanes <= ow; ox += lanes)
+            for (var ox = 0; ox < vectorEnd; ox += lanes)
             {
-                var sum = Vector<T>.Zero;
-                for (var i = 0; i < k; i++)
-                {
-                    var start = (nuint)(((oy + i) * paddedWidth) + ox);
-                    for (var j = 0; j < k; j++)
-                    {
-                        sum += Vector.LoadUnsafe(ref origin, start + (nuint)j);
-                    }
-                }
-
+                Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero, s2 = Vector<T>.Zero, s3 = Vector<T>.Zero;
+                PoolWindowSums.Four(ref origin, (nuint)((oy * paddedWidth) + ox), paddedWidth, k, ref s0, ref s1, ref s2, ref s3);
                 var at = (oy * ow) + ox;
-                (sum / new Vector<T>(divisors[at..])).CopyTo(y[at..]);
+                Divide(s0, divisors, y, at);
+                Divide(s1, divisors, y, at + ow);
+                Divide(s2, divisors, y, at + (2 * ow));
+                Divide(s3, divisors, y, at + (3 * ow));
             }
 
-            for (; ox < ow; ox++)
+            for (var q = 0; q < 4; q++)
             {
-                var sum = T.Zero;
-                for (var i = 0; i < k; i++)
-                {
-                    for (var j = 0; j < k; j++)
-                    {
-                        sum += padded[((oy + i) * paddedWidth) + ox + j];
-                    }
-                }
-
-                y[(oy * ow) + ox] = sum / divisors[(oy * ow) + ox];
+                Row(padded, paddedWidth, k, oy + q, vectorEnd, ow, divisors, y);
             }
         }
+
+        for (; oy < oh; oy++)
+        {
+            Row(padded, paddedWidth, k, oy, 0, ow, divisors, y);
+        }
     }
+
+    /// <summary>Outputs [<paramref name="firstX"/>, ow) of row <paramref name="oy"/>, one chain each: Vector&lt;T&gt; lanes
+    /// over ox, a scalar tail doing the same.</summary>
+    private static void Row<T>(ReadOnlySpan<T> padded, int paddedWidth, int k, int oy, int firstX, int ow, ReadOnlySpan<T> divisors, Span<T> y)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref var origin = ref MemoryMarshal.GetReference(padded);
+        var ox = firstX;
+        for (; ox + Vector<T>.Count <= ow; ox += Vector<T>.Count)
+        {
+            var sum = Vector<T>.Zero;
+            for (var i = 0; i < k; i++)
+            {
+                var start = (nuint)(((oy + i) * paddedWidth) + ox);
+                for (var j = 0; j < k; j++)
+                {
+                    sum += Vector.LoadUnsafe(ref origin, start + (nuint)j);
+                }
+            }
+
+            Divide(sum, divisors, y, (oy * ow) + ox);
+        }
+
+        for (; ox < ow; ox++)
+        {
+            var sum = T.Zero;
+            for (var i = 0; i < k; i++)
+            {
+                for (var j = 0; j < k; j++)
+                {
+                    sum += padded[((oy + i) * paddedWidth) + ox + j];
+                }
+            }
+
+            y[(oy * ow) + ox] = sum / divisors[(oy * ow) + ox];
+        }
+    }
+
+    /// <summary><c>y[at..] = sum / divisors[at..]</c>, one register.</summary>
+    private static void Divide<T>(Vector<T> sum, ReadOnlySpan<T> divisors, Span<T> y, int at)
+        where T : unmanaged, IFloatingPointIeee754<T>
+        => (sum / new Vector<T>(divisors[at..])).CopyTo(y[at..]);
 
     /// <summary>The scalar definition (any stride).</summary>
     private static void Scalar<T>(in PoolGeometry g, ReadOnlySpan<T> input, Span<T> output, int firstPlane, int planeCount)
