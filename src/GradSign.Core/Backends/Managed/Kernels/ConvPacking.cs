@@ -235,17 +235,7 @@ internal static unsafe class ConvPacking
                             line[v] = T.Zero;
                         }
 
-                        if (stride == 2)
-                        {
-                            StrideTwoGather.Run(srcRow + (2 * v0), line + v0, v1 - v0);
-                        }
-                        else
-                        {
-                            for (var v = v0; v < v1; v++)
-                            {
-                                line[v] = srcRow[stride * v];
-                            }
-                        }
+                        StridedGather.Run(srcRow + (stride * v0), stride, line + v0, v1 - v0);
 
                         for (var v = Math.Max(v0, v1); v < planeWidth; v++)
                         {
@@ -302,10 +292,7 @@ internal static unsafe class ConvPacking
                             line[x] = T.Zero;
                         }
 
-                        for (var x = x0; x < x1; x++)
-                        {
-                            line[x] = srcRow[(x * s) + j - p];
-                        }
+                        StridedGather.Run(srcRow + (x0 * s) + j - p, s, line + x0, x1 - x0);
 
                         for (var x = Math.Max(x0, x1); x < ow; x++)
                         {
@@ -384,16 +371,7 @@ internal static unsafe class ConvPacking
                         var dstRow = dst + ((long)iy * g.Width);
                         var line = src + (y * ow);
                         var (x0, x1) = ValidColumns(ow, s, j - p, g.Width);
-                        if (s == 2)
-                        {
-                            StrideTwoScatterAdd.Run(line + x0, dstRow + (2 * x0) + j - p, x1 - x0);
-                            continue;
-                        }
-
-                        for (var x = x0; x < x1; x++)
-                        {
-                            dstRow[(x * s) + j - p] += line[x];
-                        }
+                        StridedScatterAdd.Run(line + x0, s, dstRow + (x0 * s) + j - p, x1 - x0);
                     }
                 }
             }

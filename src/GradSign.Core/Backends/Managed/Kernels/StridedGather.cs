@@ -6,39 +6,41 @@ using System.Runtime.Intrinsics.X86;
 namespace GradSign.Backends.Managed.Kernels;
 
 /// <summary>
-/// Every other element of a row: <c>dst[v] = src[2·v]</c> for v &lt; count (the row of a stride-2 phase plane,
-/// <see cref="ConvPacking.PhaseImage{T}"/>). Reads nothing past <c>src[2·(count − 1)]</c>.
+/// Every <c>stride</c>-th element of a row: <c>dst[v] = src[stride·v]</c> for v &lt; count (the rows of stride-s phase
+/// planes, <see cref="ConvPacking.PhaseImage{T}"/>, and of strided im2col, <see cref="ConvPacking.Im2Col{T}"/>). Reads
+/// nothing past <c>src[stride·(count − 1)]</c>.
 /// </summary>
-/// <remarks>Lane layout (AVX, float): a block of 8 outputs loads <c>src[2v..2v+8)</c> and <c>src[2v+7..2v+15)</c>, the
-/// second one element early so that no load passes <c>src[2v + 14]</c>, and swaps its neighbouring lanes to bring
-/// <c>src[2v+8], src[2v+10], …</c> to the even lanes; a 128-bit permute pairs the two registers' low and high halves,
-/// and one in-lane shuffle keeps lanes 0 and 2 of each (double: 4 outputs per block, the second load three elements
-/// in). The outputs past the last whole block take the scalar loop. Scalar equivalent as written; pure copies, so
-/// every path gives the same bits.</remarks>
-internal static unsafe class StrideTwoGather
+/// <remarks>Stride 2 (the reduction convolutions) runs on AVX. Lane layout (float): a block of 8 outputs loads
+/// <c>src[2v..2v+8)</c> and <c>src[2v+7..2v+15)</c>, the second one element early so that no load passes
+/// <c>src[2v + 14]</c>, and swaps its neighbouring lanes to bring <c>src[2v+8], src[2v+10], …</c> to the even lanes; a
+/// 128-bit permute pairs the two registers' low and high halves, and one in-lane shuffle keeps lanes 0 and 2 of each
+/// (double: 4 outputs per block, the second load three elements in). Other strides, and the outputs past the last
+/// whole block, take the scalar loop. Scalar equivalent as written; pure copies, so every path gives the same
+/// bits.</remarks>
+internal static unsafe class StridedGather
 {
-    /// <summary>Copies <c>src[0], src[2], …, src[2·(count − 1)]</c> to <c>dst[0..count)</c>.</summary>
+    /// <summary>Copies <c>src[0], src[stride], …, src[stride·(count − 1)]</c> to <c>dst[0..count)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Run<T>(T* src, T* dst, int count)
+    public static void Run<T>(T* src, int stride, T* dst, int count)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         var v = 0;
-        if (Avx.IsSupported && typeof(T) == typeof(float))
+        if (stride == 2 && Avx.IsSupported && typeof(T) == typeof(float))
         {
             v = Float((float*)src, (float*)dst, count);
         }
-        else if (Avx.IsSupported && typeof(T) == typeof(double))
+        else if (stride == 2 && Avx.IsSupported && typeof(T) == typeof(double))
         {
             v = Double((double*)src, (double*)dst, count);
         }
 
         for (; v < count; v++)
         {
-            dst[v] = src[2 * v];
+            dst[v] = src[stride * v];
         }
     }
 
-    /// <summary>Blocks of 8 outputs; returns the first output left to the scalar loop.</summary>
+    /// <summary>Stride 2: blocks of 8 outputs; returns the first output left to the scalar loop.</summary>
     private static int Float(float* src, float* dst, int count)
     {
         var v = 0;
